@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SceneFarm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "scenefarm", targets: ["scenefarm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C shims: module maps and headers only, no logic.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "COpenEXR", pkgConfig: "OpenEXR", providers: [.apt(["libopenexr-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .target(
+            name: "COCIO",
+            cxxSettings: [.unsafeFlags(["-fexceptions"])],
+            linkerSettings: [.linkedLibrary("OpenColorIO")]
+        ),
+
+        // Libraries, layered: ImageCore/ShotSpec → Color, Plates, Inference, Chunking → Farm → CLI.
+        .target(name: "ImageCore"),
+        .target(name: "ShotSpec", dependencies: ["Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Color", dependencies: ["COCIO", "ImageCore"]),
+        .target(name: "Plates", dependencies: ["COpenEXR", "ImageCore", "Color", "ShotSpec"]),
+        .target(name: "Inference", dependencies: ["COpenBLAS", "ImageCore", "ShotSpec", "Color", "Plates"]),
+        .target(name: "Chunking", dependencies: ["ImageCore", "ShotSpec"]),
+        .target(
+            name: "Farm",
+            dependencies: [
+                "CZeroMQ", "ImageCore", "ShotSpec", "Color", "Plates", "Inference", "Chunking",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "scenefarm",
+            dependencies: [
+                "Farm", "ShotSpec", "Plates", "Color", "Inference", "Chunking",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "ShotSpecTests", dependencies: ["ShotSpec"]),
+        .testTarget(name: "ColorTests", dependencies: ["Color", "ImageCore"]),
+        .testTarget(name: "PlatesTests", dependencies: ["Plates", "Color", "ImageCore", "ShotSpec"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ShotSpec", "ImageCore", "Plates"]),
+        .testTarget(name: "ChunkingTests", dependencies: ["Chunking", "ShotSpec", "ImageCore"]),
+        .testTarget(name: "FarmTests", dependencies: ["Farm", "ShotSpec", "Plates", "Inference", "Chunking"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ShotSpec", "Plates"]),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,218 @@
+import Foundation
+
+extension ShotSpecLoader {
+    // MARK: - Camera
+
+    static func camera(_ field: SpecField?) throws(SpecError) -> CameraSpec {
+        var camera = CameraSpec.default
+        guard let field else { return camera }
+        let obj = try field.object(allowed: ["focal_length_mm", "sensor_width_mm", "position", "target", "shutter_angle", "moves"])
+        if let f = obj.optional("focal_length_mm") { camera.focalLengthMM = try f.double(in: 1...2000) }
+        if let f = obj.optional("sensor_width_mm") { camera.sensorWidthMM = try f.double(in: 1...200) }
+        if let f = obj.optional("position") { camera.position = try f.vector3() }
+        if let f = obj.optional("target") { camera.target = try f.vector3() }
+        if let f = obj.optional("shutter_angle") { camera.shutterAngle = try f.double(in: 0...360) }
+        guard simd_length(camera.target - camera.position) > 1e-6 else {
+            throw (obj.optional("target") ?? field).fail("the camera target must differ from its position")
+        }
+        if let f = obj.optional("moves") {
+            camera.moves = []
+            for item in try f.items() { camera.moves.append(try move(item)) }
+        }
+        return camera
+    }
+
+    static func move(_ field: SpecField) throws(SpecError) -> CameraMove {
+        let common = ["type", "start", "end", "easing"]
+        let kindField = try field.object(allowed: common + ["to", "distance", "height", "degrees"]).required("type")
+        let kind = CameraMove.Kind(rawValue: try kindField.oneOf(CameraMove.Kind.allCases.map(\.rawValue)))!
+        let amountKeys: [String]
+        switch kind {
+        case .dolly: amountKeys = ["to", "distance"]
+        case .crane: amountKeys = ["height"]
+        case .pan, .tilt, .orbit: amountKeys = ["degrees"]
+        }
+        let obj = try field.object(allowed: common + amountKeys)
+        let start = try obj.required("start").int()
+        let endField = try obj.required("end")
+        let end = try endField.int()
+        guard end > start else { throw endField.fail("move ends at frame \(end), which is not after its start frame \(start)") }
+        let easing = try obj.optional("easing").map { f throws(SpecError) in
+            CameraMove.Easing(rawValue: try f.oneOf(CameraMove.Easing.allCases.map(\.rawValue)))!
+        } ?? .easeInOut
+        let amountField = try obj.exactlyOne(of: amountKeys)
+        var move = CameraMove(kind: kind, startFrame: start, endFrame: end, easing: easing, to: nil, amount: 0)
+        if amountField.path.hasSuffix(".to") {
+            move.to = try amountField.vector3()
+        } else {
+            move.amount = try amountField.double()
+        }
+        return move
+    }
+
+    // MARK: - Environment
+
+    static func environment(_ field: SpecField?, baseDirectory: URL) throws(SpecError) -> EnvironmentSpec {
+        guard let field else {
+            return .sky(SkySpec(sun: .angles(elevation: 35, azimuth: 135), turbidity: 3, intensity: 1, sunEnabled: true))
+        }
+        let obj = try field.object(allowed: ["sky", "hdri", "uniform"])
+        let which = try obj.exactlyOne(of: ["sky", "hdri", "uniform"])
+        switch which.path.split(separator: ".").last {
+        case "sky": return .sky(try sky(which))
+        case "hdri": return .hdri(try hdri(which, baseDirectory: baseDirectory))
+        default:
+            let u = try which.object(allowed: ["radiance"])
+            let radiance = try u.required("radiance").vector3()
+            guard radiance.min() >= 0 else { throw try u.required("radiance").fail("radiance must not be negative") }
+            return .uniform(radiance: radiance)
+        }
+    }
+
+    static func sky(_ field: SpecField) throws(SpecError) -> SkySpec {
+        let obj = try field.object(allowed: [
+            "sun_elevation", "sun_azimuth", "latitude", "longitude", "date", "time", "utc_offset", "turbidity", "intensity", "sun",
+        ])
+        var sky = SkySpec(sun: .angles(elevation: 35, azimuth: 135), turbidity: 3, intensity: 1, sunEnabled: true)
+        let byAngle = obj.has("sun_elevation") || obj.has("sun_azimuth")
+        let byPlace = ["latitude", "longitude", "date", "time", "utc_offset"].contains(where: obj.has)
+        if byAngle && byPlace {
+            throw field.fail("place the sun either by sun_elevation/sun_azimuth or by latitude/longitude/date/time, not both")
+        }
+        if byPlace {
+            let date = try obj.required("date")
+            let dateText = try date.string()
+            guard Self.parseDate(dateText) != nil else { throw date.fail("'\(dateText)' is not a date; use YYYY-MM-DD") }
+            let time = try obj.required("time")
+            let timeText = try time.string()
+            guard Self.parseTime(timeText) != nil else { throw time.fail("'\(timeText)' is not a time of day; use HH:MM") }
+            sky.sun = .location(
+                latitude: try obj.required("latitude").double(in: -90...90),
+                longitude: try obj.required("longitude").double(in: -180...180),
+                date: dateText, time: timeText,
+                utcOffsetHours: try obj.optional("utc_offset")?.double(in: -14...14) ?? 0
+            )
+        } else {
+            sky.sun = .angles(
+                elevation: try obj.optional("sun_elevation")?.double(in: -90...90) ?? 35,
+                azimuth: try obj.optional("sun_azimuth")?.double(in: -360...360) ?? 135
+            )
+        }
+        if let f = obj.optional("turbidity") { sky.turbidity = try f.double(in: 1.7...10) }
+        if let f = obj.optional("intensity") { sky.intensity = try f.nonNegativeDouble() }
+        if let f = obj.optional("sun") { sky.sunEnabled = try f.bool() }
+        return sky
+    }
+
+    static func hdri(_ field: SpecField, baseDirectory: URL) throws(SpecError) -> HDRISpec {
+        let obj = try field.object(allowed: ["path", "rotation", "exposure", "colorspace"])
+        let pathField = try obj.required("path")
+        let raw = try pathField.string()
+        let url = raw.hasPrefix("/") ? URL(fileURLWithPath: raw) : baseDirectory.appendingPathComponent(raw)
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            throw pathField.fail("HDRI file '\(url.path)' does not exist or cannot be read")
+        }
+        return HDRISpec(
+            path: url.standardizedFileURL.path,
+            rotation: try obj.optional("rotation")?.double(in: -360...360) ?? 0,
+            exposure: try obj.optional("exposure")?.double(in: -20...20) ?? 0,
+            colorspace: try obj.optional("colorspace")?.string() ?? "ACES2065-1"
+        )
+    }
+
+    static func parseDate(_ text: String) -> (year: Int, month: Int, day: Int)? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        return (parts[0], parts[1], parts[2])
+    }
+
+    static func parseTime(_ text: String) -> (hour: Int, minute: Int)? {
+        let parts = text.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2 || parts.count == 3, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else { return nil }
+        return (parts[0], parts[1])
+    }
+
+    // MARK: - Ground, objects, materials
+
+    static func ground(_ field: SpecField?) throws(SpecError) -> GroundSpec {
+        var ground = GroundSpec(enabled: true, height: 0, material: .default, restitution: 0.5, friction: 0.5)
+        ground.material.baseColor = [0.35, 0.35, 0.35]
+        guard let field else { return ground }
+        let obj = try field.object(allowed: ["enabled", "height", "material", "restitution", "friction"])
+        if let f = obj.optional("enabled") { ground.enabled = try f.bool() }
+        if let f = obj.optional("height") { ground.height = try f.double() }
+        if let f = obj.optional("material") { ground.material = try material(f) }
+        if let f = obj.optional("restitution") { ground.restitution = try f.double(in: 0...1) }
+        if let f = obj.optional("friction") { ground.friction = try f.double(in: 0...10) }
+        return ground
+    }
+
+    static func objects(_ field: SpecField?) throws(SpecError) -> [ObjectSpec] {
+        guard let field else { return [] }
+        var objects: [ObjectSpec] = []
+        var names = Set<String>()
+        for item in try field.items() {
+            let obj = try item.object(allowed: [
+                "name", "shape", "position", "radius", "size", "height", "material", "dynamic", "velocity", "mass",
+                "restitution", "friction",
+            ])
+            let nameField = try obj.required("name")
+            let name = try nameField.name()
+            guard names.insert(name).inserted else { throw nameField.fail("another object is already called '\(name)'") }
+            let shapeField = try obj.required("shape")
+            let shapeName = try shapeField.oneOf(["sphere", "box", "cylinder"])
+            let allowedSizeKeys: [String] = switch shapeName {
+            case "sphere": ["radius"]
+            case "box": ["size"]
+            default: ["radius", "height"]
+            }
+            for key in ["radius", "size", "height"] where obj.has(key) && !allowedSizeKeys.contains(key) {
+                throw try obj.required(key).fail("a \(shapeName) has no \(key); it takes \(allowedSizeKeys.joined(separator: " and "))")
+            }
+            let shape: ObjectSpec.Shape
+            switch shapeName {
+            case "sphere":
+                shape = .sphere(radius: try obj.required("radius").positiveDouble())
+            case "box":
+                let sizeField = try obj.required("size")
+                let size = try sizeField.vector3()
+                guard size.min() > 0 else { throw sizeField.fail("every side must be greater than 0") }
+                shape = .box(size: size)
+            default:
+                shape = .cylinder(radius: try obj.required("radius").positiveDouble(), height: try obj.required("height").positiveDouble())
+            }
+            objects.append(ObjectSpec(
+                name: name,
+                shape: shape,
+                position: try obj.required("position").vector3(),
+                material: try obj.optional("material").map { f throws(SpecError) in try material(f) } ?? .default,
+                dynamic: try obj.optional("dynamic")?.bool() ?? false,
+                velocity: try obj.optional("velocity")?.vector3() ?? .zero,
+                mass: try obj.optional("mass")?.positiveDouble() ?? 1,
+                restitution: try obj.optional("restitution")?.double(in: 0...1) ?? 0.5,
+                friction: try obj.optional("friction")?.double(in: 0...10) ?? 0.5
+            ))
+        }
+        return objects
+    }
+
+    static func material(_ field: SpecField) throws(SpecError) -> MaterialSpec {
+        let obj = try field.object(allowed: ["base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength"])
+        var m = MaterialSpec.default
+        if let f = obj.optional("base_color") {
+            m.baseColor = try f.vector3()
+            guard m.baseColor.min() >= 0 else { throw f.fail("colour components must not be negative") }
+        }
+        if let f = obj.optional("colorspace") { m.colorspace = try f.string() }
+        if let f = obj.optional("roughness") { m.roughness = try f.double(in: 0...1) }
+        if let f = obj.optional("metallic") { m.metallic = try f.double(in: 0...1) }
+        if let f = obj.optional("emission") {
+            m.emission = try f.vector3()
+            guard m.emission.min() >= 0 else { throw f.fail("emission must not be negative") }
+        }
+        if let f = obj.optional("emission_strength") { m.emissionStrength = try f.nonNegativeDouble() }
+        return m
+    }
+}
+
+@inline(__always) func simd_length(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
