@@ -48,13 +48,15 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "ShotSpecTests", dependencies: ["ShotSpec"]),
-        .testTarget(name: "ColorTests", dependencies: ["Color", "ImageCore"]),
-        .testTarget(name: "PlatesTests", dependencies: ["Plates", "Color", "ImageCore", "ShotSpec"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ShotSpec", "ImageCore", "Plates"]),
-        .testTarget(name: "ChunkingTests", dependencies: ["Chunking", "ShotSpec", "ImageCore"]),
-        .testTarget(name: "FarmTests", dependencies: ["Farm", "ShotSpec", "Plates", "Inference", "Chunking"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShotSpec", "Plates"]),
+        // Shared by the test targets: subprocess runner, temporary folders, repository paths.
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "ShotSpecTests", dependencies: ["ShotSpec", "TestSupport"]),
+        .testTarget(name: "ColorTests", dependencies: ["TestSupport", "Color", "ImageCore"]),
+        .testTarget(name: "PlatesTests", dependencies: ["TestSupport", "Plates", "Color", "ImageCore", "ShotSpec"]),
+        .testTarget(name: "InferenceTests", dependencies: ["TestSupport", "Inference", "ShotSpec", "ImageCore", "Plates"]),
+        .testTarget(name: "ChunkingTests", dependencies: ["TestSupport", "Chunking", "ShotSpec", "ImageCore", "Inference"]),
+        .testTarget(name: "FarmTests", dependencies: ["TestSupport", "Farm", "ShotSpec", "Plates", "Inference", "Chunking"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ShotSpec", "Plates"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

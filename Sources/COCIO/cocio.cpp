@@ -2,6 +2,7 @@
 
 #include <OpenColorIO/OpenColorIO.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -75,6 +76,22 @@ int sf_ocio_config_colorspace_count(const sf_ocio_config *cfg) {
 const char *sf_ocio_config_colorspace_name(const sf_ocio_config *cfg, int index) {
     try {
         return cfg->config->getColorSpaceNameByIndex(index);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+int sf_ocio_config_colorspace_count_all(const sf_ocio_config *cfg) {
+    try {
+        return cfg->config->getNumColorSpaces(OCIO::SEARCH_REFERENCE_SPACE_ALL, OCIO::COLORSPACE_ALL);
+    } catch (...) {
+        return 0;
+    }
+}
+
+const char *sf_ocio_config_colorspace_name_all(const sf_ocio_config *cfg, int index) {
+    try {
+        return cfg->config->getColorSpaceNameByIndex(OCIO::SEARCH_REFERENCE_SPACE_ALL, OCIO::COLORSPACE_ALL, index);
     } catch (...) {
         return nullptr;
     }

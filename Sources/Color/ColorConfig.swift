@@ -46,6 +46,11 @@ public final class ColorConfig: @unchecked Sendable {
         (0..<sf_ocio_config_colorspace_count(handle)).compactMap { sf_ocio_config_colorspace_name(handle, $0).map(String.init(cString:)) }
     }
 
+    /// Every colour space, active and inactive (the bundled config keeps display spaces inactive, as the official one does).
+    public var allColorspaceNames: [String] {
+        (0..<sf_ocio_config_colorspace_count_all(handle)).compactMap { sf_ocio_config_colorspace_name_all(handle, $0).map(String.init(cString:)) }
+    }
+
     /// Every role the config defines.
     public var roleNames: [String] {
         (0..<sf_ocio_config_role_count(handle)).compactMap { sf_ocio_config_role_name(handle, $0).map(String.init(cString:)) }
@@ -54,7 +59,7 @@ public final class ColorConfig: @unchecked Sendable {
     /// The canonical colour space for a name, alias or role.
     public func colorspace(named name: String) throws(ColorError) -> String {
         guard let resolved = sf_ocio_config_resolve_colorspace(handle, name) else {
-            throw .unknownColorspace(name: name, config: source, available: colorspaceNames)
+            throw .unknownColorspace(name: name, config: source, available: allColorspaceNames)
         }
         return String(cString: resolved)
     }

@@ -1,4 +1,5 @@
 import COCIO
+import Foundation
 import ImageCore
 
 /// An optimised OCIO CPU processor, built once per task and applied to every frame.
@@ -7,30 +8,35 @@ public final class ColorProcessor: @unchecked Sendable {
     let handle: OpaquePointer
     public let source: String
     public let destination: String
+    /// True when the conversion changes nothing (e.g. ACEScg plates from the ACEScg working space).
+    public let isNoOp: Bool
 
     init(handle: OpaquePointer, source: String, destination: String) {
         self.handle = handle
         self.source = source
         self.destination = destination
+        self.isNoOp = sf_ocio_processor_is_noop(handle) != 0
     }
 
     deinit { sf_ocio_processor_free(handle) }
 
-    public var isNoOp: Bool { sf_ocio_processor_is_noop(handle) != 0 }
-
     /// Converts the image in place, splitting rows across cores.
     public func apply(_ image: inout RGBAImage) throws(ColorError) {
-        let width = image.width
+        let (width, height) = (image.width, image.height)
         let failure = image.pixels.withUnsafeMutableBufferPointer { buffer -> String? in
-            apply(buffer, width: width, height: image.height)
+            apply(buffer, width: width, height: height)
         }
         if let failure { throw .apply(failure) }
     }
 
     /// Converts packed RGBA rows in place; returns an error message on failure.
     public func apply(_ buffer: UnsafeMutableBufferPointer<Float>, width: Int, height: Int) -> String? {
-        guard let base = buffer.baseAddress, width > 0, height > 0 else { return nil }
-        let errors = FirstError()
+        // A no-op processor would still walk every pixel; skipping it saves a full frame pass.
+        guard !isNoOp, let base = buffer.baseAddress, width > 0, height > 0 else { return nil }
+        guard buffer.count >= width * height * 4 else {
+            return "buffer holds \(buffer.count) floats, fewer than \(width)x\(height) RGBA needs (\(width * height * 4))"
+        }
+        let errors = FirstMessage()
         parallelBands(count: height, minimumBand: 16) { rows in
             let start = base + rows.lowerBound * width * 4
             if let message = ocioCall({ err, len in
@@ -43,22 +49,3 @@ public final class ColorProcessor: @unchecked Sendable {
     }
 }
 
-/// Keeps the first message reported from concurrent bands.
-final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var stored: String?
-
-    func record(_ message: String) {
-        lock.lock()
-        if stored == nil { stored = message }
-        lock.unlock()
-    }
-
-    var value: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-}
-
-import Foundation

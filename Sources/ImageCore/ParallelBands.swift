@@ -21,3 +21,15 @@ public func parallelBands(count: Int, minimumBand: Int = 1, _ body: (Range<Int>)
         if start < end { body(start..<end) }
     }
 }
+
+/// Runs `body(i)` for every `i` in `0..<count` concurrently, for independent work items
+/// (EXR chunks, tiles) whose results land in disjoint memory.
+public func concurrentForEach(count: Int, _ body: (Int) -> Void) {
+    guard count > 0 else { return }
+    if count == 1 {
+        body(0)
+        return
+    }
+    nonisolated(unsafe) let body = body
+    DispatchQueue.concurrentPerform(iterations: count) { body($0) }
+}

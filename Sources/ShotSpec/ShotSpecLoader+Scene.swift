@@ -23,8 +23,9 @@ extension ShotSpecLoader {
     }
 
     static func move(_ field: SpecField) throws(SpecError) -> CameraMove {
-        let common = ["type", "start", "end", "easing"]
-        let kindField = try field.object(allowed: common + ["to", "distance", "height", "degrees"]).required("type")
+        let amounts = ["to", "distance", "height", "degrees"]
+        let obj = try field.object(allowed: ["type", "start", "end", "easing"] + amounts)
+        let kindField = try obj.required("type")
         let kind = CameraMove.Kind(rawValue: try kindField.oneOf(CameraMove.Kind.allCases.map(\.rawValue)))!
         let amountKeys: [String]
         switch kind {
@@ -32,7 +33,11 @@ extension ShotSpecLoader {
         case .crane: amountKeys = ["height"]
         case .pan, .tilt, .orbit: amountKeys = ["degrees"]
         }
-        let obj = try field.object(allowed: common + amountKeys)
+        for key in amounts where !amountKeys.contains(key) {
+            if let wrong = obj.optional(key) {
+                throw wrong.fail("a \(kind.rawValue) move has no \(key); it takes \(amountKeys.joined(separator: " or "))")
+            }
+        }
         let start = try obj.required("start").int()
         let endField = try obj.required("end")
         let end = try endField.int()
@@ -70,6 +75,8 @@ extension ShotSpecLoader {
     }
 
     static func sky(_ field: SpecField) throws(SpecError) -> SkySpec {
+        // `sky:` with nothing under it is the default sky.
+        if case .null = field.value { return try sky(SpecField(.object([], line: field.value.line), path: field.path)) }
         let obj = try field.object(allowed: [
             "sun_elevation", "sun_azimuth", "latitude", "longitude", "date", "time", "utc_offset", "turbidity", "intensity", "sun",
         ])
@@ -120,16 +127,28 @@ extension ShotSpecLoader {
         )
     }
 
+    /// `YYYY-MM-DD`, a real calendar day (2024-02-30 is refused).
     static func parseDate(_ text: String) -> (year: Int, month: Int, day: Int)? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
-        return (parts[0], parts[1], parts[2])
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy { ("0"..."9").contains($0) } }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month) else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return nil }
+        return (year, month, day)
     }
 
+    /// `HH:MM` or `HH:MM:SS`, 24-hour clock.
     static func parseTime(_ text: String) -> (hour: Int, minute: Int)? {
-        let parts = text.split(separator: ":").compactMap { Int($0) }
-        guard parts.count == 2 || parts.count == 3, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else { return nil }
-        return (parts[0], parts[1])
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, (1...2).contains(parts[0].count), parts.dropFirst().allSatisfy({ $0.count == 2 }),
+              parts.allSatisfy({ $0.allSatisfy { ("0"..."9").contains($0) } }) else { return nil }
+        let numbers = parts.compactMap { Int($0) }
+        guard numbers.count == parts.count, (0...23).contains(numbers[0]), (0...59).contains(numbers[1]),
+              numbers.count == 2 || (0...59).contains(numbers[2]) else { return nil }
+        return (numbers[0], numbers[1])
     }
 
     // MARK: - Ground, objects, materials

@@ -72,6 +72,7 @@ public enum ShotSpecLoader {
         switch field.value {
         case .number(let d, let raw, _):
             guard d > 0 else { throw field.fail("frame rate must be greater than 0, got \(raw)") }
+            guard d <= 1000 else { throw field.fail("frame rate \(raw) is above 1000") }
             text = raw
         case .string(let s, _):
             text = s
@@ -85,6 +86,8 @@ public enum ShotSpecLoader {
             throw field.fail("'\(text)' is not a frame rate; use a number such as 24 or 23.976, or a ratio such as 24000/1001")
         }
         guard rate.value <= 1000 else { throw field.fail("frame rate \(text) is above 1000") }
+        // Below 1 fps a chunk could hold no frames and timecode has no whole-frame base.
+        guard rate.value >= 1 else { throw field.fail("frame rate \(text) is below 1") }
         return rate
     }
 
@@ -106,7 +109,12 @@ public enum ShotSpecLoader {
         default:
             let seconds = try length.double()
             guard seconds > 0 else { throw length.fail("must be greater than 0 seconds, got \(SpecField.format(seconds))") }
-            count = Int((seconds * fps.value).rounded())
+            let frames = (seconds * fps.value).rounded()
+            // Checked before the Int conversion, which would trap on a huge value.
+            guard frames <= 1_000_000 else {
+                throw length.fail("\(SpecField.format(seconds)) s at \(fps) fps is more than the 1000000 frames a shot may hold")
+            }
+            count = Int(frames)
             guard count > 0 else { throw length.fail("\(SpecField.format(seconds)) s is less than one frame at \(fps) fps") }
         }
         guard count <= 1_000_000 else { throw length.fail("\(count) frames is more than the 1000000 a shot may hold") }

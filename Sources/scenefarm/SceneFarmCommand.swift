@@ -9,7 +9,9 @@ struct SceneFarmCommand: AsyncParsableCommand {
         subcommands: [
             // Each command lives in Commands/<Name>Command.swift; keep this list sorted by flow.
             ValidateCommand.self,
+            PlanCommand.self,
             RenderCommand.self,
+            KeygenCommand.self,
             BenchCommand.self,
         ]
     )

@@ -24,6 +24,10 @@ void sf_ocio_config_free(sf_ocio_config *cfg);
 int sf_ocio_config_colorspace_count(const sf_ocio_config *cfg);
 /// Name of the colour space at `index` (owned by the config).
 const char *sf_ocio_config_colorspace_name(const sf_ocio_config *cfg, int index);
+/// Number of colour spaces, active and inactive (display colour spaces are usually inactive).
+int sf_ocio_config_colorspace_count_all(const sf_ocio_config *cfg);
+/// Name of the colour space at `index` among all of them, active and inactive.
+const char *sf_ocio_config_colorspace_name_all(const sf_ocio_config *cfg, int index);
 /// Canonical colour space name for a name, alias or role; NULL if unknown.
 const char *sf_ocio_config_resolve_colorspace(const sf_ocio_config *cfg, const char *name);
 /// Number of roles, and the name / colour space of role `index`.

@@ -1,6 +1,6 @@
 /// The generators compiled into `scenefarm`.
 public enum BuiltInGenerators {
     public static var all: [any Generator] {
-        [TestPatternGenerator()]
+        [TestPatternGenerator(), DriftGenerator(), SceneLitGenerator()]
     }
 }

@@ -163,7 +163,9 @@ public struct SpecObject: Sendable {
 
     /// Requires exactly one of the given keys to be present.
     public func exactlyOne(of keys: [String]) throws(SpecError) -> SpecField {
-        let present = keys.compactMap(optional)
+        // A key written with no value (`sky:`) counts as given, so the user hears about that key
+        // rather than "needs one of" for a key they can see in their file.
+        let present = keys.compactMap { key in pairs.first { $0.key == key }.map { SpecField($0.value, path: "\(path).\(key)") } }
         guard present.count == 1 else {
             let listed = keys.joined(separator: ", ")
             if present.isEmpty { throw field.fail("needs one of: \(listed)") }

@@ -39,7 +39,8 @@ public indirect enum SpecValue: Sendable, Equatable {
         case (.null, .null): return true
         case let (.array(a, _), .array(b, _)): return a == b
         case let (.object(a, _), .object(b, _)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+            // Mappings are unordered: the same keys and values in another order are the same document.
+            return a.count == b.count && a.allSatisfy { pair in b.contains { $0.key == pair.key && $0.value == pair.value } }
         default: return false
         }
     }
@@ -106,18 +107,16 @@ extension SpecValue {
     }
 
     private static func describe(_ error: YamlError) -> String {
+        func join(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> String {
+            // libyaml's context ("while parsing a flow sequence") and problem read as one run-on line unless separated.
+            let lead = context.map { $0.text.isEmpty ? "" : "\($0.text): " } ?? ""
+            return "\(lead)\(problem) at line \(mark.line), column \(mark.column)"
+        }
         switch error {
-        case .scanner(let context, let problem, let mark, _):
-            return "\(context?.text ?? "") \(problem) at line \(mark.line), column \(mark.column)"
-                .trimmingCharacters(in: .whitespaces)
-        case .parser(let context, let problem, let mark, _):
-            return "\(context?.text ?? "") \(problem) at line \(mark.line), column \(mark.column)"
-                .trimmingCharacters(in: .whitespaces)
-        case .composer(let context, let problem, let mark, _):
-            return "\(context?.text ?? "") \(problem) at line \(mark.line), column \(mark.column)"
-                .trimmingCharacters(in: .whitespaces)
-        default:
-            return "\(error)"
+        case .scanner(let context, let problem, let mark, _): return join(context, problem, mark)
+        case .parser(let context, let problem, let mark, _): return join(context, problem, mark)
+        case .composer(let context, let problem, let mark, _): return join(context, problem, mark)
+        default: return "\(error)"
         }
     }
 

@@ -77,7 +77,9 @@ public enum PlateVersion: Sendable, Equatable, CustomStringConvertible {
 
     public static func parse(_ text: String) -> PlateVersion? {
         if text == "next" { return .next }
-        guard text.hasPrefix("v"), let n = Int(text.dropFirst()), n >= 0, text.count >= 4 else { return nil }
+        let digits = text.dropFirst()
+        guard text.hasPrefix("v"), digits.count >= 3, digits.allSatisfy({ ("0"..."9").contains($0) }),
+              let n = Int(digits), n >= 1 else { return nil }
         return .fixed(n)
     }
 }

@@ -17,7 +17,7 @@ public struct FrameRate: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String { denominator == 1 ? "\(numerator)" : "\(numerator)/\(denominator)" }
 
     /// The rate rounded to whole frames, as timecode counts (24000/1001 → 24).
-    public var timecodeBase: Int { Int((value).rounded()) }
+    public var timecodeBase: Int { max(1, Int(value.rounded())) }
 
     /// NTSC-style rates (x000/1001) whose 29.97/59.94 timecode uses drop-frame counting.
     public var isDropFrameCandidate: Bool { denominator == 1001 && (timecodeBase == 30 || timecodeBase == 60) }
@@ -29,7 +29,9 @@ public struct FrameRate: Sendable, Hashable, Codable, CustomStringConvertible {
     public static func parse(_ text: String) -> FrameRate? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let slash = trimmed.firstIndex(of: "/") {
-            guard let n = Int(trimmed[..<slash]), let d = Int(trimmed[trimmed.index(after: slash)...]) else { return nil }
+            let numerator = trimmed[..<slash].trimmingCharacters(in: .whitespaces)
+            let denominator = trimmed[trimmed.index(after: slash)...].trimmingCharacters(in: .whitespaces)
+            guard let n = Int(numerator), let d = Int(denominator) else { return nil }
             return FrameRate(numerator: n, denominator: d)
         }
         guard let value = Double(trimmed), value.isFinite, value > 0 else { return nil }
@@ -38,7 +40,8 @@ public struct FrameRate: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// A decimal rate: whole numbers stay whole; values within 0.01 of n×1000/1001 become that rational.
     public init?(decimal value: Double) {
-        guard value.isFinite, value > 0 else { return nil }
+        // The bound keeps the Int conversions below from trapping on absurd input.
+        guard value.isFinite, value > 0, value <= 1e12 else { return nil }
         let whole = value.rounded()
         if abs(value - whole) < 1e-9 {
             self.init(numerator: Int(whole), denominator: 1)

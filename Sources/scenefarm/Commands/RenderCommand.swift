@@ -1,7 +1,91 @@
 import ArgumentParser
+import Farm
+import Foundation
+import Inference
+import Plates
+import ShotSpec
 
 struct RenderCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "render", abstract: "Render a shot on this machine (in progress).")
-    @Argument var spec: String
-    func run() async throws { throw fail("render is being built", code: 1) }
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a shot on this machine: plan, generate, convert with OCIO, write and publish EXR plates."
+    )
+
+    @Argument(help: "Shot spec, YAML or JSON.") var spec: String
+    @Option(help: "Plate root (overrides output.root in the spec).") var out: String?
+    @Option(name: .customLong("plate-version"), help: "v001, v002, … or next (overrides output.version).") var plateVersion: String?
+    @Option(help: "Overlap frames between chunks (default round(0.5 s × fps)).") var overlap: Int?
+    @Option(help: "OCIO config (overrides the spec's output.ocio_config, $OCIO and the bundled ACES config).") var ocio: String?
+
+    func run() async throws {
+        let shot = try loadSpec(spec)
+        var version: PlateVersion?
+        if let plateVersion {
+            guard let parsed = PlateVersion.parse(plateVersion) else {
+                throw fail("--plate-version: '\(plateVersion)' is not a version; use v001, v002, … or next", code: ExitCodes.badInput)
+            }
+            version = parsed
+        }
+        let registry = GeneratorRegistry.builtIn
+        let preparation = JobPreparation(registry: registry, ocioOverride: ocio)
+        let job: ShotJob
+        do {
+            job = try preparation.prepare(shot, rootOverride: out, versionOverride: version, overlap: overlap)
+        } catch {
+            throw fail(error.description, code: error.exitCode)
+        }
+        let layout = job.layout(spec: shot)
+        let label = "\(shot.shot) \(PlateVersion.label(job.version))"
+        FileHandle.standardError.write(Data("render \(shot.show)/\(shot.shot): \(shot.frames.count) frames, \(job.plan.chunks.count) chunk(s), \(job.mode), \(shot.generator.name) → \(layout.versionFolder(job.version).path)\n".utf8))
+        let reporter = ProgressReporter(label: label)
+        let render = LocalRender(executor: TaskExecutor(registry: registry, nodeName: ProcessInfo.processInfo.hostName))
+        let outcome: TaskOutcome
+        do {
+            outcome = try render.run(job) { done, total in reporter.update(done: done, total: total) }
+        } catch {
+            throw fail(error.description, code: error.exitCode)
+        }
+        let folder = layout.versionFolder(job.version)
+        print(folder.path)
+        FileHandle.standardError.write(Data("""
+            published \(outcome.published ?? folder.path)
+              frames: \(folder.path)/\(layout.baseName(version: job.version)).####.exr (\(shot.frames.first)–\(shot.frames.last))
+              look:   exrheader \(folder.path)/\(layout.frameName(version: job.version, frame: shot.frames.first))
+                      scenefarm inspect \(folder.path)
+
+            """.utf8))
+    }
+}
+
+/// Loads a spec or exits 2 with `file:line: path: reason`.
+func loadSpec(_ path: String) throws -> ShotSpec {
+    do {
+        return try ShotSpecLoader.load(path: path)
+    } catch {
+        throw fail(error.located(in: path), code: ExitCodes.badInput)
+    }
+}
+
+extension TaskError {
+    /// 2 for problems in what the user gave us, 1 for failures while running.
+    var exitCode: Int32 {
+        switch self {
+        case .spec, .chunking: return ExitCodes.badInput
+        case .generator(let e):
+            switch e {
+            case .invalidInput, .unknownGenerator: return ExitCodes.badInput
+            default: return ExitCodes.failure
+            }
+        case .plate(let e):
+            switch e {
+            case .notWritable, .versionExists, .unknownChromaticities: return ExitCodes.badInput
+            default: return ExitCodes.failure
+            }
+        case .color(let e):
+            if case .unknownColorspace = e { return ExitCodes.badInput }
+            if case .configLoad = e { return ExitCodes.badInput }
+            return ExitCodes.failure
+        default: return ExitCodes.failure
+        }
+    }
 }

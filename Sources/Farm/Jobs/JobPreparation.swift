@@ -1,0 +1,81 @@
+import Chunking
+import Color
+import Foundation
+import Inference
+import Plates
+import ShotSpec
+
+/// Checks a spec against everything a render needs before any file is created, and turns it
+/// into a `ShotJob`. Used by `validate`, `render` and `submit`, so they agree on what is valid.
+public struct JobPreparation: Sendable {
+    public let registry: GeneratorRegistry
+    /// The CLI's --ocio; wins over the spec's output.ocio_config.
+    public let ocioOverride: String?
+
+    public init(registry: GeneratorRegistry, ocioOverride: String? = nil) {
+        self.registry = registry
+        self.ocioOverride = ocioOverride
+    }
+
+    /// The OCIO config path a job uses (nil: the node's $OCIO or the bundled config).
+    public func ocioConfig(for spec: ShotSpec) -> String? {
+        if let ocioOverride { return ocioOverride }
+        guard let path = spec.output.ocioConfig else { return nil }
+        return path.hasPrefix("/") ? path : spec.baseDirectory.appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    /// Everything that can be checked without writing: generator, colour spaces, chunk plan.
+    public func check(_ spec: ShotSpec, overlap: Int? = nil) throws(TaskError) -> (plan: ChunkPlan, mode: ChunkMode) {
+        do {
+            let generator = try registry.generator(named: spec.generator.name)
+            let caps = generator.capabilities
+            guard spec.resolution.width <= caps.maxWidth, spec.resolution.height <= caps.maxHeight else {
+                throw TaskError.spec(SpecError(path: "shot.resolution", reason: "generator \(caps.name) renders at most \(caps.maxWidth)x\(caps.maxHeight)"))
+            }
+            try generator.validate(spec)
+            let config = try ColorConfig.resolve(explicit: ocioConfig(for: spec))
+            do {
+                let plate = try config.colorspace(named: spec.output.colorspace)
+                _ = try PlateWriter(format: PlateFormat(output: spec.output, colorspace: plate))
+                _ = try config.processor(from: "ACEScg", to: plate)
+            } catch let error as ColorError {
+                throw TaskError.spec(SpecError(path: "shot.output.colorspace", reason: error.description))
+            } catch let error as PlateError {
+                throw TaskError.spec(SpecError(path: "shot.output.colorspace", reason: error.description))
+            }
+            for (i, object) in spec.objects.enumerated() {
+                do { _ = try config.colorspace(named: object.material.colorspace) } catch {
+                    throw TaskError.spec(SpecError(path: "shot.objects[\(i)].material.colorspace", reason: error.description))
+                }
+            }
+            let plan: ChunkPlan
+            do {
+                plan = try ChunkPlanner.plan(spec, overlap: overlap, maxFramesPerCall: caps.maxFramesPerCall)
+            }
+            let mode = try ChunkMode.resolve(
+                spec.chunking.mode, conditioningFrames: spec.chunking.conditioningFrames, generator: caps.name,
+                deterministic: caps.deterministic, acceptsConditioningFrames: caps.conditioningFrames, plan: plan
+            )
+            return (plan, mode)
+        } catch {
+            throw TaskError.from(error)
+        }
+    }
+
+    /// Checks the spec and the output root, resolves the version and builds the job. Creates nothing.
+    public func prepare(
+        _ spec: ShotSpec, rootOverride: String?, versionOverride: PlateVersion?, overlap: Int? = nil,
+        owner: String = ProcessInfo.processInfo.environment["USER"] ?? "scenefarm", jobID: String = ShotJob.newID()
+    ) throws(TaskError) -> ShotJob {
+        let (plan, mode) = try check(spec, overlap: overlap)
+        let layout = PlateLayout(spec: spec, rootOverride: rootOverride)
+        do {
+            try layout.checkWritable()
+            let version = try layout.resolve(versionOverride ?? spec.output.version)
+            return ShotJob(id: jobID, spec: spec, storageRoot: layout.root, version: version, plan: plan, mode: mode,
+                           ocioConfig: ocioConfig(for: spec), owner: owner)
+        } catch {
+            throw TaskError.plate(error)
+        }
+    }
+}

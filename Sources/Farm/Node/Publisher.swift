@@ -1,0 +1,32 @@
+import Chunking
+import Foundation
+import ImageCore
+import Plates
+import ShotSpec
+
+/// The last task of a job: check every frame is there, score the seams, write the job report
+/// (and sidecars and proxies), then make the version appear by one rename.
+struct Publisher {
+    let context: TaskContext
+
+    func publish() throws -> TaskOutcome {
+        let job = context.job
+        let spec = context.spec
+        let frames = Array(spec.frames.numbers)
+        let missing = frames.filter { !FileManager.default.fileExists(atPath: context.finalPath(frame: $0).path) }
+        guard missing.isEmpty else { throw TaskError.missingFrames(version: PlateVersion.label(job.version), frames: missing) }
+
+        var seams: SeamReport?
+        if job.plan.chunks.count > 1 {
+            seams = try SeamMetrics.report(plan: job.plan) { frame in
+                try PlateReader.read(context.finalPath(frame: frame).path).image
+            }
+        }
+        let report = JobReport(job: job, spec: spec, colorspace: context.plateColorspace, seams: seams)
+        let reportURL = context.stagingFolder.appendingPathComponent("\(context.layout.baseName(version: job.version)).report.json")
+        try report.write(to: reportURL)
+
+        let published = try context.layout.publish(job: job.id, version: job.version)
+        return TaskOutcome(published: context.relative(published), seams: seams)
+    }
+}

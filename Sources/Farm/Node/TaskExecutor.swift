@@ -1,0 +1,100 @@
+import Chunking
+import Color
+import Foundation
+import ImageCore
+import Inference
+import Plates
+import ShotSpec
+
+/// Runs one task of a job on this machine: the same code for `scenefarm render` and farm nodes.
+///
+/// Frames are written under `root` (the shared storage root, or a node-local scratch root in
+/// transfer mode) through `PlateWriter`, i.e. to a temporary name and renamed into place.
+public struct TaskExecutor: Sendable {
+    public let registry: GeneratorRegistry
+    /// Name recorded in frame metadata (`scenefarm/node`).
+    public let nodeName: String
+
+    public init(registry: GeneratorRegistry, nodeName: String) {
+        self.registry = registry
+        self.nodeName = nodeName
+    }
+
+    /// Runs `task`; `progress` is called with the number of final frames written so far.
+    public func run(
+        job: ShotJob, task: TaskNode, root: URL, cancellation: CancellationFlag,
+        progress: @Sendable (Int) -> Void = { _ in }
+    ) throws(TaskError) -> TaskOutcome {
+        do {
+            let spec = try job.spec()
+            let context = try TaskContext(job: job, spec: spec, root: root, registry: registry, nodeName: nodeName, task: task)
+            switch task.kind {
+            case .lighting:
+                let artifact = try context.generator.prepare(spec, storageRoot: context.storageRoot, cancellation: cancellation)
+                return TaskOutcome(lightingID: artifact.id)
+            case .generate:
+                return try generate(context, chunkIndex: task.index, cancellation: cancellation, progress: progress)
+            case .blend:
+                return try blend(context, boundaryIndex: task.index, cancellation: cancellation, progress: progress)
+            case .publish:
+                return try Publisher(context: context).publish()
+            }
+        } catch {
+            throw TaskError.from(error)
+        }
+    }
+
+    private func generate(_ context: TaskContext, chunkIndex: Int, cancellation: CancellationFlag, progress: @Sendable (Int) -> Void) throws -> TaskOutcome {
+        let plan = context.job.plan
+        guard plan.chunks.indices.contains(chunkIndex) else { throw ChunkingError.chunkOutOfRange(index: chunkIndex, chunks: plan.chunks.count) }
+        let chunk = plan.chunks[chunkIndex]
+        let lighting = try context.generator.prepare(context.spec, storageRoot: context.storageRoot, cancellation: cancellation)
+
+        var conditioning: [RGBAImage] = []
+        if case .sequential(let count) = context.job.mode,
+           let numbers = try ConditioningHandoff.frameNumbers(for: chunkIndex, in: plan, count: count) {
+            conditioning = try numbers.map { frame throws(PlateError) in
+                try PlateReader.read(context.intermediatePath(chunk: chunkIndex - 1, frame: frame).path).image
+            }
+        }
+        let request = GenerationRequest(
+            spec: context.spec, frames: chunk.frames, chunkIndex: chunkIndex, conditioning: conditioning, lighting: lighting
+        )
+        var outcome = TaskOutcome(lightingID: lighting.id)
+        try FileManager.default.createDirectory(at: context.intermediateFolder(chunk: chunkIndex), withIntermediateDirectories: true)
+        try context.generator.generate(request, cancellation: cancellation) { frame, image in
+            try cancellation.check()
+            guard image.width == context.spec.resolution.width, image.height == context.spec.resolution.height else {
+                throw TaskError.failed("generator \(context.generator.capabilities.name) returned a \(image.width)x\(image.height) frame \(frame); the shot is \(context.spec.resolution.width)x\(context.spec.resolution.height)")
+            }
+            switch chunk.role(of: frame) {
+            case .owned:
+                outcome.files.append(try context.writeFinal(image, frame: frame, chunk: chunkIndex))
+                outcome.framesWritten += 1
+                progress(outcome.framesWritten)
+            case .overlapWithPrevious, .overlapWithNext:
+                outcome.files.append(try context.writeIntermediate(image, frame: frame, chunk: chunkIndex))
+            case nil:
+                throw TaskError.failed("generator returned frame \(frame), outside chunk \(chunkIndex) (\(chunk.frames.lowerBound)–\(chunk.frames.upperBound))")
+            }
+        }
+        return outcome
+    }
+
+    private func blend(_ context: TaskContext, boundaryIndex: Int, cancellation: CancellationFlag, progress: @Sendable (Int) -> Void) throws -> TaskOutcome {
+        guard let boundary = context.job.plan.boundaries.first(where: { $0.index == boundaryIndex }) else {
+            throw ChunkingError.chunkOutOfRange(index: boundaryIndex + 1, chunks: context.job.plan.chunks.count)
+        }
+        var outcome = TaskOutcome()
+        for (i, frame) in boundary.overlapFrames.enumerated() {
+            try cancellation.check()
+            let earlier = try PlateReader.read(context.intermediatePath(chunk: boundaryIndex, frame: frame).path).image
+            let later = try PlateReader.read(context.intermediatePath(chunk: boundaryIndex + 1, frame: frame).path).image
+            let blended = try BoundaryBlend.blend(earlier: earlier, later: later, index: i, overlap: boundary.overlap)
+            outcome.files.append(try context.writeFinal(blended, frame: frame, chunk: nil))
+            outcome.framesWritten += 1
+            progress(outcome.framesWritten)
+        }
+        return outcome
+    }
+}

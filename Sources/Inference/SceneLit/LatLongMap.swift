@@ -1,0 +1,87 @@
+import Foundation
+
+/// An equirectangular RGB radiance map. u = 0.5 looks along −z (south... the default camera's
+/// view), u grows towards +x; v = 0 is straight up.
+struct LatLongMap: Sendable {
+    let width: Int
+    let height: Int
+    /// Packed RGB, `width * height * 3`, top row first.
+    let rgb: [Float]
+    /// Rotation about the vertical axis, radians (HDRI `rotation`).
+    var rotation: Float = 0
+
+    /// Samples `radiance(direction)` at each texel centre.
+    init(width: Int, height: Int, _ radiance: (SIMD3<Double>) -> SIMD3<Double>) {
+        self.width = width
+        self.height = height
+        var rgb = [Float](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                let d = Self.direction(u: (Double(x) + 0.5) / Double(width), v: (Double(y) + 0.5) / Double(height))
+                let l = radiance(d)
+                let i = (y * width + x) * 3
+                rgb[i] = Float(l.x); rgb[i + 1] = Float(l.y); rgb[i + 2] = Float(l.z)
+            }
+        }
+        self.rgb = rgb
+    }
+
+    init(width: Int, height: Int, rgb: [Float], rotation: Float = 0) {
+        precondition(rgb.count == width * height * 3, "lat-long map size mismatch")
+        self.width = width
+        self.height = height
+        self.rgb = rgb
+        self.rotation = rotation
+    }
+
+    static func direction(u: Double, v: Double) -> SIMD3<Double> {
+        let phi = (u - 0.5) * 2 * Double.pi, theta = v * Double.pi
+        return SIMD3(sin(theta) * sin(phi), cos(theta), -sin(theta) * cos(phi))
+    }
+
+    /// Bilinear lookup towards unit direction `d`.
+    @inline(__always)
+    func lookup(_ d: SIMD3<Float>) -> SIMD3<Float> {
+        let u = 0.5 + (atan2f(d.x, -d.z) - rotation) / (2 * Float.pi)
+        let v = acosf(min(1, max(-1, d.y))) / Float.pi
+        let fx = u * Float(width) - 0.5
+        let fy = min(max(v * Float(height) - 0.5, 0), Float(height - 1))
+        let x0f = fx.rounded(.down), y0f = fy.rounded(.down)
+        let tx = fx - x0f, ty = fy - y0f
+        var x0 = Int(x0f) % width
+        if x0 < 0 { x0 += width }
+        let x1 = (x0 + 1) % width
+        let y0 = Int(y0f), y1 = min(y0 + 1, height - 1)
+        return rgb.withUnsafeBufferPointer { p in
+            @inline(__always) func at(_ x: Int, _ y: Int) -> SIMD3<Float> {
+                let i = (y * width + x) * 3
+                return SIMD3(p[i], p[i + 1], p[i + 2])
+            }
+            let top = at(x0, y0) * (1 - tx) + at(x1, y0) * tx
+            let bottom = at(x0, y1) * (1 - tx) + at(x1, y1) * tx
+            return top * (1 - ty) + bottom * ty
+        }
+    }
+
+    /// Box-filtered smaller copy (for reflections and SH projection of big HDRIs).
+    func downsampled(width w: Int, height h: Int) -> LatLongMap {
+        var out = [Float](repeating: 0, count: w * h * 3)
+        for y in 0..<h {
+            let y0 = y * height / h, y1 = max(y0 + 1, (y + 1) * height / h)
+            for x in 0..<w {
+                let x0 = x * width / w, x1 = max(x0 + 1, (x + 1) * width / w)
+                var sum = SIMD3<Float>.zero
+                for sy in y0..<y1 {
+                    for sx in x0..<x1 {
+                        let i = (sy * width + sx) * 3
+                        sum += SIMD3(rgb[i], rgb[i + 1], rgb[i + 2])
+                    }
+                }
+                sum /= Float((y1 - y0) * (x1 - x0))
+                let o = (y * w + x) * 3
+                out[o] = sum.x; out[o + 1] = sum.y; out[o + 2] = sum.z
+            }
+        }
+        return LatLongMap(width: w, height: h, rgb: out, rotation: rotation)
+    }
+}

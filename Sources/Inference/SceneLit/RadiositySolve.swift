@@ -1,0 +1,130 @@
+import COpenBLAS
+import Foundation
+
+/// Diffuse global illumination between the ground and static objects by classical radiosity:
+/// point-to-patch form factors with ray-cast visibility, then (I − ρF)B = E per channel with
+/// LAPACK `sgesv`, and the gathered irradiance F·B with BLAS `sgemm`.
+struct RadiositySolve {
+    let grids: [SceneLitLighting.PatchGrid]
+    let geometry: SceneGeometry
+    let surfaces: [SceneSurface]
+    let environment: SceneLitEnvironment
+    let skySamples: Int
+
+    /// Indirect irradiance (sky past static geometry + bounced light), RGB per patch.
+    func run(cancellation: CancellationFlag) throws(GeneratorError) -> [Float] {
+        var centers: [SIMD3<Float>] = [], normals: [SIMD3<Float>] = [], areas: [Float] = []
+        var albedo: [SIMD3<Float>] = [], emission: [SIMD3<Float>] = []
+        for g in grids {
+            let surface = surfaces[g.owner < 0 ? 0 : geometry.primitives[g.owner].surface]
+            for iv in 0..<g.nv {
+                for iu in 0..<g.nu {
+                    let (p, n, a) = PatchMapping.patch(g, iu, iv, geometry: geometry)
+                    centers.append(p); normals.append(n); areas.append(a)
+                    albedo.append(surface.albedo * (1 - surface.metallic))
+                    emission.append(surface.emission)
+                }
+            }
+        }
+        let count = centers.count
+        guard count > 0 else { return [] }
+        let ground = grids.first { $0.owner < 0 }
+        let sun = SIMD3<Float>(environment.sunDirection)
+        let sunIrradiance = SIMD3<Float>(environment.sunIrradiance)
+
+        // Direct light: sun (shadowed by static geometry) and sky (occluded by it and by the
+        // patched ground, whose contribution comes back through the form factors instead).
+        var direct = [SIMD3<Float>](repeating: .zero, count: count)
+        var sky = [SIMD3<Float>](repeating: .zero, count: count)
+        let directions = Self.cosineDirections(skySamples)
+        for i in 0..<count {
+            if i % 64 == 0 { try cancellation.check() }
+            let n = normals[i], origin = centers[i] + n * 1e-3
+            let cosSun = (n * sun).sum()
+            if cosSun > 0, sunIrradiance.max() > 0, !geometry.occluded(origin, sun, staticOnly: true) {
+                direct[i] = sunIrradiance * cosSun
+            }
+            let (t, b) = Self.frame(n)
+            var sum = SIMD3<Double>.zero
+            for local in directions {
+                let d = t * local.x + b * local.y + n * local.z
+                if geometry.occluded(origin, d, staticOnly: true) { continue }
+                if let ground, normals[i].y < 0.999, d.y < 0 {
+                    let hit = origin + d * ((geometry.groundHeight - origin.y) / d.y)
+                    if hit.x >= ground.origin[0], hit.x <= ground.origin[0] + ground.size,
+                       hit.z >= ground.origin[1], hit.z <= ground.origin[1] + ground.size { continue }
+                }
+                sum += environment.radiance(SIMD3<Double>(d))
+            }
+            sky[i] = SIMD3<Float>(sum * (Double.pi / Double(directions.count)))
+        }
+
+        // Form factors F[i][j]: irradiance at i per unit radiosity of j, row-major.
+        var form = [Float](repeating: 0, count: count * count)
+        for i in 0..<count {
+            if i % 32 == 0 { try cancellation.check() }
+            for j in (i + 1)..<count {
+                let d = centers[j] - centers[i]
+                let r2 = (d * d).sum()
+                guard r2 > 1e-12 else { continue }
+                let r = r2.squareRoot()
+                let dir = d / r
+                let ci = (normals[i] * dir).sum(), cj = -(normals[j] * dir).sum()
+                guard ci > 0, cj > 0 else { continue }
+                let origin = centers[i] + normals[i] * 1e-3
+                if geometry.occluded(origin, dir, tMax: r - 2e-3, staticOnly: true) { continue }
+                let k = ci * cj / Float.pi
+                form[i * count + j] = k * areas[j] / (r2 + areas[j] / Float.pi)
+                form[j * count + i] = k * areas[i] / (r2 + areas[i] / Float.pi)
+            }
+        }
+
+        // B = πLe + ρ(E_direct + E_sky + F·B), one linear system per channel.
+        var radiosity = [Float](repeating: 0, count: count * 3)
+        for channel in 0..<3 {
+            try cancellation.check()
+            var matrix = [Float](repeating: 0, count: count * count)
+            var rhs = [Float](repeating: 0, count: count)
+            for i in 0..<count {
+                let rho = albedo[i][channel]
+                for j in 0..<count { matrix[i * count + j] = -rho * form[i * count + j] }
+                matrix[i * count + i] += 1
+                rhs[i] = Float.pi * emission[i][channel] + rho * (direct[i][channel] + sky[i][channel])
+            }
+            var pivots = [Int32](repeating: 0, count: count)
+            let n = Int32(count)
+            let info = LAPACKE_sgesv(LAPACK_ROW_MAJOR, n, 1, &matrix, n, &pivots, &rhs, 1)
+            guard info == 0 else { throw .failed("radiosity solve failed (LAPACKE_sgesv info \(info)) for \(count) patches") }
+            for i in 0..<count { radiosity[i * 3 + channel] = rhs[i] }
+        }
+
+        // Gathered irradiance H = F · B (count × 3).
+        var gathered = [Float](repeating: 0, count: count * 3)
+        let n = Int32(count)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, 3, n, 1, form, n, radiosity, 3, 0, &gathered, 3)
+        var irradiance = [Float](repeating: 0, count: count * 3)
+        for i in 0..<count {
+            for c in 0..<3 { irradiance[i * 3 + c] = max(0, sky[i][c] + gathered[i * 3 + c]) }
+        }
+        return irradiance
+    }
+
+    /// A fixed cosine-weighted hemisphere pattern (z up): the same directions in every solve.
+    static func cosineDirections(_ count: Int) -> [SIMD3<Float>] {
+        (0..<count).map { k in
+            let u1 = (Double(k) + 0.5) / Double(count)
+            let u2 = (Double(k) * 0.6180339887498949).truncatingRemainder(dividingBy: 1)
+            let r = u1.squareRoot(), phi = 2 * Double.pi * u2
+            return SIMD3(Float(r * cos(phi)), Float(r * sin(phi)), Float((1 - u1).squareRoot()))
+        }
+    }
+
+    /// Two unit tangents completing `n` to an orthonormal frame.
+    static func frame(_ n: SIMD3<Float>) -> (SIMD3<Float>, SIMD3<Float>) {
+        let helper: SIMD3<Float> = abs(n.y) < 0.9 ? SIMD3(0, 1, 0) : SIMD3(1, 0, 0)
+        var t = SIMD3(helper.y * n.z - helper.z * n.y, helper.z * n.x - helper.x * n.z, helper.x * n.y - helper.y * n.x)
+        t /= (t * t).sum().squareRoot()
+        let b = SIMD3(n.y * t.z - n.z * t.y, n.z * t.x - n.x * t.z, n.x * t.y - n.y * t.x)
+        return (t, b)
+    }
+}

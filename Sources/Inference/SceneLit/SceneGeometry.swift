@@ -1,0 +1,138 @@
+import Foundation
+
+/// Surface appearance in ACEScg, ready for shading.
+struct SceneSurface: Sendable, Equatable {
+    var albedo: SIMD3<Float>
+    var roughness: Float
+    var metallic: Float
+    /// Emitted radiance (colour × strength).
+    var emission: SIMD3<Float>
+}
+
+/// One analytic primitive, axis-aligned (the spec has no rotations).
+struct Primitive: Sendable {
+    enum Kind: UInt8, Sendable { case sphere, box, cylinder }
+    var kind: Kind
+    var center: SIMD3<Float>
+    /// Sphere: (r, r, r). Box: half extents. Cylinder: (r, half height, r).
+    var half: SIMD3<Float>
+    /// Index into the scene's surfaces (0 is the ground).
+    var surface: Int
+    var isStatic: Bool
+}
+
+/// A ray hit: distance, outward normal, and what was hit (−1: the ground).
+struct RayHit {
+    var t: Float
+    var normal: SIMD3<Float>
+    var primitive: Int
+}
+
+/// Ground plane plus primitives, intersected by the renderer and the lighting solve alike.
+struct SceneGeometry: Sendable {
+    var groundEnabled: Bool
+    var groundHeight: Float
+    var primitives: [Primitive]
+
+    static let epsilon: Float = 1e-4
+
+    /// Nearest hit along `o + t d` for t in (epsilon, tMax).
+    @inline(__always)
+    func intersect(_ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float = .infinity, staticOnly: Bool = false) -> RayHit? {
+        var best: RayHit?
+        var limit = tMax
+        if groundEnabled, d.y != 0 {
+            let t = (groundHeight - o.y) / d.y
+            if t > Self.epsilon, t < limit {
+                limit = t
+                best = RayHit(t: t, normal: SIMD3(0, 1, 0), primitive: -1)
+            }
+        }
+        primitives.withUnsafeBufferPointer { prims in
+            for i in 0..<prims.count where !staticOnly || prims[i].isStatic {
+                if let (t, n) = Self.hit(prims[i], o, d, limit) {
+                    limit = t
+                    best = RayHit(t: t, normal: n, primitive: i)
+                }
+            }
+        }
+        return best
+    }
+
+    /// Whether anything (ground excluded) blocks `o + t d` for t in (epsilon, tMax).
+    @inline(__always)
+    func occluded(_ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float = .infinity, staticOnly: Bool = false) -> Bool {
+        primitives.withUnsafeBufferPointer { prims in
+            for i in 0..<prims.count where !staticOnly || prims[i].isStatic {
+                if Self.hit(prims[i], o, d, tMax) != nil { return true }
+            }
+            return false
+        }
+    }
+
+    @inline(__always)
+    static func hit(_ p: Primitive, _ o: SIMD3<Float>, _ d: SIMD3<Float>, _ tMax: Float) -> (Float, SIMD3<Float>)? {
+        switch p.kind {
+        case .sphere:
+            let oc = o - p.center
+            let b = (oc * d).sum()
+            let c = (oc * oc).sum() - p.half.x * p.half.x
+            let disc = b * b - c
+            guard disc >= 0 else { return nil }
+            let s = disc.squareRoot()
+            var t = -b - s
+            if t <= epsilon { t = -b + s }
+            guard t > epsilon, t < tMax else { return nil }
+            return (t, (o + d * t - p.center) / p.half.x)
+        case .box:
+            let inv = 1 / d
+            let t1 = (p.center - p.half - o) * inv
+            let t2 = (p.center + p.half - o) * inv
+            let tNear = pointwiseMin(t1, t2), tFar = pointwiseMax(t1, t2)
+            let enter = tNear.max(), exit = tFar.min()
+            guard enter <= exit, exit > epsilon else { return nil }
+            let t = enter > epsilon ? enter : exit
+            guard t < tMax else { return nil }
+            let local = (o + d * t - p.center) / p.half
+            let a = SIMD3<Float>(abs(local.x), abs(local.y), abs(local.z))
+            if a.x >= a.y && a.x >= a.z { return (t, SIMD3(local.x > 0 ? 1 : -1, 0, 0)) }
+            if a.y >= a.z { return (t, SIMD3(0, local.y > 0 ? 1 : -1, 0)) }
+            return (t, SIMD3(0, 0, local.z > 0 ? 1 : -1))
+        case .cylinder:
+            let r = p.half.x, hh = p.half.y
+            let oc = o - p.center
+            var best: Float = tMax
+            var normal = SIMD3<Float>.zero
+            let a = d.x * d.x + d.z * d.z
+            if a > 1e-12 {
+                let b = oc.x * d.x + oc.z * d.z
+                let c = oc.x * oc.x + oc.z * oc.z - r * r
+                let disc = b * b - a * c
+                if disc >= 0 {
+                    let s = disc.squareRoot()
+                    for t in [(-b - s) / a, (-b + s) / a] where t > epsilon && t < best {
+                        let y = oc.y + d.y * t
+                        if abs(y) <= hh {
+                            best = t
+                            normal = SIMD3(oc.x + d.x * t, 0, oc.z + d.z * t) / r
+                            break
+                        }
+                    }
+                }
+            }
+            if d.y != 0 {
+                for cap in [hh, -hh] {
+                    let t = (cap - oc.y) / d.y
+                    if t > epsilon && t < best {
+                        let x = oc.x + d.x * t, z = oc.z + d.z * t
+                        if x * x + z * z <= r * r {
+                            best = t
+                            normal = SIMD3(0, cap > 0 ? 1 : -1, 0)
+                        }
+                    }
+                }
+            }
+            return best < tMax ? (best, normal) : nil
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import ImageCore
+import ShotSpec
+
+/// `scenelit`: the built-in physically based scene renderer (analytic sky or HDRI, SH + radiosity
+/// lighting solved once per scene, ray-cast frames, rigid-body motion). Not a neural network.
+public struct SceneLitGenerator: Generator {
+    public static let name = "scenelit"
+    /// Part of every lighting id: bump when the solve or its artifact format changes.
+    public static let version = "1.0.0"
+
+    public init() {}
+
+    public var capabilities: GeneratorCapabilities {
+        GeneratorCapabilities(name: Self.name, version: Self.version, deterministic: true, conditioningFrames: 0, maxFramesPerCall: 1_000_000)
+    }
+
+    public func validate(_ spec: ShotSpec) throws(GeneratorError) {
+        _ = try Self.params(spec)
+        let config = try SceneLitScene.colorConfig(spec)
+        _ = try SceneLitScene(spec: spec, config: config)
+        if case .hdri(let hdri) = spec.environment { _ = try SceneLitHDRI.load(hdri, config: config) }
+    }
+
+    static func params(_ spec: ShotSpec) throws(GeneratorError) -> SceneLitParams {
+        do { return try SceneLitParams.parse(spec.generator.params) } catch { throw .invalidInput(error) }
+    }
+
+    public func prepare(_ spec: ShotSpec, storageRoot: URL, cancellation: CancellationFlag) throws(GeneratorError) -> LightingArtifact {
+        try solveLighting(spec, storageRoot: storageRoot, cancellation: cancellation).artifact
+    }
+
+    /// Finds the scene's lighting artifact under `storageRoot`, solving and storing it only if absent.
+    /// `solved` says whether this call ran the solve.
+    public func solveLighting(_ spec: ShotSpec, storageRoot: URL, cancellation: CancellationFlag) throws(GeneratorError) -> (artifact: LightingArtifact, solved: Bool) {
+        let params = try Self.params(spec)
+        let config = try SceneLitScene.colorConfig(spec)
+        let id = try Self.lightingID(spec, params: params, configSource: config.source)
+        let url = SceneLitLighting.url(id: id, storageRoot: storageRoot)
+        if FileManager.default.fileExists(atPath: url.path) { return (LightingArtifact(id: id, url: url), false) }
+
+        let started = Date()
+        let scene = try SceneLitScene(spec: spec, config: config)
+        let environment = try SceneLitEnvironment(spec: spec, config: config)
+        let sh = SphericalHarmonics9.project { environment.radiance($0) }
+        let reflection = environment.map(width: 64, height: 32)
+        let grids = PatchMapping.layout(geometry: scene.geometry, groundPatches: params.giGroundPatches, objectPatches: params.giObjectPatches)
+        let irradiance = try RadiositySolve(
+            grids: grids, geometry: scene.geometry, surfaces: scene.surfaces, environment: environment, skySamples: params.giSkySamples
+        ).run(cancellation: cancellation)
+        let lighting = SceneLitLighting(
+            id: id, generatorVersion: Self.version, sphericalHarmonics: sh.coefficients,
+            sunDirection: Self.floats(environment.sunDirection), sunIrradiance: Self.floats(environment.sunIrradiance),
+            reflectionWidth: reflection.width, reflectionHeight: reflection.height, reflection: reflection.rgb,
+            grids: grids, irradiance: irradiance, patchCount: irradiance.count / 3,
+            solveSeconds: Date().timeIntervalSince(started)
+        )
+        try cancellation.check()
+        try lighting.write(to: url)
+        return (LightingArtifact(id: id, url: url), true)
+    }
+
+    /// SHA-256 of everything that changes the lighting: environment, ground, static objects and
+    /// their materials, the GI params, the OCIO config and the generator version. Not the camera,
+    /// frames, dynamic objects or names.
+    public static func lightingID(_ spec: ShotSpec, params: SceneLitParams, configSource: String) throws(GeneratorError) -> String {
+        var text = "scenelit \(version)\nocio \(configSource)\ngi \(params.lightingKey)\n"
+        switch spec.environment {
+        case .sky(let sky):
+            text += "sky \(sky.sun) turbidity \(sky.turbidity) intensity \(sky.intensity) sun \(sky.sunEnabled)\n"
+        case .hdri(let hdri):
+            guard let data = FileManager.default.contents(atPath: hdri.path) else {
+                throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "HDRI file '\(hdri.path)' cannot be read"))
+            }
+            text += "hdri \(SHA256Digest.hex(of: [UInt8](data))) rotation \(hdri.rotation) exposure \(hdri.exposure) colorspace \(hdri.colorspace)\n"
+        case .uniform(let radiance):
+            text += "uniform \(radiance)\n"
+        }
+        let g = spec.ground
+        text += "ground \(g.enabled) \(g.height) \(material(g.material))\n"
+        for object in spec.objects where !object.dynamic {
+            text += "static \(object.shape) \(object.position) \(material(object.material))\n"
+        }
+        return SHA256Digest.hex(of: text)
+    }
+
+    private static func floats(_ v: SIMD3<Double>) -> [Float] { [Float(v.x), Float(v.y), Float(v.z)] }
+
+    private static func material(_ m: MaterialSpec) -> String {
+        "\(m.baseColor) \(m.colorspace) \(m.roughness) \(m.metallic) \(m.emission) \(m.emissionStrength)"
+    }
+
+    public func generate(_ request: GenerationRequest, cancellation: CancellationFlag, emit: (Int, RGBAImage) throws -> Void) throws {
+        let renderer = try Self.renderer(request.spec, lighting: request.lighting)
+        // Physics for the whole request in one pass; each frame's state is still a function of its time alone.
+        let frames = Array(request.frames)
+        let batch = 32
+        var start = 0
+        while start < frames.count {
+            let slice = Array(frames[start..<min(frames.count, start + batch)])
+            let instants = renderer.instants(frames: slice)
+            for (frame, states) in zip(slice, instants) {
+                try cancellation.check()
+                try emit(frame, renderer.render(states))
+            }
+            start += batch
+        }
+    }
+
+    static func renderer(_ spec: ShotSpec, lighting artifact: LightingArtifact) throws(GeneratorError) -> SceneLitRenderer {
+        guard let url = artifact.url else {
+            throw .failed("scenelit needs its lighting artifact; call prepare for the scene before generate")
+        }
+        let params = try params(spec)
+        let config = try SceneLitScene.colorConfig(spec)
+        let lighting = try SceneLitLighting.load(id: artifact.id, url: url)
+        let scene = try SceneLitScene(spec: spec, config: config)
+        let environment = try SceneLitEnvironment(spec: spec, config: config)
+        return SceneLitRenderer(spec: spec, params: params, scene: scene, lighting: lighting, environment: environment)
+    }
+}

@@ -1,0 +1,68 @@
+import Color
+import Foundation
+import ImageCore
+import ShotSpec
+
+/// The shot's ground and objects as renderable geometry with ACEScg surfaces.
+struct SceneLitScene: Sendable {
+    /// Surface 0 is the ground; surface i + 1 is object i.
+    var surfaces: [SceneSurface]
+    /// Geometry at t = 0 (primitive i is object i).
+    var geometry: SceneGeometry
+
+    init(spec: ShotSpec, config: ColorConfig) throws(GeneratorError) {
+        var processors: [String: ColorProcessor] = [:]
+        func surface(_ material: MaterialSpec, path: String) throws(GeneratorError) -> SceneSurface {
+            let processor: ColorProcessor
+            if let cached = processors[material.colorspace] {
+                processor = cached
+            } else {
+                do {
+                    processor = try config.processor(from: material.colorspace, to: "ACEScg")
+                } catch {
+                    throw .invalidInput(SpecError(path: "\(path).colorspace", reason: error.description))
+                }
+                processors[material.colorspace] = processor
+            }
+            var image = RGBAImage(width: 2, height: 1, pixels: [
+                Float(material.baseColor.x), Float(material.baseColor.y), Float(material.baseColor.z), 1,
+                Float(material.emission.x), Float(material.emission.y), Float(material.emission.z), 1,
+            ])
+            do { try processor.apply(&image) } catch { throw .failed("\(path): \(error.description)") }
+            let albedo = pointwiseMax(SIMD3(image.pixels[0], image.pixels[1], image.pixels[2]), .zero)
+            let emission = pointwiseMax(SIMD3(image.pixels[4], image.pixels[5], image.pixels[6]), .zero)
+            return SceneSurface(
+                // Albedo above 1 would create energy in the radiosity solve.
+                albedo: pointwiseMin(albedo, SIMD3(repeating: 0.999)), roughness: Float(material.roughness),
+                metallic: Float(material.metallic), emission: emission * Float(material.emissionStrength)
+            )
+        }
+        var surfaces = [try surface(spec.ground.material, path: "shot.ground.material")]
+        var primitives: [Primitive] = []
+        for (i, object) in spec.objects.enumerated() {
+            surfaces.append(try surface(object.material, path: "shot.objects[\(i)].material"))
+            let center = SIMD3<Float>(object.position)
+            let prim: Primitive
+            switch object.shape {
+            case .sphere(let r):
+                prim = Primitive(kind: .sphere, center: center, half: SIMD3(repeating: Float(r)), surface: i + 1, isStatic: !object.dynamic)
+            case .box(let size):
+                prim = Primitive(kind: .box, center: center, half: SIMD3<Float>(size / 2), surface: i + 1, isStatic: !object.dynamic)
+            case .cylinder(let r, let h):
+                prim = Primitive(kind: .cylinder, center: center, half: SIMD3(Float(r), Float(h / 2), Float(r)), surface: i + 1, isStatic: !object.dynamic)
+            }
+            primitives.append(prim)
+        }
+        self.surfaces = surfaces
+        geometry = SceneGeometry(groundEnabled: spec.ground.enabled, groundHeight: Float(spec.ground.height), primitives: primitives)
+    }
+
+    /// The OCIO config a shot uses, with errors worded for the shot.
+    static func colorConfig(_ spec: ShotSpec) throws(GeneratorError) -> ColorConfig {
+        do {
+            return try ColorConfig.resolve(explicit: spec.output.ocioConfig)
+        } catch {
+            throw .invalidInput(SpecError(path: "shot.output.ocio_config", reason: error.description))
+        }
+    }
+}

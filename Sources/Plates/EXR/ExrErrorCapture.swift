@@ -1,0 +1,41 @@
+import COpenEXR
+import Foundation
+
+/// Collects the messages OpenEXR reports through its error handler, so they reach our errors
+/// instead of being printed to stderr by the library's default handler.
+final class ExrErrorCapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+
+    func append(_ message: String) {
+        lock.lock()
+        messages.append(message)
+        lock.unlock()
+    }
+
+    var last: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return messages.last
+    }
+
+    /// A context initializer whose error handler records into this capture.
+    func initializer() -> exr_context_initializer_t {
+        var initializer = exr_context_initializer_t()
+        initializer.size = MemoryLayout<exr_context_initializer_t>.size
+        initializer.user_data = Unmanaged.passUnretained(self).toOpaque()
+        initializer.error_handler_fn = { ctxt, code, message in
+            var userData: UnsafeMutableRawPointer?
+            guard let ctxt, exr_get_user_data(ctxt, &userData) == 0, let userData else { return }
+            let capture = Unmanaged<ExrErrorCapture>.fromOpaque(userData).takeUnretainedValue()
+            let text = message.map { String(cString: $0) } ?? String(cString: exr_get_default_error_message(code))
+            capture.append(text)
+        }
+        return initializer
+    }
+
+    /// Describes a failed call: the handler's message if any, else the library's text for the code.
+    func message(for code: exr_result_t) -> String {
+        last ?? String(cString: exr_get_default_error_message(code))
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Plate failures: each names the file or folder involved and what to do.
+public enum PlateError: Error, Sendable, Equatable, CustomStringConvertible {
+    case exr(path: String, operation: String, message: String)
+    case notWritable(path: String, reason: String)
+    case versionExists(path: String, next: String)
+    case unknownChromaticities(colorspace: String)
+    case unsupported(path: String, reason: String)
+    case io(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .exr(let path, let operation, let message):
+            return "\(path): OpenEXR \(operation) failed: \(message)"
+        case .notWritable(let path, let reason):
+            return "output root \(path) is not writable: \(reason)"
+        case .versionExists(let path, let next):
+            return "\(path) is already published and is never overwritten; render to \(next) instead (output.version: \(next), or --plate-version next)"
+        case .unknownChromaticities(let colorspace):
+            return "no chromaticities are known for colorspace '\(colorspace)'; write ACES2065-1, ACEScg, ACEScct, ACEScc, Linear Rec.709 (sRGB), Linear P3-D65 or Linear Rec.2020, or Raw"
+        case .unsupported(let path, let reason):
+            return "\(path): \(reason)"
+        case .io(let path, let message):
+            return "\(path): \(message)"
+        }
+    }
+}
