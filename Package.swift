@@ -19,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenEXR", pkgConfig: "OpenEXR", providers: [.apt(["libopenexr-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(
             name: "COCIO",
             cxxSettings: [.unsafeFlags(["-fexceptions"])],
@@ -29,7 +31,7 @@ let package = Package(
         .target(name: "ImageCore"),
         .target(name: "ShotSpec", dependencies: ["Yams", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Color", dependencies: ["COCIO", "ImageCore"]),
-        .target(name: "Plates", dependencies: ["COpenEXR", "ImageCore", "Color", "ShotSpec"]),
+        .target(name: "Plates", dependencies: ["COpenEXR", "CZlib", "CJPEG", "ImageCore", "Color", "ShotSpec"]),
         .target(name: "Inference", dependencies: ["COpenBLAS", "ImageCore", "ShotSpec", "Color", "Plates"]),
         .target(name: "Chunking", dependencies: ["ImageCore", "ShotSpec"]),
         .target(

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    libopenexr-dev libopencolorio-dev libzmq3-dev libopenblas-dev liblapacke-dev pkg-config
+    libopenexr-dev libopencolorio-dev libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev libjpeg62-turbo-dev pkg-config
     openexr openimageio-tools opencolorio-tools
 )
 missing=()

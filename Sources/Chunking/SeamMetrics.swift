@@ -19,16 +19,18 @@ public enum SeamMetrics {
         return sum / Double(a.pixelCount * 3)
     }
 
-    /// First frames f of the interior pairs (f, f + 1): both frames owned by the same chunk.
-    public static func interiorPairStarts(_ plan: ChunkPlan) -> [Int] {
-        plan.chunks.flatMap { chunk in chunk.ownedFrames.dropLast() }
-    }
-
     /// Scores the final sequence, read through `frame(number)`; the pipeline passes its plate reader.
+    /// Interior pairs are consecutive frames both owned by the same chunk.
     public static func report(plan: ChunkPlan, frame: (Int) throws -> RGBAImage) throws -> SeamReport {
         var interior: [Double] = []
-        for f in interiorPairStarts(plan) {
-            interior.append(try meanAbsoluteDifference(frame(f), frame(f + 1)))
+        for chunk in plan.chunks where chunk.ownedFrames.count > 1 {
+            // Walk each owned run once, so a reader backed by plates on disk loads every frame once.
+            var previous = try frame(chunk.ownedFrames.lowerBound)
+            for f in chunk.ownedFrames.dropFirst() {
+                let current = try frame(f)
+                interior.append(try meanAbsoluteDifference(previous, current))
+                previous = current
+            }
         }
         let median = self.median(interior)
         let seams = try plan.boundaries.map { boundary in

@@ -21,8 +21,9 @@ final class ProgressReporter: @unchecked Sendable {
         let fps = elapsed > 0 ? Double(done) / elapsed : 0
         let eta = fps > 0 ? Double(total - done) / fps : 0
         if isTerminal {
-            guard done == total || now.timeIntervalSince(lastLine) > 0.1 else { return }
+            guard done != lastReported, done == total || now.timeIntervalSince(lastLine) > 0.1 else { return }
             lastLine = now
+            lastReported = done
             let width = 30
             let filled = total > 0 ? width * done / total : width
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
@@ -32,7 +33,7 @@ final class ProgressReporter: @unchecked Sendable {
         } else {
             // Plain lines for logs: every 10% and at the end, never more than one every 2 s.
             let step = max(1, total / 10)
-            guard done == total || (done / step > lastReported / step && now.timeIntervalSince(lastLine) > 2) else { return }
+            guard done != lastReported, done == total || (done / step > lastReported / step && now.timeIntervalSince(lastLine) > 2) else { return }
             lastLine = now
             lastReported = done
             let line = String(format: "%@: %d/%d frames, %.2f fps, ETA %@\n", label, done, total, fps, Self.clock(eta))

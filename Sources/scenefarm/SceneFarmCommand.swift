@@ -11,6 +11,7 @@ struct SceneFarmCommand: AsyncParsableCommand {
             ValidateCommand.self,
             PlanCommand.self,
             RenderCommand.self,
+            InspectCommand.self,
             KeygenCommand.self,
             BenchCommand.self,
         ]
@@ -24,6 +25,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks that print ratios against a peer measured in the same run.",
         subcommands: [
             // Bench<Name>Command.swift files register here.
+            BenchColorCommand.self,
         ]
     )
 }

@@ -26,6 +26,12 @@ struct Publisher {
         let reportURL = context.stagingFolder.appendingPathComponent("\(context.layout.baseName(version: job.version)).report.json")
         try report.write(to: reportURL)
 
+        let sequence = PlateSequence(layout: context.layout, version: job.version, frames: spec.frames, fps: spec.fps, colorspace: context.plateColorspace)
+        try VersionExtras(
+            sequence: sequence, proxyFormat: spec.output.proxyFormat, proxyEvery: spec.output.proxyEvery,
+            author: job.owner, metadata: ["show": spec.show, "shot": spec.shot, "job": job.id]
+        ).write(into: context.stagingFolder, config: context.colorConfig)
+
         let published = try context.layout.publish(job: job.id, version: job.version)
         return TaskOutcome(published: context.relative(published), seams: seams)
     }

@@ -1,6 +1,7 @@
 import Color
 import Foundation
 import ImageCore
+import Plates
 import ShotSpec
 
 /// Loads lat-long HDRI environments once per process and converts them to ACEScg.
@@ -32,9 +33,13 @@ enum SceneLitHDRI {
         return map
     }
 
-    /// The one place that reads EXR pixels; it will call the Plates module's reader once that lands.
+    /// The one place that reads EXR pixels.
     static func readEXR(path: String) throws(GeneratorError) -> RGBAImage {
-        throw .unsupported("shot.environment.hdri: reading '\(path)' needs the Plates EXR reader, which this build does not have yet; use environment.sky or environment.uniform")
+        do {
+            return try PlateReader.read(path).image
+        } catch {
+            throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "cannot read HDRI '\(path)': \(error)"))
+        }
     }
 }
 

@@ -49,7 +49,7 @@ struct PlanCommand: AsyncParsableCommand {
             let seconds = String(format: "%.3f", plan.seconds(ofChunk: chunk.index))
             lines.append(
                 pad(String(chunk.index), 5) + "  " + range.padding(toLength: 11, withPad: " ", startingAt: 0)
-                    + pad(String(chunk.count), 6) + "  " + pad(String(chunk.overlapWithPrevious), 7) + "  " + pad(seconds, 7)
+                    + pad(String(chunk.count), 8) + "  " + pad(String(chunk.overlapWithPrevious), 7) + "  " + pad(seconds, 7)
             )
         }
         return lines.joined(separator: "\n")

@@ -35,21 +35,28 @@ struct RenderCommand: AsyncParsableCommand {
             throw fail(error.description, code: error.exitCode)
         }
         let layout = job.layout(spec: shot)
-        let label = "\(shot.shot) \(PlateVersion.label(job.version))"
-        FileHandle.standardError.write(Data("render \(shot.show)/\(shot.shot): \(shot.frames.count) frames, \(job.plan.chunks.count) chunk(s), \(job.mode), \(shot.generator.name) → \(layout.versionFolder(job.version).path)\n".utf8))
-        let reporter = ProgressReporter(label: label)
-        let render = LocalRender(executor: TaskExecutor(registry: registry, nodeName: ProcessInfo.processInfo.hostName))
-        let outcome: TaskOutcome
+        FileHandle.standardError.write(Data("render \(shot.show)/\(shot.shot): \(shot.frames.count) frames, \(job.plan.chunks.count) chunk(s), \(job.mode), \(shot.generator.name) → \(layout.root.path)\n".utf8))
+        let reporter = ProgressReporter(label: shot.shot)
+        let final: JobStatus
         do {
-            outcome = try render.run(job) { done, total in reporter.update(done: done, total: total) }
-        } catch {
-            throw fail(error.description, code: error.exitCode)
+            let farm = try InProcessFarm(storageRoot: layout.root, registry: registry, ocioOverride: ocio)
+            defer { farm.shutdown() }
+            // The job was checked above; the coordinator checks it again, exactly as on a farm.
+            final = try farm.render(specPath: spec, plateVersion: plateVersion ?? PlateVersion.label(job.version), overlap: overlap) { status in
+                reporter.update(done: status.framesDone, total: status.framesTotal)
+            }
+        } catch let error as ClientError {
+            if case .refused(let message, let badInput) = error { throw fail(message, code: badInput ? ExitCodes.badInput : ExitCodes.failure) }
+            throw fail(error.description, code: ExitCodes.failure)
         }
-        let folder = layout.versionFolder(job.version)
+        guard final.state == .done, let published = final.published else {
+            throw fail("job \(final.job) \(final.state.rawValue): \(final.error ?? "no error recorded")", code: ExitCodes.failure)
+        }
+        let folder = layout.root.appendingPathComponent(published)
         print(folder.path)
         FileHandle.standardError.write(Data("""
-            published \(outcome.published ?? folder.path)
-              frames: \(folder.path)/\(layout.baseName(version: job.version)).####.exr (\(shot.frames.first)–\(shot.frames.last))
+            published \(shot.show)/\(shot.shot) \(final.version): \(shot.frames.count) frames \(shot.frames.first)–\(shot.frames.last)
+              frames: \(folder.path)/\(layout.baseName(version: job.version)).####.exr
               look:   exrheader \(folder.path)/\(layout.frameName(version: job.version, frame: shot.frames.first))
                       scenefarm inspect \(folder.path)
 

@@ -1,0 +1,40 @@
+import Foundation
+import Inference
+
+/// How a coordinator is set up (`scenefarm coordinator …`).
+public struct CoordinatorConfig: Sendable {
+    /// ROUTER endpoint for nodes, e.g. `tcp://*:5555`.
+    public var nodeEndpoint: String
+    /// ROUTER endpoint for clients (submit, status, …), e.g. `tcp://*:5556`.
+    public var clientEndpoint: String
+    /// Folder of the SQLite job store.
+    public var stateDirectory: URL
+    /// Plate storage root; every path in every message is relative to it.
+    public var storageRoot: URL
+    /// CURVE server key pair and the node keys it admits; nil runs without encryption (loopback only unless insecure).
+    public var curve: (keyPair: CurveKeyPair, authorized: AuthorizedKeys)?
+    public var insecure: Bool
+    /// Attempts per task before the job fails.
+    public var maxAttempts: Int
+    public var registry: GeneratorRegistry
+    /// The CLI's --ocio for validation of submitted specs.
+    public var ocioOverride: String?
+    public var maxMessageBytes: Int
+
+    public init(
+        nodeEndpoint: String, clientEndpoint: String, stateDirectory: URL, storageRoot: URL,
+        curve: (keyPair: CurveKeyPair, authorized: AuthorizedKeys)? = nil, insecure: Bool = false, maxAttempts: Int = 3,
+        registry: GeneratorRegistry = .builtIn, ocioOverride: String? = nil, maxMessageBytes: Int = WireRules.defaultMaxMessageBytes
+    ) {
+        self.nodeEndpoint = nodeEndpoint
+        self.clientEndpoint = clientEndpoint
+        self.stateDirectory = stateDirectory
+        self.storageRoot = storageRoot
+        self.curve = curve
+        self.insecure = insecure
+        self.maxAttempts = maxAttempts
+        self.registry = registry
+        self.ocioOverride = ocioOverride
+        self.maxMessageBytes = maxMessageBytes
+    }
+}

@@ -1,0 +1,289 @@
+import Foundation
+import GRDB
+
+/// A task's state in the store.
+public enum TaskState: String, Sendable, Codable {
+    /// Waiting for its dependencies.
+    case waiting
+    /// Can be dispatched.
+    case ready
+    /// Dispatched to a node under an attempt id.
+    case leased
+    case done
+    case failed
+    case cancelled
+}
+
+/// One task row.
+public struct StoredTask: Sendable, Equatable {
+    public var job: String
+    public var node: TaskNode
+    public var state: TaskState
+    public var attempts: Int
+    public var attempt: String?
+    public var worker: String?
+    public var framesDone: Int
+    public var error: String?
+    public var outcome: TaskOutcome?
+    /// Nodes this task failed on; retries prefer others.
+    public var failedOn: [String]
+}
+
+/// One job row.
+public struct StoredJob: Sendable, Equatable {
+    public var job: ShotJob
+    public var state: JobState
+    public var error: String?
+    public var published: String?
+    public var seamScores: [Double?]?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+}
+
+/// The coordinator's durable job store: SQLite in WAL mode under `--state`. Survives restarts;
+/// every state change is one transaction.
+public final class JobStore: Sendable {
+    private let db: DatabasePool
+
+    public init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        db = try DatabasePool(path: directory.appendingPathComponent("scenefarm.sqlite").path)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE jobs (
+                    id TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    job_json TEXT NOT NULL,
+                    submitted_at REAL NOT NULL,
+                    started_at REAL,
+                    finished_at REAL,
+                    error TEXT,
+                    published TEXT,
+                    seams_json TEXT
+                );
+                CREATE TABLE tasks (
+                    job_id TEXT NOT NULL REFERENCES jobs(id),
+                    name TEXT NOT NULL,
+                    node_json TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    attempt TEXT,
+                    worker TEXT,
+                    frames_done INTEGER NOT NULL DEFAULT 0,
+                    error TEXT,
+                    outcome_json TEXT,
+                    failed_on TEXT NOT NULL DEFAULT '[]',
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (job_id, name)
+                );
+                CREATE INDEX tasks_state ON tasks(state);
+                CREATE UNIQUE INDEX tasks_attempt ON tasks(attempt) WHERE attempt IS NOT NULL;
+                CREATE TABLE drained_nodes (name TEXT PRIMARY KEY);
+                """)
+        }
+        try migrator.migrate(db)
+    }
+
+    // MARK: - Jobs
+
+    /// Stores a new job and its task graph; tasks without dependencies start ready.
+    public func insert(_ job: ShotJob, tasks: [TaskNode]) throws {
+        let jobJSON = try String(decoding: WireMessage.makeEncoder().encode(job), as: UTF8.self)
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO jobs (id, state, job_json, submitted_at) VALUES (?, ?, ?, ?)",
+                           arguments: [job.id, JobState.queued.rawValue, jobJSON, job.submittedAt.timeIntervalSince1970])
+            for (seq, task) in tasks.enumerated() {
+                let nodeJSON = try String(decoding: WireMessage.makeEncoder().encode(task), as: UTF8.self)
+                try db.execute(sql: "INSERT INTO tasks (job_id, name, node_json, state, seq) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [job.id, task.name, nodeJSON, (task.dependsOn.isEmpty ? TaskState.ready : .waiting).rawValue, seq])
+            }
+        }
+    }
+
+    public func job(_ id: String) throws -> StoredJob? {
+        try db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.job) }
+    }
+
+    /// Jobs, oldest first; `active` limits to queued and running.
+    public func jobs(active: Bool = false) throws -> [StoredJob] {
+        let filter = active ? "WHERE state IN ('queued', 'running')" : ""
+        return try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM jobs \(filter) ORDER BY submitted_at, id").map(Self.job) }
+    }
+
+    public func tasks(job: String) throws -> [StoredTask] {
+        try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE job_id = ? ORDER BY seq", arguments: [job]).map(Self.task) }
+    }
+
+    /// Ready tasks of active jobs, oldest job first, in graph order.
+    public func readyTasks() throws -> [StoredTask] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT tasks.* FROM tasks JOIN jobs ON jobs.id = tasks.job_id
+                WHERE tasks.state = 'ready' AND jobs.state IN ('queued', 'running')
+                ORDER BY jobs.submitted_at, jobs.id, tasks.seq
+                """).map(Self.task)
+        }
+    }
+
+    /// Tasks currently leased (any job).
+    public func leasedTasks() throws -> [StoredTask] {
+        try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE state = 'leased'").map(Self.task) }
+    }
+
+    public func task(attempt: String) throws -> StoredTask? {
+        try db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE attempt = ?", arguments: [attempt]).map(Self.task) }
+    }
+
+    // MARK: - Task transitions
+
+    /// Leases a ready task to `worker` under a fresh attempt id; false if it was no longer ready.
+    public func lease(job: String, task: String, attempt: String, worker: String) throws -> Bool {
+        try db.write { db in
+            try db.execute(sql: """
+                UPDATE tasks SET state = 'leased', attempt = ?, worker = ?, attempts = attempts + 1, frames_done = 0
+                WHERE job_id = ? AND name = ? AND state = 'ready'
+                """, arguments: [attempt, worker, job, task])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: "UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND state = 'queued'",
+                           arguments: [Date().timeIntervalSince1970, job])
+            return true
+        }
+    }
+
+    public func setProgress(attempt: String, framesDone: Int) throws {
+        try db.write { db in
+            try db.execute(sql: "UPDATE tasks SET frames_done = ? WHERE attempt = ? AND state = 'leased'", arguments: [framesDone, attempt])
+        }
+    }
+
+    /// Records a finished attempt. Returns the task, or nil when the attempt is stale (the task was
+    /// re-leased, cancelled or already done): such results are ignored.
+    public func complete(attempt: String, outcome: TaskOutcome) throws -> StoredTask? {
+        let outcomeJSON = try String(decoding: WireMessage.makeEncoder().encode(outcome), as: UTF8.self)
+        return try db.write { db -> StoredTask? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE attempt = ? AND state = 'leased'", arguments: [attempt]) else { return nil }
+            let task = Self.task(row)
+            try db.execute(sql: "UPDATE tasks SET state = 'done', outcome_json = ?, frames_done = ?, error = NULL WHERE attempt = ?",
+                           arguments: [outcomeJSON, outcome.framesWritten, attempt])
+            try Self.promoteWaiting(db, job: task.job)
+            return task
+        }
+    }
+
+    /// Records a failed attempt: back to ready (remembering the node) unless attempts are used up
+    /// or the error cannot be cured by retrying, in which case the task and its job fail.
+    public func fail(attempt: String, error: String, retryable: Bool, maxAttempts: Int) throws -> (task: StoredTask, jobFailed: Bool)? {
+        try db.write { db -> (StoredTask, Bool)? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE attempt = ? AND state = 'leased'", arguments: [attempt]) else { return nil }
+            var task = Self.task(row)
+            if let worker = task.worker { task.failedOn.append(worker) }
+            let failedOn = String(decoding: try JSONEncoder().encode(task.failedOn), as: UTF8.self)
+            if retryable, task.attempts < maxAttempts {
+                try db.execute(sql: "UPDATE tasks SET state = 'ready', attempt = NULL, worker = NULL, error = ?, failed_on = ?, frames_done = 0 WHERE job_id = ? AND name = ?",
+                               arguments: [error, failedOn, task.job, task.node.name])
+                return (task, false)
+            }
+            try db.execute(sql: "UPDATE tasks SET state = 'failed', error = ?, failed_on = ? WHERE job_id = ? AND name = ?",
+                           arguments: [error, failedOn, task.job, task.node.name])
+            let message = "\(task.node.name) failed after \(task.attempts) attempt(s): \(error)"
+            try db.execute(sql: "UPDATE jobs SET state = 'failed', error = ?, finished_at = ? WHERE id = ?",
+                           arguments: [message, Date().timeIntervalSince1970, task.job])
+            try db.execute(sql: "UPDATE tasks SET state = 'cancelled' WHERE job_id = ? AND state IN ('waiting', 'ready')", arguments: [task.job])
+            return (task, true)
+        }
+    }
+
+    /// Puts a leased task back in the queue without counting a failure against the node's work
+    /// (its node died or left): the attempt id is retired so a late result is ignored.
+    public func requeue(attempt: String, reason: String) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                UPDATE tasks SET state = 'ready', attempt = NULL, worker = NULL, frames_done = 0, error = ?
+                WHERE attempt = ? AND state = 'leased'
+                """, arguments: [reason, attempt])
+        }
+    }
+
+    /// Marks a job done with its published folder and seam scores.
+    public func finish(job: String, published: String?, seamScores: [Double?]?) throws {
+        let seams = try seamScores.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try db.write { db in
+            try db.execute(sql: "UPDATE jobs SET state = 'done', published = ?, seams_json = ?, finished_at = ? WHERE id = ?",
+                           arguments: [published, seams, Date().timeIntervalSince1970, job])
+        }
+    }
+
+    /// Records the lighting artifact in the job so later tasks stamp it into frames.
+    public func setLighting(job: String, id: String) throws {
+        guard var stored = try self.job(job) else { return }
+        stored.job.lightingID = id
+        let json = try String(decoding: WireMessage.makeEncoder().encode(stored.job), as: UTF8.self)
+        try db.write { db in try db.execute(sql: "UPDATE jobs SET job_json = ? WHERE id = ?", arguments: [json, job]) }
+    }
+
+    /// Cancels a job: pending tasks are cancelled; returns the attempts still running so their
+    /// nodes can be told. False when the job is unknown or already final.
+    public func cancel(job: String) throws -> (cancelled: Bool, running: [String]) {
+        try db.write { db in
+            let state = try String.fetchOne(db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [job])
+            guard let state, let current = JobState(rawValue: state), !current.isFinal else { return (false, []) }
+            let running = try String.fetchAll(db, sql: "SELECT attempt FROM tasks WHERE job_id = ? AND state = 'leased'", arguments: [job])
+            try db.execute(sql: "UPDATE tasks SET state = 'cancelled', attempt = NULL WHERE job_id = ? AND state IN ('waiting', 'ready', 'leased')", arguments: [job])
+            try db.execute(sql: "UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, job])
+            return (true, running)
+        }
+    }
+
+    // MARK: - Nodes
+
+    public func setDrained(_ name: String, _ drained: Bool) throws {
+        try db.write { db in
+            if drained {
+                try db.execute(sql: "INSERT OR IGNORE INTO drained_nodes (name) VALUES (?)", arguments: [name])
+            } else {
+                try db.execute(sql: "DELETE FROM drained_nodes WHERE name = ?", arguments: [name])
+            }
+        }
+    }
+
+    public func drainedNodes() throws -> Set<String> {
+        try db.read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM drained_nodes")) }
+    }
+
+    // MARK: - Rows
+
+    private static func promoteWaiting(_ db: Database, job: String) throws {
+        let rows = try Row.fetchAll(db, sql: "SELECT name, node_json, state FROM tasks WHERE job_id = ?", arguments: [job])
+        let done = Set(rows.filter { ($0["state"] as String) == TaskState.done.rawValue }.map { $0["name"] as String })
+        for row in rows where (row["state"] as String) == TaskState.waiting.rawValue {
+            let node = try WireMessage.makeDecoder().decode(TaskNode.self, from: Data((row["node_json"] as String).utf8))
+            if node.dependsOn.allSatisfy(done.contains) {
+                try db.execute(sql: "UPDATE tasks SET state = 'ready' WHERE job_id = ? AND name = ?", arguments: [job, node.name])
+            }
+        }
+    }
+
+    private static func job(_ row: Row) -> StoredJob {
+        let job = (try? WireMessage.makeDecoder().decode(ShotJob.self, from: Data((row["job_json"] as String).utf8)))!
+        let seams = (row["seams_json"] as String?).flatMap { try? JSONDecoder().decode([Double?].self, from: Data($0.utf8)) }
+        return StoredJob(
+            job: job, state: JobState(rawValue: row["state"]) ?? .failed, error: row["error"], published: row["published"],
+            seamScores: seams, startedAt: (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        )
+    }
+
+    private static func task(_ row: Row) -> StoredTask {
+        let decoder = WireMessage.makeDecoder()
+        return StoredTask(
+            job: row["job_id"],
+            node: (try? decoder.decode(TaskNode.self, from: Data((row["node_json"] as String).utf8)))!,
+            state: TaskState(rawValue: row["state"]) ?? .failed,
+            attempts: row["attempts"], attempt: row["attempt"], worker: row["worker"], framesDone: row["frames_done"],
+            error: row["error"],
+            outcome: (row["outcome_json"] as String?).flatMap { try? decoder.decode(TaskOutcome.self, from: Data($0.utf8)) },
+            failedOn: (try? JSONDecoder().decode([String].self, from: Data((row["failed_on"] as String).utf8))) ?? []
+        )
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import Inference
+
+/// What the coordinator knows about one connected node.
+struct NodeRecord {
+    var peer: Data
+    var name: String
+    var slots: Int
+    var generators: [GeneratorCapabilities]
+    var storage: StorageMode
+    var lastSeen: ContinuousClock.Instant
+    /// Attempts this node is running.
+    var running: Set<String>
+    /// The node is draining itself (SIGTERM): no new tasks.
+    var draining: Bool
+    var tasksDone: Int
+
+    var freeSlots: Int { max(0, slots - running.count) }
+
+    func offers(_ generator: String) -> Bool { generators.contains { $0.name == generator } }
+}

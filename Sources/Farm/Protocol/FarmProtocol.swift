@@ -1,0 +1,212 @@
+import Chunking
+import Foundation
+import Inference
+
+/// The farm's wire vocabulary: command names and JSON bodies. Docs/protocol.md is the reference.
+public enum FarmProtocol {
+    /// Heartbeats both ways at this interval (Paranoid Pirate).
+    public static let heartbeatInterval: Duration = .seconds(1)
+    /// A peer silent for this many intervals is dead.
+    public static let liveness = 3
+
+    // Node → coordinator
+    public static let ready = "READY"
+    public static let heartbeat = "HEARTBEAT"
+    public static let progress = "PROGRESS"
+    public static let file = "FILE"
+    public static let result = "RESULT"
+    public static let failed = "FAILED"
+    public static let bye = "BYE"
+    // Coordinator → node
+    public static let welcome = "WELCOME"
+    public static let task = "TASK"
+    public static let cancel = "CANCEL"
+    public static let drain = "DRAIN"
+    public static let reconnect = "RECONNECT"
+    // Client ↔ coordinator
+    public static let submit = "SUBMIT"
+    public static let status = "STATUS"
+    public static let cancelJob = "CANCEL_JOB"
+    public static let nodes = "NODES"
+    public static let drainNode = "DRAIN_NODE"
+    public static let resumeNode = "RESUME_NODE"
+    public static let reply = "REPLY"
+    public static let error = "ERROR"
+
+    public static let nodeCommands: Set<String> = [ready, heartbeat, progress, file, result, failed, bye]
+    public static let coordinatorCommands: Set<String> = [welcome, task, heartbeat, cancel, drain, reconnect]
+    public static let clientCommands: Set<String> = [submit, status, cancelJob, nodes, drainNode, resumeNode]
+    public static let clientReplies: Set<String> = [reply, error]
+}
+
+/// How a node reaches the plate storage.
+public enum StorageMode: String, Sendable, Codable {
+    /// The node mounts the storage root and writes frames itself.
+    case shared
+    /// No shared mount: the node sends each file's bytes to the coordinator.
+    case transfer
+}
+
+/// READY: a node introduces itself (sent on connect and after every reconnect).
+public struct ReadyBody: Sendable, Codable, Equatable {
+    public var name: String
+    public var slots: Int
+    public var cores: Int
+    public var memoryBytes: UInt64
+    public var generators: [GeneratorCapabilities]
+    public var storage: StorageMode
+    /// Attempts still running from before a reconnect; the coordinator keeps their leases.
+    public var running: [String]
+    public var draining: Bool
+    public var softwareVersion: String
+}
+
+/// HEARTBEAT from a node: the attempts it is running (their leases are renewed).
+public struct NodeHeartbeatBody: Sendable, Codable, Equatable {
+    public var running: [String]
+    public var draining: Bool
+}
+
+/// PROGRESS: final frames written so far by a running attempt.
+public struct ProgressBody: Sendable, Codable, Equatable {
+    public var attempt: String
+    public var framesDone: Int
+}
+
+/// FILE (transfer mode): one finished file of an attempt; the payload frame holds its bytes.
+public struct FileBody: Sendable, Codable, Equatable {
+    public var attempt: String
+    /// Relative to the storage root; never absolute, never containing "..".
+    public var path: String
+}
+
+/// RESULT: an attempt finished.
+public struct ResultBody: Sendable, Codable, Equatable {
+    public var attempt: String
+    public var outcome: TaskOutcome
+}
+
+/// FAILED: an attempt failed; `retryable` false means retrying cannot help (bad input).
+public struct FailedBody: Sendable, Codable, Equatable {
+    public var attempt: String
+    public var error: String
+    public var retryable: Bool
+}
+
+/// WELCOME: the coordinator accepted READY.
+public struct WelcomeBody: Sendable, Codable, Equatable {
+    public var heartbeatIntervalMS: Int
+    public var liveness: Int
+}
+
+/// TASK: run one task of a job.
+public struct TaskBody: Sendable, Codable, Equatable {
+    public var attempt: String
+    public var job: ShotJob
+    public var task: TaskNode
+}
+
+/// CANCEL: stop an attempt (job cancelled, or the lease moved elsewhere).
+public struct CancelBody: Sendable, Codable, Equatable {
+    public var attempt: String
+}
+
+/// An empty body for messages that need none.
+public struct EmptyBody: Sendable, Codable, Equatable {
+    public init() {}
+}
+
+// MARK: - Client requests
+
+/// SUBMIT: render a shot; the coordinator validates it exactly as `scenefarm render` would.
+public struct SubmitBody: Sendable, Codable, Equatable {
+    /// Echoed in the reply.
+    public var request: String
+    /// The spec file's text, YAML or JSON.
+    public var specText: String
+    /// For messages: the file name the user gave.
+    public var specName: String
+    /// Folder relative paths in the spec resolve against (must be visible to nodes).
+    public var baseDirectory: String
+    /// `v003` or `next`; nil uses the spec's output.version.
+    public var plateVersion: String?
+    public var overlap: Int?
+    public var owner: String
+}
+
+/// Requests that name at most one job or node.
+public struct TargetBody: Sendable, Codable, Equatable {
+    public var request: String
+    public var job: String?
+    public var node: String?
+
+    public init(request: String, job: String? = nil, node: String? = nil) {
+        self.request = request
+        self.job = job
+        self.node = node
+    }
+}
+
+/// ERROR reply: `code` is `bad_input` (exit 2) or `failure` (exit 1).
+public struct ErrorReply: Sendable, Codable, Equatable {
+    public var request: String
+    public var code: String
+    public var message: String
+}
+
+/// A job as `status` shows it.
+public struct JobStatus: Sendable, Codable, Equatable {
+    public var job: String
+    public var show: String
+    public var shot: String
+    public var state: JobState
+    public var version: String
+    public var framesDone: Int
+    public var framesTotal: Int
+    public var chunksDone: Int
+    public var chunks: Int
+    public var tasksRunning: Int
+    public var nodes: [String]
+    /// Seconds left at the current rate; nil before the first frame.
+    public var etaSeconds: Double?
+    public var error: String?
+    public var published: String?
+    /// Seam scores per boundary, once published.
+    public var seamScores: [Double?]?
+    public var submittedAt: Date
+}
+
+public enum JobState: String, Sendable, Codable, CaseIterable {
+    case queued, running, done, failed, cancelled
+
+    public var isFinal: Bool { self == .done || self == .failed || self == .cancelled }
+}
+
+/// A node as `nodes` shows it.
+public struct NodeStatus: Sendable, Codable, Equatable {
+    public var name: String
+    public var state: String
+    public var slots: Int
+    public var running: [String]
+    public var generators: [String]
+    public var storage: StorageMode
+    public var lastSeenSecondsAgo: Double
+    public var tasksDone: Int
+}
+
+/// REPLY body: whichever fields the request asks for.
+public struct ClientReply: Sendable, Codable, Equatable {
+    public var request: String
+    public var job: String?
+    public var jobs: [JobStatus]?
+    public var nodes: [NodeStatus]?
+    public var message: String?
+
+    public init(request: String, job: String? = nil, jobs: [JobStatus]? = nil, nodes: [NodeStatus]? = nil, message: String? = nil) {
+        self.request = request
+        self.job = job
+        self.jobs = jobs
+        self.nodes = nodes
+        self.message = message
+    }
+}
