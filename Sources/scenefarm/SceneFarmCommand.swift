@@ -12,6 +12,13 @@ struct SceneFarmCommand: AsyncParsableCommand {
             PlanCommand.self,
             RenderCommand.self,
             InspectCommand.self,
+            SubmitCommand.self,
+            StatusCommand.self,
+            WaitCommand.self,
+            CancelCommand.self,
+            CoordinatorCommand.self,
+            NodeCommand.self,
+            NodesCommand.self,
             KeygenCommand.self,
             BenchCommand.self,
         ]

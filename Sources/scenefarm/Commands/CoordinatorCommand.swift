@@ -1,0 +1,68 @@
+import ArgumentParser
+import Farm
+import Foundation
+import Inference
+import Logging
+
+struct CoordinatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Run the farm coordinator: schedules shot tasks onto nodes and keeps the job store.",
+        discussion: "Without --curve-secret/--authorized-keys it binds loopback addresses only, unless --insecure. SIGTERM or Ctrl-C stops it; jobs resume on restart."
+    )
+
+    @Option(help: "Endpoint for nodes.") var bind = "tcp://127.0.0.1:5555"
+    @Option(name: .customLong("client-bind"), help: "Endpoint for clients (submit, status, …).") var clientBind = "tcp://127.0.0.1:5556"
+    @Option(help: "Folder for the job store (SQLite).") var state: String
+    @Option(help: "Plate storage root (shared with the nodes).") var storage: String
+    @Option(name: .customLong("curve-secret"), help: "The coordinator's CURVE secret key file.") var curveSecret: String?
+    @Option(name: .customLong("authorized-keys"), help: "Folder of authorised node and client public keys (*.pub).") var authorizedKeys: String?
+    @Flag(help: "Allow binding non-loopback addresses without CURVE keys.") var insecure = false
+    @Option(name: .customLong("max-attempts"), help: "Attempts per task before its job fails.") var maxAttempts = 3
+    @Option(help: "Plugin generators file (Farm/plugins/plugins.yaml), so submitted specs can name them.") var plugins: String?
+    @Option(help: "OCIO config used to validate submitted specs.") var ocio: String?
+
+    func run() throws {
+        var curve: (keyPair: CurveKeyPair, authorized: AuthorizedKeys)?
+        switch (curveSecret, authorizedKeys) {
+        case (nil, nil): break
+        case (let secret?, let keys?):
+            do {
+                curve = (try CurveKeyPair.load(secretFile: URL(fileURLWithPath: secret)), try AuthorizedKeys.load(directory: URL(fileURLWithPath: keys)))
+            } catch {
+                throw fail(error.description, code: ExitCodes.badInput)
+            }
+        default:
+            throw fail("--curve-secret and --authorized-keys go together", code: ExitCodes.badInput)
+        }
+        let registry = try loadRegistry(plugins: plugins)
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let coordinator: Coordinator
+        do {
+            coordinator = try Coordinator(config: CoordinatorConfig(
+                nodeEndpoint: bind, clientEndpoint: clientBind, stateDirectory: URL(fileURLWithPath: state),
+                storageRoot: URL(fileURLWithPath: storage).standardizedFileURL, curve: curve, insecure: insecure,
+                maxAttempts: max(1, maxAttempts), registry: registry, ocioOverride: ocio
+            ))
+        } catch let error as SecurityError {
+            throw fail(error.description, code: ExitCodes.badInput)
+        } catch {
+            throw fail("cannot start the coordinator: \(error)", code: ExitCodes.failure)
+        }
+        let handlers = SignalHandlers([SIGTERM, SIGINT]) { _ in coordinator.stop() }
+        coordinator.run()
+        withExtendedLifetime(handlers) {}
+    }
+}
+
+/// The built-in generators plus any plugins configured in `file`.
+func loadRegistry(plugins file: String?) throws -> GeneratorRegistry {
+    var registry = GeneratorRegistry.builtIn
+    guard let file else { return registry }
+    do {
+        try registry.registerPlugins(file: file)
+    } catch {
+        throw fail("\(file): \(error)", code: ExitCodes.badInput)
+    }
+    return registry
+}

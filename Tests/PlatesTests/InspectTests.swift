@@ -1,0 +1,74 @@
+import Foundation
+import ImageCore
+import Plates
+import ShotSpec
+import Testing
+import TestSupport
+
+@Suite("scenefarm inspect")
+struct InspectTests {
+    static func writeFrames(_ dir: TemporaryDirectory, _ numbers: [Int], poison: Int? = nil) throws {
+        let writer = try PlateWriter(format: PlateFormat(colorspace: "ACES2065-1", compression: .zip, channels: .rgb))
+        for n in numbers {
+            var image = RGBAImage(width: 16, height: 8, fill: SIMD4(0.25, 0.5, 2, 1))
+            image[3, 2] = SIMD4(-1, 0.5, 8, 1)
+            if n == poison { image[0, 0] = SIMD4(.nan, .infinity, 0, 1) }
+            try writer.write(image, to: dir.appending(String(format: "sh_bg_v001.%04d.exr", n)), metadata: FrameMetadata(
+                frameNumber: n, fps: FrameRate(numerator: 25, denominator: 1)!, owner: "t", comments: "c",
+                capDate: Date(timeIntervalSince1970: 0), strings: ["scenefarm/shot": "sh"]))
+        }
+    }
+
+    @Test("a file's report lists every attribute, channel types, compression and per-channel statistics")
+    func fileReport() throws {
+        let dir = TemporaryDirectory()
+        try Self.writeFrames(dir, [1001])
+        let report = try PlateInspector.inspect(dir.appending("sh_bg_v001.1001.exr").path)
+        guard case .file(let frame) = report else {
+            Issue.record("expected a file report")
+            return
+        }
+        #expect(frame.compression == .zip)
+        #expect(frame.channels.map(\.type) == ["half", "half", "half"])
+        let r = try #require(frame.stats.first { $0.name == "R" }), b = try #require(frame.stats.first { $0.name == "B" })
+        #expect(r.min == -1 && r.max == 0.25)
+        #expect(b.max == 8)
+        #expect(abs(b.mean - (2.0 * 127 + 8) / 128) < 1e-6)
+        #expect(!report.hasProblems)
+        for needle in ["scenefarm/shot: \"sh\"", "framesPerSecond: 25/1", "chromaticities: red (0.7347", "timeCode: 00:00:40:01", "compression: zip"] {
+            #expect(report.text.contains(needle), "missing \(needle)")
+        }
+    }
+
+    @Test("a folder or #### / %04d pattern reports the range, the missing frames and NaN/Inf counts")
+    func sequenceGapsAndNaN() throws {
+        let dir = TemporaryDirectory()
+        try Self.writeFrames(dir, [1001, 1002, 1004, 1005, 1008], poison: 1005)
+        for path in [dir.path, dir.appending("sh_bg_v001.####.exr").path, dir.appending("sh_bg_v001.%04d.exr").path] {
+            let report = try PlateInspector.inspect(path)
+            guard case .sequence(let s) = report else {
+                Issue.record("expected a sequence report for \(path)")
+                continue
+            }
+            #expect(s.first == 1001 && s.last == 1008)
+            #expect(s.missing == [1003, 1006, 1007])
+            #expect(s.nanCount == 1 && s.infCount == 1)
+            #expect(report.hasProblems)
+            #expect(report.text.contains("missing: 1003, 1006–1007"))
+        }
+    }
+
+    @Test("the CLI exits 2 for a missing path, 1 for gaps, 0 for a clean sequence")
+    func exitCodes() throws {
+        let dir = TemporaryDirectory()
+        let missing = try Tool.run(Repository.scenefarm, ["inspect", dir.appending("nothing.####.exr").path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no frames match") || missing.stderr.contains("no such"), "\(missing.stderr)")
+        try Self.writeFrames(dir, [1001, 1002, 1003])
+        #expect(try Tool.run(Repository.scenefarm, ["inspect", dir.path]).status == 0)
+        try FileManager.default.removeItem(at: dir.appending("sh_bg_v001.1002.exr"))
+        let gap = try Tool.run(Repository.scenefarm, ["inspect", dir.path])
+        #expect(gap.status == 1)
+        #expect(gap.stdout.contains("missing: 1002"))
+    }
+}
