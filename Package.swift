@@ -21,6 +21,14 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        // DWAA/DWAB only: OpenEXR 3.1's Core C API cannot encode or decode them.
+        .target(
+            name: "COpenEXRCxx",
+            cxxSettings: [.unsafeFlags(["-fexceptions", "-I/usr/include/OpenEXR", "-I/usr/include/Imath"])],
+            linkerSettings: [
+                .linkedLibrary("OpenEXR-3_1"), .linkedLibrary("Iex-3_1"), .linkedLibrary("IlmThread-3_1"), .linkedLibrary("Imath-3_1"),
+            ]
+        ),
         .target(
             name: "COCIO",
             cxxSettings: [.unsafeFlags(["-fexceptions"])],
@@ -31,7 +39,7 @@ let package = Package(
         .target(name: "ImageCore"),
         .target(name: "ShotSpec", dependencies: ["Yams", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Color", dependencies: ["COCIO", "ImageCore"]),
-        .target(name: "Plates", dependencies: ["COpenEXR", "CZlib", "CJPEG", "ImageCore", "Color", "ShotSpec"]),
+        .target(name: "Plates", dependencies: ["COpenEXR", "COpenEXRCxx", "CZlib", "CJPEG", "ImageCore", "Color", "ShotSpec"]),
         .target(name: "Inference", dependencies: ["COpenBLAS", "ImageCore", "ShotSpec", "Color", "Plates"]),
         .target(name: "Chunking", dependencies: ["ImageCore", "ShotSpec"]),
         .target(
@@ -58,7 +66,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["TestSupport", "Inference", "ShotSpec", "ImageCore", "Plates"]),
         .testTarget(name: "ChunkingTests", dependencies: ["TestSupport", "Chunking", "ShotSpec", "ImageCore", "Inference"]),
         .testTarget(name: "FarmTests", dependencies: ["TestSupport", "Farm", "ShotSpec", "Plates", "Inference", "Chunking"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ShotSpec", "Plates"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ShotSpec", "Plates", "scenefarm"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

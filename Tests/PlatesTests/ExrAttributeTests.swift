@@ -17,9 +17,9 @@ struct ExrAttributeTests {
         #expect(header.status == 0)
         let text = header.stdout
         #expect(text.contains("chromaticities (type chromaticities):"))
-        #expect(text.contains("red (0.7347 0.2653)"))
+        #expect(text.contains("red   (0.7347 0.2653)"))
         #expect(text.contains("green (0 1)"))
-        #expect(text.contains("blue (0.0001 -0.077)"))
+        #expect(text.contains("blue  (0.0001 -0.077)"))
         #expect(text.contains("white (0.32168 0.33767)"))
         #expect(text.contains("adoptedNeutral (type v2f): (0.32168 0.33767)"))
         #expect(text.contains("framesPerSecond (type rational): 24000/1001"))

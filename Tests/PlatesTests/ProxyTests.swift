@@ -31,6 +31,13 @@ struct ProxyTests {
         return line.split(separator: " ").compactMap { Double($0) }
     }
 
+    /// `WxH` from iinfo's `path :   64 x   36, 3 channel, uint8 png` line.
+    static func size(_ iinfo: String) -> String? {
+        guard let colon = iinfo.range(of: " : ") else { return nil }
+        let rest = iinfo[colon.upperBound...].prefix { $0 != "," }
+        return rest.replacingOccurrences(of: " ", with: "")
+    }
+
     @Test("mid grey 0.18 becomes OCIO's ACES 1.0 SDR sRGB value (≈ 0.356, code 91) in the PNG proxy")
     func midGreyMatchesOCIO() throws {
         let dir = TemporaryDirectory()
@@ -48,7 +55,7 @@ struct ProxyTests {
         let png = dir.appending("proxy/sh010_bg_v001.1003.png").path
         let info = try Tool.run("iinfo", [png])
         #expect(info.status == 0, "\(info.stderr)")
-        #expect(info.stdout.contains("64 x 36"), "\(info.stdout)")
+        #expect(Self.size(info.stdout) == "64x36", "\(info.stdout)")
         let minimum = try Self.oiioStats(png, "Min"), maximum = try Self.oiioStats(png, "Max")
         #expect(minimum.count >= 3 && maximum.count >= 3)
         for v in minimum.prefix(3) + maximum.prefix(3) { #expect(abs(v - expected) <= 1, "code value \(v), OCIO says \(expected)") }
@@ -64,7 +71,7 @@ struct ProxyTests {
         let info = try Tool.run("iinfo", [dir.appending("proxy/sh010_bg_v001.1001.jpg").path])
         #expect(info.status == 0, "\(info.stderr)")
         // 2000 / 3 rounds up to 667 columns; 24 / 3 = 8 rows.
-        #expect(info.stdout.contains("667 x 8"), "\(info.stdout)")
+        #expect(Self.size(info.stdout) == "667x8", "\(info.stdout)")
     }
 
     @Test("the contact sheet is a PNG grid holding one thumbnail per proxied frame")
@@ -76,7 +83,30 @@ struct ProxyTests {
         #expect(result.contactSheet == "proxy/sh010_bg_v001.contact.png")
         // 5 thumbnails → 3 columns × 2 rows of 64×36 cells with 4 px gaps.
         let info = try Tool.run("iinfo", [dir.appending("proxy/sh010_bg_v001.contact.png").path])
-        #expect(info.stdout.contains("\(3 * 68 + 4) x \(2 * 40 + 4)"), "\(info.stdout)")
+        #expect(Self.size(info.stdout) == "\(3 * 68 + 4)x\(2 * 40 + 4)", "\(info.stdout)")
+    }
+
+    @Test("an RGBA HDR plate's proxy matches oiiotool's own ociodisplay rendering within one code value")
+    func proxyMatchesOiiotool() throws {
+        let dir = TemporaryDirectory()
+        let sequence = PlateSequence(folder: dir.url, baseName: "sh010_bg_v001", frames: FrameRange(first: 1001, count: 1),
+                                     fps: FrameRate(numerator: 24, denominator: 1)!, colorspace: "ACES2065-1")
+        var image = RGBAImage(width: 64, height: 36)
+        for y in 0..<36 { for x in 0..<64 { image[x, y] = SIMD4(Float(x) / 8, Float(y) / 30, 0.05 + Float(x * y) / 900, 0.5) } }
+        let writer = try PlateWriter(format: PlateFormat(colorspace: "ACES2065-1"))
+        try writer.write(image, to: dir.appending(sequence.frameName(1001)), metadata: FrameMetadata(
+            frameNumber: 1001, fps: sequence.fps, owner: "t", comments: "", capDate: Date(timeIntervalSince1970: 0), strings: [:]))
+        let config = try ColorConfig.resolve()
+        try ProxyWriter(renderer: try ProxyRenderer(config: config, colorspace: "ACES2065-1"), format: .png).write(sequence, in: dir.url)
+
+        let reference = dir.appending("oiio.png").path
+        let render = try Tool.run("oiiotool", [
+            "--colorconfig", config.source, dir.appending(sequence.frameName(1001)).path, "--ch", "R,G,B",
+            "--ociodisplay:from=ACES2065-1", ProxyRenderer.display, ProxyRenderer.view, "-d", "uint8", "-o", reference,
+        ])
+        #expect(render.status == 0, "\(render.stderr)")
+        let diff = try Tool.run("oiiotool", [reference, dir.appending("proxy/sh010_bg_v001.1001.png").path, "--fail", "0.0040", "--diff"])
+        #expect(diff.status == 0, "\(diff.stdout)")
     }
 
     @Test("display values outside [0, 1] and NaN are clamped before 8-bit encoding")

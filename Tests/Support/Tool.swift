@@ -72,6 +72,7 @@ public enum Repository {
     public static var scenefarm: String {
         let bundle = Bundle.main.bundleURL
         let candidates = [
+            bundle.appendingPathComponent("scenefarm").path,
             bundle.deletingLastPathComponent().appendingPathComponent("scenefarm").path,
             root.appendingPathComponent(".build/debug/scenefarm").path,
         ]

@@ -48,6 +48,18 @@ public struct ExrImage: Sendable {
 /// Reads single-part scanline or tiled EXR files through the Core C API, all chunks in parallel.
 public enum PlateReader {
     public static func read(_ path: String) throws(PlateError) -> ExrImage {
+        let header = try readCore(path, decodePixels: false)
+        guard header.compression == .dwaa || header.compression == .dwab else { return try readCore(path, decodePixels: true) }
+        // Core cannot decode DWA in OpenEXR 3.1: let the C++ library expand it, then read that.
+        let expanded = FileManager.default.temporaryDirectory.appendingPathComponent("scenefarm-dwa-\(UUID().uuidString).exr").path
+        defer { unlink(expanded) }
+        try ExrTranscoder.transcode(path, to: expanded, compression: .none)
+        let pixels = try readCore(expanded, decodePixels: true)
+        return ExrImage(path: path, width: pixels.width, height: pixels.height, dataWindow: pixels.dataWindow, channels: header.channels,
+                        compression: header.compression, isScanline: true, attributes: header.attributes, image: pixels.image)
+    }
+
+    private static func readCore(_ path: String, decodePixels: Bool) throws(PlateError) -> ExrImage {
         let capture = ExrErrorCapture()
         var initializer = capture.initializer()
         guard FileManager.default.fileExists(atPath: path) else { throw .io(path: path, message: "no such file") }
@@ -82,7 +94,9 @@ public enum PlateReader {
         exr_get_compression(ctxt, 0, &compressionCode)
 
         var image = RGBAImage(width: width, height: height, fill: SIMD4(0, 0, 0, 1))
-        try decodePixels(ctxt, path: path, into: &image, originY: window.min.y, originX: window.min.x, capture: capture)
+        if decodePixels {
+            try self.decodePixels(ctxt, path: path, into: &image, originY: window.min.y, originX: window.min.x, capture: capture)
+        }
         return ExrImage(
             path: path, width: width, height: height, dataWindow: (SIMD2(window.min.x, window.min.y), SIMD2(window.max.x, window.max.y)),
             channels: channels, compression: compression(from: compressionCode), isScanline: true,
@@ -98,11 +112,17 @@ public enum PlateReader {
         guard exr_get_chunk_count(ctxt, 0, &chunkCount) == 0, exr_get_scanlines_per_chunk(ctxt, 0, &linesPerChunk) == 0 else {
             throw .exr(path: path, operation: "read chunk layout", message: capture.last ?? "")
         }
-        let count = Int(chunkCount), width = image.width
+        let count = Int(chunkCount), width = image.width, height = image.height
         let channelIndex: [String: Int] = ["R": 0, "G": 1, "B": 2, "A": 3]
         let errors = FirstMessage()
         let constContext: exr_const_context_t = ctxt
-        image.pixels.withUnsafeMutableBytes { raw in
+        // Decode into one plane per channel, then interleave: OpenEXR 3.1's fast unpack paths
+        // for interleaved output assume the pointers follow file channel order (A, B, G, R),
+        // which would swap channels in an RGBA buffer.
+        let planeSize = width * height
+        var planes = [Float](repeating: 0, count: planeSize * 4)
+        for i in 0..<planeSize { planes[3 * planeSize + i] = 1 }
+        planes.withUnsafeMutableBytes { raw in
             let base = raw.baseAddress!
             concurrentForEach(count: count) { i in
                 var info = exr_chunk_info_t()
@@ -121,9 +141,9 @@ public enum PlateReader {
                             continue
                         }
                         let row = Int(info.start_y - originY)
-                        channel.pointee.decode_to_ptr = (base + (row * width * 4 + slot) * 4).assumingMemoryBound(to: UInt8.self)
-                        channel.pointee.user_pixel_stride = 16
-                        channel.pointee.user_line_stride = Int32(width * 16)
+                        channel.pointee.decode_to_ptr = (base + (slot * planeSize + row * width) * 4).assumingMemoryBound(to: UInt8.self)
+                        channel.pointee.user_pixel_stride = 4
+                        channel.pointee.user_line_stride = Int32(width * 4)
                         channel.pointee.user_bytes_per_element = 4
                         channel.pointee.user_data_type = UInt16(EXR_PIXEL_FLOAT.rawValue)
                     }
@@ -132,6 +152,19 @@ public enum PlateReader {
                 if result == 0 { result = exr_decoding_run(constContext, 0, decoder) }
                 exr_decoding_destroy(constContext, decoder)
                 if result != 0 { errors.record("chunk \(i): \(capture.message(for: result))") }
+            }
+        }
+        planes.withUnsafeBufferPointer { src in
+            image.pixels.withUnsafeMutableBufferPointer { dst in
+                let s = src.baseAddress!, d = dst.baseAddress!
+                parallelBands(count: height) { rows in
+                    for i in (rows.lowerBound * width)..<(rows.upperBound * width) {
+                        d[i * 4] = s[i]
+                        d[i * 4 + 1] = s[planeSize + i]
+                        d[i * 4 + 2] = s[2 * planeSize + i]
+                        d[i * 4 + 3] = s[3 * planeSize + i]
+                    }
+                }
             }
         }
         if let message = errors.value { throw .exr(path: path, operation: "decode", message: message) }

@@ -1,4 +1,5 @@
 import COpenEXR
+import COpenEXRCxx
 import Dispatch
 import Foundation
 import ImageCore
@@ -47,6 +48,19 @@ public final class PlateWriter: Sendable {
 
     /// Encodes `image` into a new file at `path` (no rename; callers wanting atomicity use `write`).
     public func encode(_ image: RGBAImage, to path: String, metadata: FrameMetadata) throws(PlateError) {
+        guard format.compression == .dwaa || format.compression == .dwab else {
+            try encodeCore(image, to: path, metadata: metadata)
+            return
+        }
+        // OpenEXR 3.1's Core C API has no DWA codec: write the frame uncompressed with every
+        // attribute through Core, then let the C++ library re-encode it as DWAA/DWAB.
+        let staging = path + ".uncompressed"
+        defer { unlink(staging) }
+        try encodeCore(image, to: staging, metadata: metadata)
+        try ExrTranscoder.transcode(staging, to: path, compression: format.compression, dwaLevel: format.dwaLevel)
+    }
+
+    private func encodeCore(_ image: RGBAImage, to path: String, metadata: FrameMetadata) throws(PlateError) {
         let capture = ExrErrorCapture()
         var initializer = capture.initializer()
         var ctxt: exr_context_t?
@@ -86,14 +100,12 @@ public final class PlateWriter: Sendable {
         _ ctxt: exr_context_t, part: Int32, width: Int, height: Int, metadata: FrameMetadata,
         check: (exr_result_t, String) throws(PlateError) -> Void
     ) throws(PlateError) {
-        try check(exr_initialize_required_attr_simple(ctxt, part, Int32(width), Int32(height), Self.compressionCode(format.compression)), "set required attributes")
+        let coreCompression = format.compression == .dwaa || format.compression == .dwab ? Compression.none : format.compression
+        try check(exr_initialize_required_attr_simple(ctxt, part, Int32(width), Int32(height), Self.compressionCode(coreCompression)), "set required attributes")
         let pixelType = format.bitDepth == .half ? EXR_PIXEL_HALF : EXR_PIXEL_FLOAT
         let names = format.channels == .rgba ? ["A", "B", "G", "R"] : ["B", "G", "R"]
         for name in names {
             try check(exr_add_channel(ctxt, part, name, pixelType, EXR_PERCEPTUALLY_LOGARITHMIC, 1, 1), "add channel \(name)")
-        }
-        if format.compression == .dwaa || format.compression == .dwab {
-            try check(exr_set_dwa_compression_level(ctxt, part, Float(format.dwaLevel)), "set DWA level")
         }
         if let c = chromaticities {
             var chroma = exr_attr_chromaticities_t(

@@ -124,13 +124,15 @@ public struct PlateLayout: Sendable, Equatable {
         guard rename(staging.path, target.path) == 0 else {
             throw .io(path: target.path, message: "cannot publish \(staging.path): \(String(cString: strerror(errno)))")
         }
-        try? FileManager.default.removeItem(at: workFolder(job: job))
+        discard(job: job)
         return target
     }
 
     /// Removes a job's staging area (cancelled or failed jobs).
     public func discard(job: String) {
         try? FileManager.default.removeItem(at: workFolder(job: job))
+        // rmdir only succeeds on an empty folder, so another job's staging is never touched.
+        rmdir(plateFolder.appendingPathComponent(".work").path)
     }
 
     private func versionNumbers(in folder: URL) -> [Int] {

@@ -21,6 +21,8 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(name: .customLong("max-attempts"), help: "Attempts per task before its job fails.") var maxAttempts = 3
     @Option(help: "Plugin generators file (Farm/plugins/plugins.yaml), so submitted specs can name them.") var plugins: String?
     @Option(help: "OCIO config used to validate submitted specs.") var ocio: String?
+    @Option(name: .customLong("max-message-bytes"), help: "Largest message accepted from a node; bigger ones are dropped (transfer mode sends whole frames).")
+    var maxMessageBytes = WireRules.defaultMaxMessageBytes
 
     func run() throws {
         var curve: (keyPair: CurveKeyPair, authorized: AuthorizedKeys)?
@@ -42,7 +44,7 @@ struct CoordinatorCommand: ParsableCommand {
             coordinator = try Coordinator(config: CoordinatorConfig(
                 nodeEndpoint: bind, clientEndpoint: clientBind, stateDirectory: URL(fileURLWithPath: state),
                 storageRoot: URL(fileURLWithPath: storage).standardizedFileURL, curve: curve, insecure: insecure,
-                maxAttempts: max(1, maxAttempts), registry: registry, ocioOverride: ocio
+                maxAttempts: max(1, maxAttempts), registry: registry, ocioOverride: ocio, maxMessageBytes: max(1024, maxMessageBytes)
             ))
         } catch let error as SecurityError {
             throw fail(error.description, code: ExitCodes.badInput)

@@ -1,0 +1,69 @@
+#include "copenexrcxx.h"
+
+#include <ImfChannelList.h>
+#include <ImfCompression.h>
+#include <ImfFrameBuffer.h>
+#include <ImfHeader.h>
+#include <ImfInputFile.h>
+#include <ImfOutputFile.h>
+#include <ImfStandardAttributes.h>
+#include <ImfThreading.h>
+
+#include <cstring>
+#include <exception>
+#include <vector>
+
+namespace {
+
+int fail(char *err, size_t errlen, const char *message) {
+    if (err && errlen > 0) {
+        std::strncpy(err, message, errlen - 1);
+        err[errlen - 1] = '\0';
+    }
+    return 1;
+}
+
+}  // namespace
+
+extern "C" {
+
+int sf_exr_transcode(const char *src, const char *dst, int compression, float dwa_level, char *err, size_t errlen) {
+    try {
+        Imf::InputFile in(src);
+        Imf::Header header = in.header();
+        header.compression() = static_cast<Imf::Compression>(compression);
+        if (compression == Imf::DWAA_COMPRESSION || compression == Imf::DWAB_COMPRESSION) {
+            Imf::addDwaCompressionLevel(header, dwa_level);
+        }
+        const Imath::Box2i window = header.dataWindow();
+        const size_t width = size_t(window.max.x - window.min.x + 1);
+        const size_t height = size_t(window.max.y - window.min.y + 1);
+        Imf::FrameBuffer frame;
+        std::vector<std::vector<char>> planes;
+        for (auto channel = header.channels().begin(); channel != header.channels().end(); ++channel) {
+            const size_t bytes = channel.channel().type == Imf::HALF ? 2 : 4;
+            planes.emplace_back(width * height * bytes);
+            char *origin = planes.back().data() - (size_t(window.min.x) + size_t(window.min.y) * width) * bytes;
+            frame.insert(channel.name(), Imf::Slice(channel.channel().type, origin, bytes, bytes * width));
+        }
+        in.setFrameBuffer(frame);
+        in.readPixels(window.min.y, window.max.y);
+        Imf::OutputFile out(dst, header, Imf::globalThreadCount());
+        out.setFrameBuffer(frame);
+        out.writePixels(int(height));
+        return 0;
+    } catch (const std::exception &e) {
+        return fail(err, errlen, e.what());
+    } catch (...) {
+        return fail(err, errlen, "unknown OpenEXR error");
+    }
+}
+
+void sf_exr_set_thread_count(int threads) {
+    try {
+        Imf::setGlobalThreadCount(threads);
+    } catch (...) {
+    }
+}
+
+}  // extern "C"
