@@ -5,10 +5,10 @@ import Foundation
 /// the sun's spectral attenuation through Rayleigh and aerosol (Ångström) scattering.
 ///
 /// World axes: +y up, +z north, +x east. Radiance is scene-linear ACEScg in SceneFarm units
-/// (`unitsPerNit` maps cd/m² to pixel values: a sunlit white surface reads about 5–12).
+/// (`unitsPerNit` maps cd/m² to pixel values: a sunlit white surface reads about 2.5–6).
 struct PreethamSky: Sendable {
-    /// Pixel value per cd/m²: 1.0 = 2500 cd/m².
-    static let unitsPerNit = 4.0e-4
+    /// Pixel value per cd/m²: 1.0 = 5000 cd/m², a photographic exposure for daylight.
+    static let unitsPerNit = 2.0e-4
     /// Extraterrestrial solar illuminance, lux.
     static let solarIlluminance = 128_000.0
     /// Angular radius of the sun's disc, radians.
