@@ -36,6 +36,21 @@ public final class ColorConfig: @unchecked Sendable {
         return try load(path: bundled)
     }
 
+    /// Like `resolve`, but loads each config file once per process: tasks reuse it.
+    public static func shared(explicit: String? = nil) throws(ColorError) -> ColorConfig {
+        let environment = ProcessInfo.processInfo.environment
+        let key = explicit ?? environment["OCIO"].flatMap { $0.isEmpty ? nil : $0 } ?? BundledConfig.path ?? ""
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let cached = cache[key] { return cached }
+        let config = try resolve(explicit: explicit, environment: environment)
+        cache[key] = config
+        return config
+    }
+
+    private static let cacheLock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: ColorConfig] = [:]
+
     /// OCIO's own validation; nil when the config passes.
     public func validationProblem() -> String? {
         ocioCall { err, len in sf_ocio_config_validate(handle, err, len) }

@@ -33,6 +33,8 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             // Bench<Name>Command.swift files register here.
             BenchColorCommand.self,
+            BenchGenerateCommand.self,
+            BenchFarmCommand.self,
         ]
     )
 }

@@ -304,9 +304,11 @@ public final class Coordinator: @unchecked Sendable {
 
     private func housekeeping() throws {
         let now = ContinuousClock.now
-        guard now - lastHeartbeat >= FarmProtocol.heartbeatInterval else { return }
-        lastHeartbeat = now
+        // Liveness is checked on every pass (≈100 ms), so a dead node's tasks move within
+        // 3.1 s of its last message; heartbeats go out once a second.
         let deadline = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
+        let beat = now - lastHeartbeat >= FarmProtocol.heartbeatInterval
+        if beat { lastHeartbeat = now }
         for (peer, node) in nodes {
             if now - node.lastSeen > deadline {
                 logger.warning("node \(node.name) silent for \(deadline); requeueing \(node.running.count) task(s)")
@@ -318,13 +320,23 @@ public final class Coordinator: @unchecked Sendable {
                 nodes[peer] = nil
                 continue
             }
-            try? nodeSocket.send(WireMessage(command: FarmProtocol.heartbeat, body: EmptyBody()), to: peer)
+            if beat { try? nodeSocket.send(WireMessage(command: FarmProtocol.heartbeat, body: EmptyBody()), to: peer) }
         }
         for (attempt, deadline) in orphanLeases where now > deadline {
             try store.requeue(attempt: attempt, reason: "no node claimed it after a coordinator restart")
             orphanLeases[attempt] = nil
             count { $0.requeued += 1 }
         }
+    }
+
+    /// Generator names by job, so dispatch does not re-parse specs on every pass.
+    private var generatorNames: [String: String] = [:]
+
+    private func generatorName(of job: ShotJob) -> String {
+        if let name = generatorNames[job.id] { return name }
+        let name = (try? job.spec().generator.name) ?? ""
+        generatorNames[job.id] = name
+        return name
     }
 
     private func dispatch() throws {
@@ -336,7 +348,7 @@ public final class Coordinator: @unchecked Sendable {
         for task in ready {
             if jobs[task.job] == nil { jobs[task.job] = try store.job(task.job) }
             guard let job = jobs[task.job] else { continue }
-            let generator = (try? job.job.spec().generator.name) ?? ""
+            let generator = generatorName(of: job.job)
             let needsShared = task.node.kind == .blend || task.node.kind == .publish || task.node.kind == .lighting
                 || { if case .sequential = job.job.mode { return true } else { return false } }()
             let eligible = candidates.indices.filter {

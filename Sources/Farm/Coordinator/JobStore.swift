@@ -75,8 +75,16 @@ public final class JobStore: Sendable {
                     outcome_json TEXT,
                     failed_on TEXT NOT NULL DEFAULT '[]',
                     seq INTEGER NOT NULL,
+                    pending_deps INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (job_id, name)
                 );
+                -- Edges of the task graph, so finishing a task touches only the tasks that wait on it.
+                CREATE TABLE task_deps (
+                    job_id TEXT NOT NULL,
+                    task TEXT NOT NULL,
+                    depends_on TEXT NOT NULL
+                );
+                CREATE INDEX task_deps_by_dependency ON task_deps(job_id, depends_on);
                 CREATE INDEX tasks_state ON tasks(state);
                 CREATE UNIQUE INDEX tasks_attempt ON tasks(attempt) WHERE attempt IS NOT NULL;
                 CREATE TABLE drained_nodes (name TEXT PRIMARY KEY);
@@ -95,8 +103,11 @@ public final class JobStore: Sendable {
                            arguments: [job.id, JobState.queued.rawValue, jobJSON, job.submittedAt.timeIntervalSince1970])
             for (seq, task) in tasks.enumerated() {
                 let nodeJSON = try String(decoding: WireMessage.makeEncoder().encode(task), as: UTF8.self)
-                try db.execute(sql: "INSERT INTO tasks (job_id, name, node_json, state, seq) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [job.id, task.name, nodeJSON, (task.dependsOn.isEmpty ? TaskState.ready : .waiting).rawValue, seq])
+                try db.execute(sql: "INSERT INTO tasks (job_id, name, node_json, state, seq, pending_deps) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [job.id, task.name, nodeJSON, (task.dependsOn.isEmpty ? TaskState.ready : .waiting).rawValue, seq, task.dependsOn.count])
+                for dependency in task.dependsOn {
+                    try db.execute(sql: "INSERT INTO task_deps (job_id, task, depends_on) VALUES (?, ?, ?)", arguments: [job.id, task.name, dependency])
+                }
             }
         }
     }
@@ -115,14 +126,14 @@ public final class JobStore: Sendable {
         try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE job_id = ? ORDER BY seq", arguments: [job]).map(Self.task) }
     }
 
-    /// Ready tasks of active jobs, oldest job first, in graph order.
-    public func readyTasks() throws -> [StoredTask] {
+    /// Ready tasks of active jobs, oldest job first, in graph order; at most `limit`.
+    public func readyTasks(limit: Int = 256) throws -> [StoredTask] {
         try db.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT tasks.* FROM tasks JOIN jobs ON jobs.id = tasks.job_id
                 WHERE tasks.state = 'ready' AND jobs.state IN ('queued', 'running')
-                ORDER BY jobs.submitted_at, jobs.id, tasks.seq
-                """).map(Self.task)
+                ORDER BY jobs.submitted_at, jobs.id, tasks.seq LIMIT ?
+                """, arguments: [limit]).map(Self.task)
         }
     }
 
@@ -166,7 +177,7 @@ public final class JobStore: Sendable {
             let task = Self.task(row)
             try db.execute(sql: "UPDATE tasks SET state = 'done', outcome_json = ?, frames_done = ?, error = NULL WHERE attempt = ?",
                            arguments: [outcomeJSON, outcome.framesWritten, attempt])
-            try Self.promoteWaiting(db, job: task.job)
+            try Self.release(db, job: task.job, finished: task.node.name)
             return task
         }
     }
@@ -253,15 +264,13 @@ public final class JobStore: Sendable {
 
     // MARK: - Rows
 
-    private static func promoteWaiting(_ db: Database, job: String) throws {
-        let rows = try Row.fetchAll(db, sql: "SELECT name, node_json, state FROM tasks WHERE job_id = ?", arguments: [job])
-        let done = Set(rows.filter { ($0["state"] as String) == TaskState.done.rawValue }.map { $0["name"] as String })
-        for row in rows where (row["state"] as String) == TaskState.waiting.rawValue {
-            let node = try WireMessage.makeDecoder().decode(TaskNode.self, from: Data((row["node_json"] as String).utf8))
-            if node.dependsOn.allSatisfy(done.contains) {
-                try db.execute(sql: "UPDATE tasks SET state = 'ready' WHERE job_id = ? AND name = ?", arguments: [job, node.name])
-            }
-        }
+    /// A task finished: its dependants have one dependency fewer; those with none left are ready.
+    private static func release(_ db: Database, job: String, finished: String) throws {
+        try db.execute(sql: """
+            UPDATE tasks SET pending_deps = pending_deps - 1
+            WHERE job_id = ? AND name IN (SELECT task FROM task_deps WHERE job_id = ? AND depends_on = ?)
+            """, arguments: [job, job, finished])
+        try db.execute(sql: "UPDATE tasks SET state = 'ready' WHERE job_id = ? AND state = 'waiting' AND pending_deps <= 0", arguments: [job])
     }
 
     private static func job(_ row: Row) -> StoredJob {

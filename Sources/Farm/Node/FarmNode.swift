@@ -46,6 +46,8 @@ public final class FarmNode: @unchecked Sendable {
         lock.unlock()
     }
 
+    public var name: String { config.name }
+
     public var tasksDone: Int {
         lock.lock()
         defer { lock.unlock() }
@@ -124,7 +126,8 @@ public final class FarmNode: @unchecked Sendable {
                 }
                 let message: WireMessage?
                 do {
-                    message = try socket.receiveMessage(rules: rules, timeout: .milliseconds(50))
+                    // Short waits while tasks run, so finished work goes out promptly.
+                    message = try socket.receiveMessage(rules: rules, timeout: .milliseconds(active.isEmpty ? 50 : 5))
                 } catch let error as WireError {
                     logger.warning("dropped a malformed coordinator message: \(error)")
                     continue
@@ -201,9 +204,14 @@ public final class FarmNode: @unchecked Sendable {
         let attempt = body.attempt
         let reply: WireMessage?
         do {
-            let outcome = try executor.run(job: body.job, task: body.task, root: root, cancellation: cancellation) { [weak self] done in
-                guard let self, let message = try? WireMessage(command: FarmProtocol.progress, body: ProgressBody(attempt: attempt, framesDone: done)) else { return }
-                self.post(message)
+            let outcome: TaskOutcome
+            if let handler = config.taskHandler {
+                outcome = try handler(body)
+            } else {
+                outcome = try executor.run(job: body.job, task: body.task, root: root, cancellation: cancellation) { [weak self] done in
+                    guard let self, let message = try? WireMessage(command: FarmProtocol.progress, body: ProgressBody(attempt: attempt, framesDone: done)) else { return }
+                    self.post(message)
+                }
             }
             if config.storageRoot == nil { try sendFiles(outcome.files, from: root, attempt: attempt) }
             reply = try WireMessage(command: FarmProtocol.result, body: ResultBody(attempt: attempt, outcome: outcome))

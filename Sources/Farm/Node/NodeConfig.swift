@@ -18,6 +18,9 @@ public struct NodeConfig: Sendable {
     /// Reconnect back-off bounds (Paranoid Pirate).
     public var reconnectInitial: Duration
     public var reconnectMax: Duration
+    /// Runs tasks instead of `TaskExecutor`: `scenefarm bench farm` uses no-op tasks to measure
+    /// the scheduler and protocol alone. Nil (the default) renders.
+    public var taskHandler: (@Sendable (TaskBody) throws -> TaskOutcome)?
 
     public init(
         coordinator: String, name: String, slots: Int = 1, storageRoot: URL?, scratch: URL? = nil, registry: GeneratorRegistry = .builtIn,

@@ -34,7 +34,7 @@ struct TaskContext {
         self.storageRoot = self.root
         layout = PlateLayout(root: self.root, show: spec.show, shot: spec.shot, plate: spec.output.plate)
         generator = try registry.generator(named: spec.generator.name)
-        colorConfig = try ColorConfig.resolve(explicit: job.ocioConfig)
+        colorConfig = try ColorConfig.shared(explicit: job.ocioConfig)
         plateColorspace = try colorConfig.colorspace(named: spec.output.colorspace)
         toPlate = try colorConfig.processor(from: "ACEScg", to: plateColorspace)
         finalWriter = try PlateWriter(format: PlateFormat(output: spec.output, colorspace: plateColorspace))

@@ -3,7 +3,7 @@ import Foundation
 /// One SceneFarm protocol message: `["SCENEFARM", "1", COMMAND, JSON-object body, payload?]`.
 ///
 /// A ROUTER receives one more frame in front, the peer's routing id; DEALER peers send no empty
-/// delimiter, so the protocol id follows the identity directly (see Docs/protocol-transport.md).
+/// delimiter, so the protocol id follows the identity directly (see Docs/protocol.md §2).
 public struct WireMessage: Sendable, Equatable {
     /// Frame 0 of every message.
     public static let protocolID = "SCENEFARM"

@@ -61,6 +61,9 @@ public struct ColorConversionBenchmark: Sendable {
             let frame = Self.firstFrame + i
             try writer.write(Self.pattern(width: width, height: height, frame: i), to: URL(fileURLWithPath: inputPath(frame)), metadata: metadata(frame))
         }
+        // One untimed read of every input, so the first codec measured (ours runs before oiiotool)
+        // does not pay for a cold page cache that the others then skip.
+        for i in 0..<frames { _ = try PlateReader.read(inputPath(Self.firstFrame + i)) }
     }
 
     /// A busy HDR pattern: colour ramps, fine sinusoids and sparse highlights up to ~60, moving per frame.

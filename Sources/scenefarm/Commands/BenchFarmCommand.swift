@@ -1,0 +1,185 @@
+import ArgumentParser
+import Farm
+import Foundation
+import Inference
+import Logging
+
+struct BenchFarmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "farm",
+        abstract: "Scheduler throughput with no-op tasks (goal ≥ 1000/s), time from a node's death to its task being re-dispatched (goal ≤ 3 s), and a CPU-bound shot on 1 vs 2 nodes.",
+        discussion: "Coordinator and nodes run in this process over TCP loopback with the real protocol and job store."
+    )
+
+    @Option(help: "No-op tasks for the throughput run.") var tasks = 2000
+    @Option(help: "Nodes for the throughput run.") var nodes = 4
+    @Option(help: "Slots per node for the throughput run.") var slots = 4
+    @Option(help: "Shot for the 1-vs-2-node run (default Farm/shots/courtyard_short.yaml at 480x270).") var shot: String?
+
+    func run() throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("scenefarm-bench-farm-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try throughput(work: work.appendingPathComponent("throughput"))
+        try redispatch(work: work.appendingPathComponent("redispatch"))
+        try scaling(work: work.appendingPathComponent("scaling"))
+    }
+
+    /// A spec of `chunks` one-frame-per-second chunks with no overlap: that many generate tasks.
+    private func noopSpec(_ folder: URL, chunks: Int) throws -> String {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("noop.yaml").path
+        try """
+            show: bench
+            shot: noop
+            fps: 1
+            frames: {count: \(chunks * 10)}
+            resolution: [16, 16]
+            generator: {name: testpattern}
+            chunking: {overlap: 0}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func throughput(work: URL) throws {
+        let chunks = max(1, tasks - 2)
+        let spec = try noopSpec(work, chunks: chunks)
+        let farm = try BenchFarm(work: work, nodes: nodes, slots: slots) { _ in TaskOutcome() }
+        defer { farm.shutdown() }
+        let start = ContinuousClock.now
+        let job = try farm.submit(spec)
+        let status = try farm.client.wait(job: job, every: .milliseconds(20))
+        let seconds = (ContinuousClock.now - start).seconds
+        let total = chunks + 2
+        print(String(format: "dispatch: %d no-op tasks through 1 coordinator and %d nodes × %d slots in %.2f s = %.0f tasks/s (goal ≥ 1000: %.2fx); job %@",
+                     total, nodes, slots, seconds, Double(total) / seconds, Double(total) / seconds / 1000, status.state.rawValue))
+    }
+
+    private func redispatch(work: URL) throws {
+        let spec = try noopSpec(work, chunks: 1)
+        let started = Gate()
+        let picked = Gate()
+        // The first node to get the generate task hangs (as if busy) and is then killed; the
+        // other node records when the task reaches it.
+        let farm = try BenchFarm(work: work, nodes: 2, slots: 1) { body in
+            if body.task.kind == .generate {
+                if started.openOnce() {
+                    while true { Thread.sleep(forTimeInterval: 0.05) }
+                }
+                picked.open()
+            }
+            return TaskOutcome()
+        }
+        defer { farm.shutdown() }
+        _ = try farm.submit(spec)
+        while !started.isOpen { Thread.sleep(forTimeInterval: 0.005) }
+        guard let victim = try farm.client.nodes().first(where: { !$0.running.isEmpty })?.name else {
+            throw fail("re-dispatch run: no node holds the task", code: ExitCodes.failure)
+        }
+        let killed = ContinuousClock.now
+        farm.kill(named: victim)
+        while !picked.isOpen { Thread.sleep(forTimeInterval: 0.005) }
+        let seconds = (ContinuousClock.now - killed).seconds
+        print(String(format: "re-dispatch: a node died mid-task; its task reached another node %.2f s later (goal ≤ 3 s; heartbeat 1 s, liveness 3)", seconds))
+    }
+
+    private func scaling(work: URL) throws {
+        let source = shot ?? "\(Repository.shots)/courtyard_short.yaml"
+        var text = try String(contentsOfFile: source, encoding: .utf8)
+        if shot == nil { text = text.replacingOccurrences(of: "resolution: [960, 540]", with: "resolution: [480, 270]") }
+        var results: [Double] = []
+        for count in [1, 2] {
+            let folder = work.appendingPathComponent("n\(count)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let spec = folder.appendingPathComponent("shot.yaml").path
+            try text.write(toFile: spec, atomically: true, encoding: .utf8)
+            let farm = try BenchFarm(work: folder, nodes: count, slots: 1, handler: nil)
+            let start = ContinuousClock.now
+            let status = try farm.client.wait(job: try farm.submit(spec), every: .milliseconds(50))
+            results.append((ContinuousClock.now - start).seconds)
+            farm.shutdown()
+            guard status.state == .done else { throw fail("scaling run: job \(status.state.rawValue): \(status.error ?? "")", code: ExitCodes.failure) }
+        }
+        print(String(format: "scaling: %@ on 1 node %.2f s, on 2 nodes %.2f s (speed-up %.2fx on %d cores; each node already renders on every core)",
+                     URL(fileURLWithPath: source).lastPathComponent as NSString, results[0], results[1], results[0] / results[1], ProcessInfo.processInfo.activeProcessorCount))
+    }
+}
+
+/// A coordinator and nodes in this process on TCP loopback, for the benchmarks.
+private final class BenchFarm {
+    let coordinator: Coordinator
+    var farmNodes: [FarmNode] = []
+    let client: FarmClient
+    let storage: URL
+
+    init(work: URL, nodes: Int, slots: Int, handler: (@Sendable (TaskBody) throws -> TaskOutcome)?) throws {
+        storage = work.appendingPathComponent("storage")
+        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+        let context = try ZMQContext()
+        coordinator = try Coordinator(config: CoordinatorConfig(
+            nodeEndpoint: "tcp://127.0.0.1:*", clientEndpoint: "tcp://127.0.0.1:*",
+            stateDirectory: work.appendingPathComponent("state"), storageRoot: storage
+        ), context: context)
+        coordinator.start()
+        for i in 0..<nodes {
+            var config = NodeConfig(coordinator: coordinator.boundNodeEndpoint, name: "bench-\(i)", slots: slots, storageRoot: storage)
+            config.taskHandler = handler
+            let node = try FarmNode(config: config, context: context)
+            node.start()
+            farmNodes.append(node)
+        }
+        client = try FarmClient(endpoint: coordinator.boundClientEndpoint, context: context, timeout: .seconds(30))
+        while try client.nodes().count < nodes { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
+    func submit(_ spec: String) throws -> String {
+        let url = URL(fileURLWithPath: spec)
+        return try client.submit(specText: try String(contentsOf: url, encoding: .utf8), specName: spec, baseDirectory: url.deletingLastPathComponent().path)
+    }
+
+    /// Stops a node without a goodbye, as a crash would.
+    func kill(named name: String) {
+        farmNodes.first { $0.name == name }?.stop()
+    }
+
+    func shutdown() {
+        for node in farmNodes { node.stop() }
+        coordinator.stop()
+        Thread.sleep(forTimeInterval: 0.2)
+    }
+}
+
+/// A one-way latch shared with task handlers.
+private final class Gate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var opened = false
+
+    var isOpen: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return opened
+    }
+
+    func open() {
+        lock.lock()
+        opened = true
+        lock.unlock()
+    }
+
+    /// Opens the gate; true only for the caller that opened it.
+    func openOnce() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if opened { return false }
+        opened = true
+        return true
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
