@@ -278,9 +278,13 @@ public final class Coordinator: @unchecked Sendable {
     private func afterCompletion(_ task: StoredTask, outcome: TaskOutcome) throws {
         switch task.node.kind {
         case .lighting:
-            if let id = outcome.lightingID { try store.setLighting(job: task.job, id: id) }
+            if let id = outcome.lightingID {
+                try store.setLighting(job: task.job, id: id)
+                jobs[task.job] = nil
+            }
         case .publish:
             try store.finish(job: task.job, published: outcome.published, seamScores: outcome.seams?.seams.map(\.score))
+            jobs[task.job] = nil
             logger.info("job \(task.job) published \(outcome.published ?? "")")
         case .generate, .blend:
             break
@@ -289,6 +293,7 @@ public final class Coordinator: @unchecked Sendable {
 
     /// Tells nodes to stop a failed or cancelled job's attempts and removes its staging area.
     private func abandon(job: String, running: [String] = []) throws {
+        jobs[job] = nil
         for attempt in running {
             for (peer, node) in nodes where node.running.contains(attempt) {
                 try? nodeSocket.send(WireMessage(command: FarmProtocol.cancel, body: CancelBody(attempt: attempt)), to: peer)
@@ -329,28 +334,38 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
-    /// Generator names by job, so dispatch does not re-parse specs on every pass.
-    private var generatorNames: [String: String] = [:]
+    /// Show, shot and generator by job, so dispatch and status do not re-parse specs.
+    private var names: [String: (show: String, shot: String, generator: String)] = [:]
 
-    private func generatorName(of job: ShotJob) -> String {
-        if let name = generatorNames[job.id] { return name }
-        let name = (try? job.spec().generator.name) ?? ""
-        generatorNames[job.id] = name
-        return name
+    private func jobNames(_ job: ShotJob) -> (show: String, shot: String, generator: String) {
+        if let cached = names[job.id] { return cached }
+        let spec = try? job.spec()
+        let entry = (spec?.show ?? "", spec?.shot ?? "", spec?.generator.name ?? "")
+        names[job.id] = entry
+        return entry
+    }
+
+    /// Jobs by id as dispatch sends them; refreshed when the lighting id is recorded.
+    private var jobs: [String: ShotJob] = [:]
+
+    private func cachedJob(_ id: String) throws -> ShotJob? {
+        if let job = jobs[id] { return job }
+        let job = try store.job(id)?.job
+        jobs[id] = job
+        return job
     }
 
     private func dispatch() throws {
         var candidates = nodes.values.filter { $0.freeSlots > 0 && !$0.draining && !drained.contains($0.name) }
         guard !candidates.isEmpty else { return }
-        let ready = try store.readyTasks()
+        let slots = candidates.reduce(0) { $0 + $1.freeSlots }
+        let ready = try store.readyTasks(limit: max(16, slots * 4))
         guard !ready.isEmpty else { return }
-        var jobs: [String: StoredJob] = [:]
         for task in ready {
-            if jobs[task.job] == nil { jobs[task.job] = try store.job(task.job) }
-            guard let job = jobs[task.job] else { continue }
-            let generator = generatorName(of: job.job)
+            guard let job = try cachedJob(task.job) else { continue }
+            let generator = jobNames(job).generator
             let needsShared = task.node.kind == .blend || task.node.kind == .publish || task.node.kind == .lighting
-                || { if case .sequential = job.job.mode { return true } else { return false } }()
+                || { if case .sequential = job.mode { return true } else { return false } }()
             let eligible = candidates.indices.filter {
                 candidates[$0].offers(generator) && (!needsShared || candidates[$0].storage == .shared)
             }
@@ -363,7 +378,7 @@ public final class Coordinator: @unchecked Sendable {
             }!
             let attempt = UUID().uuidString.lowercased()
             guard try store.lease(job: task.job, task: task.node.name, attempt: attempt, worker: candidates[choice].name) else { continue }
-            let body = TaskBody(attempt: attempt, job: job.job, task: task.node)
+            let body = TaskBody(attempt: attempt, job: job, task: task.node)
             do {
                 try nodeSocket.send(WireMessage(command: FarmProtocol.task, body: body), to: candidates[choice].peer)
             } catch {
@@ -475,21 +490,18 @@ public final class Coordinator: @unchecked Sendable {
     }
 
     private func status(_ stored: StoredJob) throws -> JobStatus {
-        let tasks = try store.tasks(job: stored.job.id)
-        let frames = tasks.filter { $0.node.kind == .generate || $0.node.kind == .blend }.reduce(0) { $0 + $1.framesDone }
+        let progress = try store.progress(job: stored.job.id)
         let total = stored.job.plan.frames.count
         var eta: Double?
-        if let started = stored.startedAt, frames > 0, !stored.state.isFinal {
-            let rate = Double(frames) / max(0.001, Date().timeIntervalSince(started))
-            eta = Double(total - frames) / rate
+        if let started = stored.startedAt, progress.framesDone > 0, !stored.state.isFinal {
+            let rate = Double(progress.framesDone) / max(0.001, Date().timeIntervalSince(started))
+            eta = Double(total - progress.framesDone) / rate
         }
-        let spec = try? stored.job.spec()
+        let names = jobNames(stored.job)
         return JobStatus(
-            job: stored.job.id, show: spec?.show ?? "", shot: spec?.shot ?? "", state: stored.state,
-            version: PlateVersion.label(stored.job.version), framesDone: min(frames, total), framesTotal: total,
-            chunksDone: tasks.filter { $0.node.kind == .generate && $0.state == .done }.count, chunks: stored.job.plan.chunks.count,
-            tasksRunning: tasks.filter { $0.state == .leased }.count,
-            nodes: Array(Set(tasks.filter { $0.state == .leased }.compactMap(\.worker))).sorted(),
+            job: stored.job.id, show: names.show, shot: names.shot, state: stored.state,
+            version: PlateVersion.label(stored.job.version), framesDone: min(progress.framesDone, total), framesTotal: total,
+            chunksDone: progress.chunksDone, chunks: stored.job.plan.chunks.count, tasksRunning: progress.running, nodes: progress.workers,
             etaSeconds: eta, error: stored.error, published: stored.published, seamScores: stored.seamScores,
             submittedAt: stored.job.submittedAt
         )

@@ -146,6 +146,28 @@ public final class JobStore: Sendable {
         try db.read { db in try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE attempt = ?", arguments: [attempt]).map(Self.task) }
     }
 
+    /// Progress of a job by SQL aggregates, without decoding its tasks.
+    public struct Progress: Sendable, Equatable {
+        public var framesDone: Int
+        public var chunksDone: Int
+        public var running: Int
+        public var workers: [String]
+    }
+
+    public func progress(job: String) throws -> Progress {
+        try db.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT
+                    COALESCE(SUM(CASE WHEN name LIKE 'generate-%' OR name LIKE 'blend-%' THEN frames_done ELSE 0 END), 0) AS frames,
+                    COALESCE(SUM(CASE WHEN name LIKE 'generate-%' AND state = 'done' THEN 1 ELSE 0 END), 0) AS chunks,
+                    COALESCE(SUM(CASE WHEN state = 'leased' THEN 1 ELSE 0 END), 0) AS running
+                FROM tasks WHERE job_id = ?
+                """, arguments: [job])
+            let workers = try String.fetchAll(db, sql: "SELECT DISTINCT worker FROM tasks WHERE job_id = ? AND state = 'leased' AND worker IS NOT NULL ORDER BY worker", arguments: [job])
+            return Progress(framesDone: row?["frames"] ?? 0, chunksDone: row?["chunks"] ?? 0, running: row?["running"] ?? 0, workers: workers)
+        }
+    }
+
     // MARK: - Task transitions
 
     /// Leases a ready task to `worker` under a fresh attempt id; false if it was no longer ready.
