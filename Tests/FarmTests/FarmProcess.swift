@@ -7,12 +7,13 @@ final class FarmProcess: @unchecked Sendable {
     let logURL: URL
     private let process = Process()
 
-    init(name: String, arguments: [String], logURL: URL) throws {
+    /// `executable` defaults to the built `scenefarm`; the protocol tests also run Python peers.
+    init(name: String, arguments: [String], logURL: URL, executable: String = Repository.scenefarm) throws {
         self.name = name
         self.logURL = logURL
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
-        process.executableURL = URL(fileURLWithPath: Repository.scenefarm)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = log
         process.standardError = log

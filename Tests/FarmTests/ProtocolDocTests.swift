@@ -48,12 +48,15 @@ struct ProtocolDocTests {
         // Hold the Swift node back so the Python node is the only one the first tasks can go to.
         _ = try client.setDrained("sw1", true)
 
-        let python = try PythonProcess(
-            script: "Farm/examples/python_node.py",
-            arguments: ["--name", "py1", "--coordinator", farm.nodeEndpoint, "--work-seconds", "1"],
-            log: farm.directory.appending("py1.log")
+        let python = try FarmProcess(
+            name: "py1",
+            arguments: ["python3", "-u", Repository.path("Farm/examples/python_node.py"), "--name", "py1", "--coordinator", farm.nodeEndpoint, "--work-seconds", "1"],
+            logURL: farm.directory.appending("py1.log"), executable: "/usr/bin/env"
         )
-        defer { python.kill() }
+        defer {
+            python.signal(SIGKILL)
+            _ = python.waitForExit(timeout: .seconds(5))
+        }
         #expect(farm.waitForNodes(["sw1", "py1"], client: client), "python node: \(python.log)")
 
         // Longer than the 3 s liveness window: only its heartbeats keep it registered.
@@ -91,41 +94,5 @@ struct ProtocolDocTests {
         #expect(python.waitForExit(timeout: .seconds(10)) == 0)
         #expect(python.log.contains("BYE"))
         #expect(farm.waitForNodes(["sw1"], client: client))
-    }
-}
-
-/// A Python script from the repository as a child process, logging to a file.
-private final class PythonProcess: @unchecked Sendable {
-    private let process = Process()
-    private let logURL: URL
-
-    init(script: String, arguments: [String], log: URL) throws {
-        logURL = log
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", Repository.path(script)] + arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? handle.close()
-    }
-
-    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
-
-    func signal(_ number: Int32) {
-        if process.isRunning { Foundation.kill(process.processIdentifier, number) }
-    }
-
-    func waitForExit(timeout: Duration) -> Int32? {
-        guard FarmHarness.eventually(timeout: timeout, { !process.isRunning }) else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    func kill() {
-        signal(SIGKILL)
-        _ = waitForExit(timeout: .seconds(5))
     }
 }

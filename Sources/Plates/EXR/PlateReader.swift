@@ -112,18 +112,15 @@ public enum PlateReader {
         guard exr_get_chunk_count(ctxt, 0, &chunkCount) == 0, exr_get_scanlines_per_chunk(ctxt, 0, &linesPerChunk) == 0 else {
             throw .exr(path: path, operation: "read chunk layout", message: capture.last ?? "")
         }
-        let count = Int(chunkCount), width = image.width, height = image.height
+        let count = Int(chunkCount), width = image.width
         let channelIndex: [String: Int] = ["R": 0, "G": 1, "B": 2, "A": 3]
         let errors = FirstMessage()
         let constContext: exr_const_context_t = ctxt
-        // Decode into one plane per channel, then interleave: OpenEXR 3.1's fast unpack paths
-        // for interleaved output assume the pointers follow file channel order (A, B, G, R),
-        // which would swap channels in an RGBA buffer.
-        let planeSize = width * height
-        var planes = [Float](repeating: 0, count: planeSize * 4)
-        for i in 0..<planeSize { planes[3 * planeSize + i] = 1 }
-        planes.withUnsafeMutableBytes { raw in
-            let base = raw.baseAddress!
+        // Each chunk decodes into its own planar scratch (one plane per channel) and is then
+        // interleaved into its rows: OpenEXR 3.1's fast unpack paths for interleaved output
+        // assume the pointers follow file channel order (A, B, G, R) and would swap channels.
+        image.pixels.withUnsafeMutableBufferPointer { destination in
+            let out = destination.baseAddress!
             concurrentForEach(count: count) { i in
                 var info = exr_chunk_info_t()
                 // The pipeline points into itself, so it must not move between calls.
@@ -131,6 +128,11 @@ public enum PlateReader {
                 decoder.initialize(to: exr_decode_pipeline_t())
                 defer { decoder.deallocate() }
                 var result = exr_read_scanline_chunk_info(constContext, 0, originY + Int32(i) * linesPerChunk, &info)
+                let rows = Int(info.height), firstRow = Int(info.start_y - originY)
+                let planeSize = rows * width
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, planeSize * 4))
+                defer { scratch.deallocate() }
+                var present = [false, false, false, false]
                 if result == 0 { result = exr_decoding_initialize(constContext, 0, &info, decoder) }
                 if result == 0 {
                     for c in 0..<Int(decoder.pointee.channel_count) {
@@ -140,8 +142,8 @@ public enum PlateReader {
                             channel.pointee.decode_to_ptr = nil
                             continue
                         }
-                        let row = Int(info.start_y - originY)
-                        channel.pointee.decode_to_ptr = (base + (slot * planeSize + row * width) * 4).assumingMemoryBound(to: UInt8.self)
+                        present[slot] = true
+                        channel.pointee.decode_to_ptr = UnsafeMutableRawPointer(scratch + slot * planeSize).assumingMemoryBound(to: UInt8.self)
                         channel.pointee.user_pixel_stride = 4
                         channel.pointee.user_line_stride = Int32(width * 4)
                         channel.pointee.user_bytes_per_element = 4
@@ -151,19 +153,15 @@ public enum PlateReader {
                 }
                 if result == 0 { result = exr_decoding_run(constContext, 0, decoder) }
                 exr_decoding_destroy(constContext, decoder)
-                if result != 0 { errors.record("chunk \(i): \(capture.message(for: result))") }
-            }
-        }
-        planes.withUnsafeBufferPointer { src in
-            image.pixels.withUnsafeMutableBufferPointer { dst in
-                let s = src.baseAddress!, d = dst.baseAddress!
-                parallelBands(count: height) { rows in
-                    for i in (rows.lowerBound * width)..<(rows.upperBound * width) {
-                        d[i * 4] = s[i]
-                        d[i * 4 + 1] = s[planeSize + i]
-                        d[i * 4 + 2] = s[2 * planeSize + i]
-                        d[i * 4 + 3] = s[3 * planeSize + i]
-                    }
+                guard result == 0 else {
+                    errors.record("chunk \(i): \(capture.message(for: result))")
+                    return
+                }
+                // Absent channels read as 0, alpha as 1 (the image was created that way).
+                let base = out + firstRow * width * 4
+                for slot in 0..<4 where present[slot] {
+                    let plane = scratch + slot * planeSize
+                    for p in 0..<planeSize { base[p * 4 + slot] = plane[p] }
                 }
             }
         }
