@@ -4,6 +4,8 @@
 #include <ImfCompression.h>
 #include <ImfFrameBuffer.h>
 #include <ImfHeader.h>
+#include <ImfIO.h>
+#include <Iex.h>
 #include <ImfInputFile.h>
 #include <ImfOutputFile.h>
 #include <ImfStandardAttributes.h>
@@ -23,13 +25,42 @@ int fail(char *err, size_t errlen, const char *message) {
     return 1;
 }
 
-}  // namespace
+// An EXR file held in memory, read in place.
+class MemoryStream : public Imf::IStream {
+public:
+    MemoryStream(const char *data, uint64_t size) : Imf::IStream("memory"), data_(data), size_(size) {}
 
-extern "C" {
+    bool isMemoryMapped() const override { return true; }
 
-int sf_exr_transcode(const char *src, const char *dst, int compression, float dwa_level, char *err, size_t errlen) {
-    try {
-        Imf::InputFile in(src);
+    bool read(char c[], int n) override {
+        check(n);
+        std::memcpy(c, data_ + position_, size_t(n));
+        position_ += uint64_t(n);
+        return position_ < size_;
+    }
+
+    char *readMemoryMapped(int n) override {
+        check(n);
+        char *start = const_cast<char *>(data_ + position_);
+        position_ += uint64_t(n);
+        return start;
+    }
+
+    uint64_t tellg() override { return position_; }
+    void seekg(uint64_t position) override { position_ = position; }
+    void clear() override {}
+
+private:
+    void check(int n) const {
+        if (n < 0 || position_ + uint64_t(n) > size_) throw Iex::InputExc("unexpected end of the in-memory EXR file");
+    }
+
+    const char *data_;
+    uint64_t size_;
+    uint64_t position_ = 0;
+};
+
+void transcode(Imf::InputFile &in, const char *dst, int compression, float dwa_level) {
         Imf::Header header = in.header();
         header.compression() = static_cast<Imf::Compression>(compression);
         if (compression == Imf::DWAA_COMPRESSION || compression == Imf::DWAB_COMPRESSION) {
@@ -51,6 +82,29 @@ int sf_exr_transcode(const char *src, const char *dst, int compression, float dw
         Imf::OutputFile out(dst, header, Imf::globalThreadCount());
         out.setFrameBuffer(frame);
         out.writePixels(int(height));
+}
+
+}  // namespace
+
+extern "C" {
+
+int sf_exr_transcode(const char *src, const char *dst, int compression, float dwa_level, char *err, size_t errlen) {
+    try {
+        Imf::InputFile in(src);
+        transcode(in, dst, compression, dwa_level);
+        return 0;
+    } catch (const std::exception &e) {
+        return fail(err, errlen, e.what());
+    } catch (...) {
+        return fail(err, errlen, "unknown OpenEXR error");
+    }
+}
+
+int sf_exr_transcode_memory(const void *data, size_t size, const char *dst, int compression, float dwa_level, char *err, size_t errlen) {
+    try {
+        MemoryStream stream(static_cast<const char *>(data), size);
+        Imf::InputFile in(stream);
+        transcode(in, dst, compression, dwa_level);
         return 0;
     } catch (const std::exception &e) {
         return fail(err, errlen, e.what());

@@ -174,13 +174,45 @@ public final class Coordinator: @unchecked Sendable {
             try register(try message.decodeBody(ReadyBody.self), peer: peer)
             return
         }
+        // Results, files and failures are judged by their attempt id, even from a peer we do not
+        // know yet (a node whose task finished while this coordinator was restarting).
+        switch message.command {
+        case FarmProtocol.file:
+            let body = try message.decodeBody(FileBody.self)
+            guard try holds(body.attempt, peer: peer) else {
+                count { $0.staleIgnored += 1 }
+                return
+            }
+            try receiveFile(body, payload: message.payload ?? Data(), node: nodes[peer]?.name ?? "a reconnecting node")
+        case FarmProtocol.result:
+            let body = try message.decodeBody(ResultBody.self)
+            let held = try holds(body.attempt, peer: peer)
+            nodes[peer]?.running.remove(body.attempt)
+            guard held, let task = try store.complete(attempt: body.attempt, outcome: body.outcome) else {
+                count { $0.staleIgnored += 1 }
+                logger.notice("ignored a result for attempt \(body.attempt) that its sender does not hold")
+                return
+            }
+            nodes[peer]?.tasksDone += 1
+            count { $0.completed += 1 }
+            try afterCompletion(task, outcome: body.outcome)
+        case FarmProtocol.failed:
+            let body = try message.decodeBody(FailedBody.self)
+            let held = try holds(body.attempt, peer: peer)
+            nodes[peer]?.running.remove(body.attempt)
+            guard held, let (task, jobFailed) = try store.fail(attempt: body.attempt, error: body.error, retryable: body.retryable, maxAttempts: config.maxAttempts) else {
+                count { $0.staleIgnored += 1 }
+                return
+            }
+            logger.warning("\(task.job) \(task.node.name) failed on \(task.worker ?? "?"): \(body.error)")
+            if jobFailed { try abandon(job: task.job) }
+        default:
+            break
+        }
         guard var node = nodes[peer] else {
             // A node we do not know (we restarted, or declared it dead): ask it to introduce itself.
             if message.command != FarmProtocol.bye {
                 try? nodeSocket.send(WireMessage(command: FarmProtocol.reconnect, body: EmptyBody()), to: peer)
-            }
-            if [FarmProtocol.result, FarmProtocol.file, FarmProtocol.failed].contains(message.command) {
-                count { $0.staleIgnored += 1 }
             }
             return
         }
@@ -194,34 +226,8 @@ public final class Coordinator: @unchecked Sendable {
             let body = try message.decodeBody(ProgressBody.self)
             guard node.running.contains(body.attempt) else { return }
             try store.setProgress(attempt: body.attempt, framesDone: body.framesDone)
-        case FarmProtocol.file:
-            let body = try message.decodeBody(FileBody.self)
-            guard node.running.contains(body.attempt) else {
-                count { $0.staleIgnored += 1 }
-                return
-            }
-            try receiveFile(body, payload: message.payload ?? Data(), node: node.name)
-        case FarmProtocol.result:
-            let body = try message.decodeBody(ResultBody.self)
-            nodes[peer]?.running.remove(body.attempt)
-            guard node.running.contains(body.attempt), let task = try store.complete(attempt: body.attempt, outcome: body.outcome) else {
-                count { $0.staleIgnored += 1 }
-                logger.notice("ignored a result for attempt \(body.attempt) that \(node.name) does not hold")
-                return
-            }
-            nodes[peer]?.tasksDone += 1
-            count { $0.completed += 1 }
-            try afterCompletion(task, outcome: body.outcome)
-        case FarmProtocol.failed:
-            let body = try message.decodeBody(FailedBody.self)
-            nodes[peer]?.running.remove(body.attempt)
-            guard node.running.contains(body.attempt),
-                  let (task, jobFailed) = try store.fail(attempt: body.attempt, error: body.error, retryable: body.retryable, maxAttempts: config.maxAttempts) else {
-                count { $0.staleIgnored += 1 }
-                return
-            }
-            logger.warning("\(task.job) \(task.node.name) failed on \(node.name): \(body.error)")
-            if jobFailed { try abandon(job: task.job) }
+        case FarmProtocol.file, FarmProtocol.result, FarmProtocol.failed:
+            break // handled above
         case FarmProtocol.bye:
             logger.info("node \(node.name) left")
             for attempt in node.running { try store.requeue(attempt: attempt, reason: "node \(node.name) left") }
@@ -229,6 +235,17 @@ public final class Coordinator: @unchecked Sendable {
         default:
             count { $0.dropped += 1 }
         }
+    }
+
+    /// Whether `peer` may report on `attempt`: it runs it, or the store has it leased (to this
+    /// node's name, or to anyone when the peer has not introduced itself since a restart: the
+    /// attempt id is the proof).
+    private func holds(_ attempt: String, peer: Data) throws -> Bool {
+        if let node = nodes[peer], node.running.contains(attempt) { return true }
+        guard let task = try store.task(attempt: attempt), task.state == .leased else { return false }
+        if let node = nodes[peer] { return task.worker == node.name }
+        orphanLeases[attempt] = nil
+        return true
     }
 
     private func register(_ ready: ReadyBody, peer: Data) throws {

@@ -22,6 +22,10 @@ public final class FarmNode: @unchecked Sendable {
     private var draining = false
     private var stopNow = false
     private var _tasksDone = 0
+    /// The last results and failures sent: repeated after every reconnect, because one sent
+    /// while the coordinator was down is lost with the old socket. The coordinator ignores
+    /// repeats of attempts it already closed.
+    private var recentReports: [WireMessage] = []
 
     public init(config: NodeConfig, context: ZMQContext? = nil, logger: Logger = Logger(label: "scenefarm.node")) throws {
         self.config = config
@@ -99,6 +103,7 @@ public final class FarmNode: @unchecked Sendable {
             }
             try socket.connect(config.coordinator)
             try socket.send(try readyMessage())
+            for report in reportsToRepeat() { try socket.send(report) }
         } catch {
             logger.error("cannot connect to \(config.coordinator): \(error)")
             return (state.stop, false)
@@ -175,6 +180,12 @@ public final class FarmNode: @unchecked Sendable {
         }
     }
 
+    private func reportsToRepeat() -> [WireMessage] {
+        lock.lock()
+        defer { lock.unlock() }
+        return recentReports
+    }
+
     private func takeOutbox() -> [WireMessage] {
         lock.lock()
         defer { lock.unlock() }
@@ -227,7 +238,11 @@ public final class FarmNode: @unchecked Sendable {
         }
         if config.storageRoot == nil { try? FileManager.default.removeItem(at: root) }
         lock.lock()
-        if let reply { outbox.append(reply) }
+        if let reply {
+            outbox.append(reply)
+            recentReports.append(reply)
+            if recentReports.count > 64 { recentReports.removeFirst(recentReports.count - 64) }
+        }
         running[attempt] = nil
         lock.unlock()
     }

@@ -7,6 +7,9 @@ final class ExrErrorCapture: @unchecked Sendable {
     private let lock = NSLock()
     private var messages: [String] = []
 
+    /// When writing to memory (DWA staging): the file's bytes, grown as OpenEXR writes at offsets.
+    private(set) var memory: [UInt8] = []
+
     func append(_ message: String) {
         lock.lock()
         messages.append(message)
@@ -30,6 +33,20 @@ final class ExrErrorCapture: @unchecked Sendable {
             let capture = Unmanaged<ExrErrorCapture>.fromOpaque(userData).takeUnretainedValue()
             let text = message.map { String(cString: $0) } ?? String(cString: exr_get_default_error_message(code))
             capture.append(text)
+        }
+        return initializer
+    }
+
+    /// An initializer that also sends the file's bytes to `memory` instead of a file.
+    func memoryInitializer() -> exr_context_initializer_t {
+        var initializer = initializer()
+        initializer.write_fn = { _, userData, buffer, size, offset, _ in
+            guard let userData, let buffer else { return -1 }
+            let capture = Unmanaged<ExrErrorCapture>.fromOpaque(userData).takeUnretainedValue()
+            let end = Int(offset) + Int(size)
+            if capture.memory.count < end { capture.memory.append(contentsOf: repeatElement(0, count: end - capture.memory.count)) }
+            capture.memory.withUnsafeMutableBytes { ($0.baseAddress! + Int(offset)).copyMemory(from: buffer, byteCount: Int(size)) }
+            return Int64(size)
         }
         return initializer
     }

@@ -52,17 +52,18 @@ public final class PlateWriter: Sendable {
             try encodeCore(image, to: path, metadata: metadata)
             return
         }
-        // OpenEXR 3.1's Core C API has no DWA codec: write the frame uncompressed with every
-        // attribute through Core, then let the C++ library re-encode it as DWAA/DWAB.
-        let staging = path + ".uncompressed"
-        defer { unlink(staging) }
-        try encodeCore(image, to: staging, metadata: metadata)
-        try ExrTranscoder.transcode(staging, to: path, compression: format.compression, dwaLevel: format.dwaLevel)
+        // OpenEXR 3.1's Core C API has no DWA codec: encode the frame uncompressed, with every
+        // attribute, into memory through Core, then let the C++ library write it as DWAA/DWAB.
+        let capture = ExrErrorCapture()
+        try encodeCore(image, to: path, metadata: metadata, capture: capture, inMemory: true)
+        try ExrTranscoder.transcode(memory: capture.memory, to: path, compression: format.compression, dwaLevel: format.dwaLevel)
     }
 
-    private func encodeCore(_ image: RGBAImage, to path: String, metadata: FrameMetadata) throws(PlateError) {
-        let capture = ExrErrorCapture()
-        var initializer = capture.initializer()
+    /// Encodes through the Core API into `path`, or into `capture.memory` when `inMemory`.
+    private func encodeCore(
+        _ image: RGBAImage, to path: String, metadata: FrameMetadata, capture: ExrErrorCapture = ExrErrorCapture(), inMemory: Bool = false
+    ) throws(PlateError) {
+        var initializer = inMemory ? capture.memoryInitializer() : capture.initializer()
         var ctxt: exr_context_t?
         func check(_ result: exr_result_t, _ operation: String) throws(PlateError) {
             guard result == 0 else { throw .exr(path: path, operation: operation, message: capture.message(for: result)) }
@@ -74,7 +75,7 @@ public final class PlateWriter: Sendable {
             if !finished {
                 var c: exr_context_t? = ctxt
                 exr_finish(&c)
-                unlink(path)
+                if !inMemory { unlink(path) }
             }
         }
         var part: Int32 = 0
@@ -91,7 +92,7 @@ public final class PlateWriter: Sendable {
         var c: exr_context_t? = ctxt
         let result = exr_finish(&c)
         guard result == 0 else {
-            unlink(path)
+            if !inMemory { unlink(path) }
             throw .exr(path: path, operation: "finish", message: capture.message(for: result))
         }
     }
