@@ -39,35 +39,64 @@ struct SceneGeometry: Sendable {
     /// Nearest hit along `o + t d` for t in (epsilon, tMax).
     @inline(__always)
     func intersect(_ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float = .infinity, staticOnly: Bool = false) -> RayHit? {
-        var best: RayHit?
-        var limit = tMax
-        if groundEnabled, d.y != 0 {
-            let t = (groundHeight - o.y) / d.y
-            if t > Self.epsilon, t < limit {
-                limit = t
-                best = RayHit(t: t, normal: SIMD3(0, 1, 0), primitive: -1)
-            }
-        }
         primitives.withUnsafeBufferPointer { prims in
-            for i in 0..<prims.count where !staticOnly || prims[i].isStatic {
-                if let (t, n) = Self.hit(prims[i], o, d, limit) {
-                    limit = t
-                    best = RayHit(t: t, normal: n, primitive: i)
-                }
-            }
+            Self.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d, tMax: tMax, staticOnly: staticOnly)
         }
-        return best
     }
 
     /// Whether anything (ground excluded) blocks `o + t d` for t in (epsilon, tMax).
     @inline(__always)
     func occluded(_ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float = .infinity, staticOnly: Bool = false) -> Bool {
-        primitives.withUnsafeBufferPointer { prims in
-            for i in 0..<prims.count where !staticOnly || prims[i].isStatic {
-                if Self.hit(prims[i], o, d, tMax) != nil { return true }
+        primitives.withUnsafeBufferPointer { prims in Self.anyHit(prims, o, d, tMax: tMax, staticOnly: staticOnly) }
+    }
+
+    /// `intersect` over raw primitives, for the pixel loop (no array retain per ray).
+    @inline(__always)
+    static func nearest(
+        _ prims: UnsafeBufferPointer<Primitive>, groundEnabled: Bool, groundHeight: Float,
+        _ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float = .infinity, staticOnly: Bool = false
+    ) -> RayHit? {
+        var best: RayHit?
+        var limit = tMax
+        if groundEnabled, d.y != 0 {
+            let t = (groundHeight - o.y) / d.y
+            if t > epsilon, t < limit {
+                limit = t
+                best = RayHit(t: t, normal: SIMD3(0, 1, 0), primitive: -1)
             }
-            return false
         }
+        for i in 0..<prims.count where !staticOnly || prims[i].isStatic {
+            if mayHit(prims[i], o, d, limit), let (t, n) = hit(prims[i], o, d, limit) {
+                limit = t
+                best = RayHit(t: t, normal: n, primitive: i)
+            }
+        }
+        return best
+    }
+
+    /// `occluded` over raw primitives.
+    @inline(__always)
+    static func anyHit(_ prims: UnsafeBufferPointer<Primitive>, _ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float = .infinity, staticOnly: Bool = false) -> Bool {
+        for i in 0..<prims.count where !staticOnly || prims[i].isStatic {
+            if mayHit(prims[i], o, d, tMax), hit(prims[i], o, d, tMax) != nil { return true }
+        }
+        return false
+    }
+
+    /// Conservative bounding-sphere test for boxes and cylinders: false only when the ray surely
+    /// misses within (0, tMax). The sphere is inflated well past rounding error, so skipping the
+    /// exact test never changes a result; it only saves the slab and quadratic work.
+    @inline(__always)
+    static func mayHit(_ p: Primitive, _ o: SIMD3<Float>, _ d: SIMD3<Float>, _ tMax: Float) -> Bool {
+        if p.kind == .sphere { return true }
+        let radius = (p.kind == .box ? (p.half * p.half).sum() : p.half.x * p.half.x + p.half.y * p.half.y).squareRoot() * 1.01 + 1e-3
+        let oc = o - p.center
+        let a = (d * d).sum(), b = (oc * d).sum(), c = (oc * oc).sum() - radius * radius
+        guard c > 0 else { return true }
+        if b >= 0 { return false }
+        let disc = b * b - a * c
+        if disc < 0 { return false }
+        return (-b - disc.squareRoot()) < tMax * a
     }
 
     @inline(__always)
@@ -110,27 +139,30 @@ struct SceneGeometry: Sendable {
                 let disc = b * b - a * c
                 if disc >= 0 {
                     let s = disc.squareRoot()
-                    for t in [(-b - s) / a, (-b + s) / a] where t > epsilon && t < best {
-                        let y = oc.y + d.y * t
-                        if abs(y) <= hh {
-                            best = t
-                            normal = SIMD3(oc.x + d.x * t, 0, oc.z + d.z * t) / r
-                            break
-                        }
+                    // Near root first, then far (written out: an array literal here allocated per ray).
+                    let near = (-b - s) / a, far = (-b + s) / a
+                    if near > epsilon && near < best && abs(oc.y + d.y * near) <= hh {
+                        best = near
+                        normal = SIMD3(oc.x + d.x * near, 0, oc.z + d.z * near) / r
+                    } else if far > epsilon && far < best && abs(oc.y + d.y * far) <= hh {
+                        best = far
+                        normal = SIMD3(oc.x + d.x * far, 0, oc.z + d.z * far) / r
                     }
                 }
             }
             if d.y != 0 {
-                for cap in [hh, -hh] {
-                    let t = (cap - oc.y) / d.y
+                @inline(__always) func cap(_ height: Float) {
+                    let t = (height - oc.y) / d.y
                     if t > epsilon && t < best {
                         let x = oc.x + d.x * t, z = oc.z + d.z * t
                         if x * x + z * z <= r * r {
                             best = t
-                            normal = SIMD3(0, cap > 0 ? 1 : -1, 0)
+                            normal = SIMD3(0, height > 0 ? 1 : -1, 0)
                         }
                     }
                 }
+                cap(hh)
+                cap(-hh)
             }
             return best < tMax ? (best, normal) : nil
         }
