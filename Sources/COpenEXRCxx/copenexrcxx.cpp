@@ -60,6 +60,18 @@ private:
     uint64_t position_ = 0;
 };
 
+template <typename Body>
+int guarded(char *err, size_t errlen, Body body) {
+    try {
+        body();
+        return 0;
+    } catch (const std::exception &e) {
+        return fail(err, errlen, e.what());
+    } catch (...) {
+        return fail(err, errlen, "unknown OpenEXR error");
+    }
+}
+
 void transcode(Imf::InputFile &in, const char *dst, int compression, float dwa_level) {
         Imf::Header header = in.header();
         header.compression() = static_cast<Imf::Compression>(compression);
@@ -89,28 +101,18 @@ void transcode(Imf::InputFile &in, const char *dst, int compression, float dwa_l
 extern "C" {
 
 int sf_exr_transcode(const char *src, const char *dst, int compression, float dwa_level, char *err, size_t errlen) {
-    try {
+    return guarded(err, errlen, [&] {
         Imf::InputFile in(src);
         transcode(in, dst, compression, dwa_level);
-        return 0;
-    } catch (const std::exception &e) {
-        return fail(err, errlen, e.what());
-    } catch (...) {
-        return fail(err, errlen, "unknown OpenEXR error");
-    }
+    });
 }
 
 int sf_exr_transcode_memory(const void *data, size_t size, const char *dst, int compression, float dwa_level, char *err, size_t errlen) {
-    try {
+    return guarded(err, errlen, [&] {
         MemoryStream stream(static_cast<const char *>(data), size);
         Imf::InputFile in(stream);
         transcode(in, dst, compression, dwa_level);
-        return 0;
-    } catch (const std::exception &e) {
-        return fail(err, errlen, e.what());
-    } catch (...) {
-        return fail(err, errlen, "unknown OpenEXR error");
-    }
+    });
 }
 
 void sf_exr_set_thread_count(int threads) {
