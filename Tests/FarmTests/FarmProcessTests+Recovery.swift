@@ -79,6 +79,9 @@ extension FarmProcessTests {
         first.signal(SIGKILL)
         #expect(first.waitForExit(timeout: .seconds(5)) != nil)
         #expect(try store.job(job)?.state == .running)
+        // Come back before the node gives up on this connection (3 s): it has queued heartbeats
+        // and progress for the dead coordinator, which the new one must sort out.
+        Thread.sleep(forTimeInterval: 2)
 
         try farm.startCoordinator(samePorts: true)
         let wait = try farm.cli(["wait", job])

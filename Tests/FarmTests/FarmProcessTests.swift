@@ -41,4 +41,30 @@ struct FarmProcessTests {
         #expect(header.status == 0)
         #expect(header.stdout.contains("scenefarm/node"))
     }
+
+    @Test func aSceneLitShotRenderedByTwoNodesMatchesALocalRender() throws {
+        let farm = try FarmHarness()
+        defer { farm.shutdown() }
+        // The README's courtyard shot at 64×36 and 4 fps: 100 frames make three chunks of ≤ 42.
+        var text = try String(contentsOfFile: Repository.path("Farm/shots/courtyard_short.yaml"), encoding: .utf8)
+        for (from, to) in [("fps: 24", "fps: 4"), ("seconds: 2", "count: 100"), ("[960, 540]", "[64, 36]"), ("shot: courtyard_010", "shot: courtyard_farm")] {
+            #expect(text.contains(from), "courtyard_short.yaml no longer has '\(from)'")
+            text = text.replacingOccurrences(of: from, with: to)
+        }
+        let shot = try farm.directory.write("courtyard.yaml", text)
+        try farm.startCoordinator()
+        for name in ["n1", "n2"] { try farm.startNode(name) }
+        #expect(farm.waitForNodes(["n1", "n2"], client: try farm.client()))
+
+        let job = try farm.submit(shot)
+        let wait = try farm.cli(["wait", job])
+        #expect(wait.status == 0, "wait: \(wait.stderr)")
+        let status = try #require(try farm.statusJSON(job))
+        #expect(status.chunks == 3)
+        let frames = try publishedFrames(farm.storage.appendingPathComponent(try #require(status.published)))
+        let local = try publishedFrames(try farm.renderLocally(shot))
+        #expect(frames.count == 100)
+        #expect(framesWithDifferentPixels(frames, local).isEmpty)
+        #expect(frames.values.allSatisfy { $0.string("scenefarm/generator") == "scenelit" })
+    }
 }

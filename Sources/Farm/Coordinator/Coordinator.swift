@@ -193,6 +193,7 @@ public final class Coordinator: @unchecked Sendable {
                 logger.notice("ignored a result for attempt \(body.attempt) that its sender does not hold")
                 return
             }
+            orphanLeases[body.attempt] = nil
             nodes[peer]?.tasksDone += 1
             count { $0.completed += 1 }
             try afterCompletion(task, outcome: body.outcome)
@@ -204,6 +205,7 @@ public final class Coordinator: @unchecked Sendable {
                 count { $0.staleIgnored += 1 }
                 return
             }
+            orphanLeases[body.attempt] = nil
             logger.warning("\(task.job) \(task.node.name) failed on \(task.worker ?? "?"): \(body.error)")
             if jobFailed { try abandon(job: task.job) }
         default:
@@ -238,14 +240,15 @@ public final class Coordinator: @unchecked Sendable {
     }
 
     /// Whether `peer` may report on `attempt`: it runs it, or the store has it leased (to this
-    /// node's name, or to anyone when the peer has not introduced itself since a restart: the
-    /// attempt id is the proof).
+    /// node's name, or, when the peer has not introduced itself since a restart, leased before
+    /// this coordinator started: the attempt id is the proof).
     private func holds(_ attempt: String, peer: Data) throws -> Bool {
         if let node = nodes[peer], node.running.contains(attempt) { return true }
         guard let task = try store.task(attempt: attempt), task.state == .leased else { return false }
         if let node = nodes[peer] { return task.worker == node.name }
-        orphanLeases[attempt] = nil
-        return true
+        // Live attempt ids are no secret (`scenefarm nodes` lists them), so a stranger may only
+        // report on leases this coordinator inherited and has not seen claimed.
+        return orphanLeases[attempt] != nil
     }
 
     private func register(_ ready: ReadyBody, peer: Data) throws {
@@ -266,9 +269,14 @@ public final class Coordinator: @unchecked Sendable {
                 try? nodeSocket.send(WireMessage(command: FarmProtocol.cancel, body: CancelBody(attempt: attempt)), to: peer)
             }
         }
+        // A node answers every RECONNECT with READY, so after a restart several can arrive on one
+        // connection; TASKs sent after the node wrote this READY are still on their way to it and
+        // must stay its leases, or its RESULT would be ignored and the task never finish.
+        let previous = nodes[peer].flatMap { $0.name == ready.name ? $0 : nil }
+        running.formUnion(previous?.running ?? [])
         nodes[peer] = NodeRecord(
             peer: peer, name: ready.name, slots: max(1, ready.slots), generators: ready.generators, storage: ready.storage,
-            lastSeen: .now, running: running, draining: ready.draining, tasksDone: 0
+            lastSeen: .now, running: running, draining: ready.draining, tasksDone: previous?.tasksDone ?? 0
         )
         logger.info("node \(ready.name) ready: \(ready.slots) slot(s), \(ready.storage.rawValue) storage, generators \(ready.generators.map(\.name).joined(separator: ","))")
         try nodeSocket.send(WireMessage(command: FarmProtocol.welcome, body: WelcomeBody(
