@@ -188,6 +188,7 @@ public final class Coordinator: @unchecked Sendable {
             let body = try message.decodeBody(ResultBody.self)
             let held = try holds(body.attempt, peer: peer)
             nodes[peer]?.running.remove(body.attempt)
+            nodes[peer]?.dispatchedAt[body.attempt] = nil
             guard held, let task = try store.complete(attempt: body.attempt, outcome: body.outcome) else {
                 count { $0.staleIgnored += 1 }
                 logger.notice("ignored a result for attempt \(body.attempt) that its sender does not hold")
@@ -201,6 +202,7 @@ public final class Coordinator: @unchecked Sendable {
             let body = try message.decodeBody(FailedBody.self)
             let held = try holds(body.attempt, peer: peer)
             nodes[peer]?.running.remove(body.attempt)
+            nodes[peer]?.dispatchedAt[body.attempt] = nil
             guard held, let (task, jobFailed) = try store.fail(attempt: body.attempt, error: body.error, retryable: body.retryable, maxAttempts: config.maxAttempts) else {
                 count { $0.staleIgnored += 1 }
                 return
@@ -224,6 +226,7 @@ public final class Coordinator: @unchecked Sendable {
         case FarmProtocol.heartbeat:
             let body = try message.decodeBody(NodeHeartbeatBody.self)
             nodes[peer]?.draining = body.draining
+            try reconcile(peer: peer, reported: Set(body.running))
         case FarmProtocol.progress:
             let body = try message.decodeBody(ProgressBody.self)
             guard node.running.contains(body.attempt) else { return }
@@ -236,6 +239,22 @@ public final class Coordinator: @unchecked Sendable {
             nodes[peer] = nil
         default:
             count { $0.dropped += 1 }
+        }
+    }
+
+    /// A lease the node does not report running, well after it was sent (a TASK lost in
+    /// transit, or dropped by a node that restarted), goes back to the queue instead of
+    /// waiting for ever.
+    private func reconcile(peer: Data, reported: Set<String>) throws {
+        guard let node = nodes[peer] else { return }
+        let grace = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
+        for attempt in node.running where !reported.contains(attempt) {
+            guard let sent = node.dispatchedAt[attempt], ContinuousClock.now - sent > grace else { continue }
+            try store.requeue(attempt: attempt, reason: "node \(node.name) is not running it")
+            nodes[peer]?.running.remove(attempt)
+            nodes[peer]?.dispatchedAt[attempt] = nil
+            count { $0.requeued += 1 }
+            logger.warning("requeued attempt \(attempt): \(node.name) does not report it running")
         }
     }
 
@@ -413,6 +432,7 @@ public final class Coordinator: @unchecked Sendable {
             count { $0.dispatched += 1 }
             candidates[choice].running.insert(attempt)
             nodes[candidates[choice].peer]?.running.insert(attempt)
+            nodes[candidates[choice].peer]?.dispatchedAt[attempt] = .now
             if candidates[choice].freeSlots == 0 { candidates.remove(at: choice) }
             if candidates.isEmpty { return }
         }

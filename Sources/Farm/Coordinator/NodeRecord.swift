@@ -11,6 +11,8 @@ struct NodeRecord {
     var lastSeen: ContinuousClock.Instant
     /// Attempts this node is running.
     var running: Set<String>
+    /// When each attempt was sent, so a heartbeat that omits an older one can expose a lost task.
+    var dispatchedAt: [String: ContinuousClock.Instant] = [:]
     /// The node is draining itself (SIGTERM): no new tasks.
     var draining: Bool
     var tasksDone: Int
