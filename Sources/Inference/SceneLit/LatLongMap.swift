@@ -1,4 +1,5 @@
 import Foundation
+import ImageCore
 
 /// An equirectangular RGB radiance map. u = 0.5 looks along −z (south... the default camera's
 /// view), u grows towards +x; v = 0 is straight up.
@@ -10,17 +11,27 @@ struct LatLongMap: Sendable {
     /// Rotation about the vertical axis, radians (HDRI `rotation`).
     var rotation: Float = 0
 
-    /// Samples `radiance(direction)` at each texel centre.
+    /// Samples `radiance(direction)` at each texel centre, rows spread over the cores
+    /// (`radiance` must be a pure function: a background map is millions of sky evaluations).
     init(width: Int, height: Int, _ radiance: (SIMD3<Double>) -> SIMD3<Double>) {
         self.width = width
         self.height = height
+        // Same expressions as `direction(u:v:)`, with each row's and column's sines taken once.
+        let phis = (0..<width).map { x in ((Double(x) + 0.5) / Double(width) - 0.5) * 2 * Double.pi }
+        let sinPhi = phis.map { sin($0) }, cosPhi = phis.map { cos($0) }
         var rgb = [Float](repeating: 0, count: width * height * 3)
-        for y in 0..<height {
-            for x in 0..<width {
-                let d = Self.direction(u: (Double(x) + 0.5) / Double(width), v: (Double(y) + 0.5) / Double(height))
-                let l = radiance(d)
-                let i = (y * width + x) * 3
-                rgb[i] = Float(l.x); rgb[i + 1] = Float(l.y); rgb[i + 2] = Float(l.z)
+        rgb.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            parallelBands(count: height) { rows in
+                for y in rows {
+                    let theta = (Double(y) + 0.5) / Double(height) * Double.pi
+                    let sinTheta = sin(theta), cosTheta = cos(theta)
+                    for x in 0..<width {
+                        let l = radiance(SIMD3(sinTheta * sinPhi[x], cosTheta, -sinTheta * cosPhi[x]))
+                        let i = (y * width + x) * 3
+                        base[i] = Float(l.x); base[i + 1] = Float(l.y); base[i + 2] = Float(l.z)
+                    }
+                }
             }
         }
         self.rgb = rgb
@@ -42,20 +53,35 @@ struct LatLongMap: Sendable {
     /// Bilinear lookup towards unit direction `d`.
     @inline(__always)
     func lookup(_ d: SIMD3<Float>) -> SIMD3<Float> {
-        let u = 0.5 + (atan2f(d.x, -d.z) - rotation) / (2 * Float.pi)
-        let v = acosf(min(1, max(-1, d.y))) / Float.pi
-        let fx = u * Float(width) - 0.5
-        let fy = min(max(v * Float(height) - 0.5, 0), Float(height - 1))
-        let x0f = fx.rounded(.down), y0f = fy.rounded(.down)
-        let tx = fx - x0f, ty = fy - y0f
-        var x0 = Int(x0f) % width
-        if x0 < 0 { x0 += width }
-        let x1 = (x0 + 1) % width
-        let y0 = Int(y0f), y1 = min(y0 + 1, height - 1)
-        return rgb.withUnsafeBufferPointer { p in
+        rgb.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return .zero }
+            return Sampler(rgb: base, width: width, height: height, rotation: rotation).lookup(d)
+        }
+    }
+
+    /// A non-owning view of a map's texels for the pixel loop, where the caller keeps the
+    /// storage alive: lookups then cost no reference counting.
+    struct Sampler {
+        let rgb: UnsafePointer<Float>
+        let width: Int
+        let height: Int
+        let rotation: Float
+
+        @inline(__always)
+        func lookup(_ d: SIMD3<Float>) -> SIMD3<Float> {
+            let u = 0.5 + (atan2f(d.x, -d.z) - rotation) / (2 * Float.pi)
+            let v = acosf(min(1, max(-1, d.y))) / Float.pi
+            let fx = u * Float(width) - 0.5
+            let fy = min(max(v * Float(height) - 0.5, 0), Float(height - 1))
+            let x0f = fx.rounded(.down), y0f = fy.rounded(.down)
+            let tx = fx - x0f, ty = fy - y0f
+            var x0 = Int(x0f) % width
+            if x0 < 0 { x0 += width }
+            let x1 = (x0 + 1) % width
+            let y0 = Int(y0f), y1 = min(y0 + 1, height - 1)
             @inline(__always) func at(_ x: Int, _ y: Int) -> SIMD3<Float> {
                 let i = (y * width + x) * 3
-                return SIMD3(p[i], p[i + 1], p[i + 2])
+                return SIMD3(rgb[i], rgb[i + 1], rgb[i + 2])
             }
             let top = at(x0, y0) * (1 - tx) + at(x1, y0) * tx
             let bottom = at(x0, y1) * (1 - tx) + at(x1, y1) * tx

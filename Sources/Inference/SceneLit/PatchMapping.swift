@@ -111,21 +111,27 @@ enum PatchMapping {
     /// Bilinear interpolation between patch centres (wrapping around in u for closed surfaces).
     @inline(__always)
     static func sample(_ values: UnsafeBufferPointer<Float>, _ g: Grid, u: Float, v: Float, wrapU: Bool) -> SIMD3<Float> {
-        var fu = u * Float(g.nu) - 0.5
-        let fv = min(max(v * Float(g.nv) - 0.5, 0), Float(g.nv - 1))
-        if !wrapU { fu = min(max(fu, 0), Float(g.nu - 1)) }
+        sample(values, offset: g.offset, nu: g.nu, nv: g.nv, u: u, v: v, wrapU: wrapU)
+    }
+
+    /// `sample` for a grid given by its first patch and size (the pixel loop keeps grids flat).
+    @inline(__always)
+    static func sample(_ values: UnsafeBufferPointer<Float>, offset: Int, nu: Int, nv: Int, u: Float, v: Float, wrapU: Bool) -> SIMD3<Float> {
+        var fu = u * Float(nu) - 0.5
+        let fv = min(max(v * Float(nv) - 0.5, 0), Float(nv - 1))
+        if !wrapU { fu = min(max(fu, 0), Float(nu - 1)) }
         let u0f = fu.rounded(.down), v0f = fv.rounded(.down)
         let tu = fu - u0f, tv = fv - v0f
         var u0 = Int(u0f), u1 = u0 + 1
         if wrapU {
-            u0 = ((u0 % g.nu) + g.nu) % g.nu
-            u1 = (u0 + 1) % g.nu
+            u0 = ((u0 % nu) + nu) % nu
+            u1 = (u0 + 1) % nu
         } else {
-            u1 = min(u1, g.nu - 1)
+            u1 = min(u1, nu - 1)
         }
-        let v0 = Int(v0f), v1 = min(v0 + 1, g.nv - 1)
+        let v0 = Int(v0f), v1 = min(v0 + 1, nv - 1)
         @inline(__always) func at(_ iu: Int, _ iv: Int) -> SIMD3<Float> {
-            let i = 3 * (g.offset + iv * g.nu + iu)
+            let i = 3 * (offset + iv * nu + iu)
             return SIMD3(values[i], values[i + 1], values[i + 2])
         }
         let a = at(u0, v0) * (1 - tu) + at(u1, v0) * tu

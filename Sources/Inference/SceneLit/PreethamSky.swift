@@ -20,6 +20,8 @@ struct PreethamSky: Sendable {
     let intensity: Double
     let perezY: [Double], perezX: [Double], perezYc: [Double]
     let zenithY: Double, zenithX: Double, zenithYc: Double
+    /// The Perez functions at the zenith (Y, x, y): constant per sky, taken once.
+    let zenithPerez: SIMD3<Double>
     /// Fades the sky through civil twilight when the sun is below the horizon (Preetham stops at it).
     let twilight: Double
 
@@ -42,6 +44,10 @@ struct PreethamSky: Sendable {
         zenithYc = t2 * (0.00275 * th3 - 0.00610 * th2 + 0.00317 * th)
             + t * (-0.04214 * th3 + 0.08970 * th2 - 0.04153 * th + 0.00516)
             + (0.15346 * th3 - 0.26756 * th2 + 0.06670 * th + 0.26688)
+        zenithPerez = SIMD3(
+            Self.perez(perezY, cosTheta: 1, gamma: thetaSun), Self.perez(perezX, cosTheta: 1, gamma: thetaSun),
+            Self.perez(perezYc, cosTheta: 1, gamma: thetaSun)
+        )
     }
 
     /// Unit vector towards elevation/azimuth (azimuth clockwise from north, +z north, +x east).
@@ -51,17 +57,22 @@ struct PreethamSky: Sendable {
     }
 
     private static func perez(_ c: [Double], cosTheta: Double, gamma: Double) -> Double {
-        (1 + c[0] * exp(c[1] / cosTheta)) * (1 + c[2] * exp(c[3] * gamma) + c[4] * cos(gamma) * cos(gamma))
+        perez(c, cosTheta: cosTheta, gamma: gamma, cosGamma: cos(gamma))
+    }
+
+    @inline(__always)
+    private static func perez(_ c: [Double], cosTheta: Double, gamma: Double, cosGamma: Double) -> Double {
+        (1 + c[0] * exp(c[1] / cosTheta)) * (1 + c[2] * exp(c[3] * gamma) + c[4] * cosGamma * cosGamma)
     }
 
     /// Sky radiance towards `d` (unit), ACEScg units; directions below the horizon read the horizon.
     func radiance(_ d: SIMD3<Double>) -> SIMD3<Double> {
         let cosTheta = max(d.y, 0.01)
         let gamma = acos(min(1, max(-1, (d * sunDirection).sum())))
-        let zenithGamma = thetaSun
-        let lum = zenithY * Self.perez(perezY, cosTheta: cosTheta, gamma: gamma) / Self.perez(perezY, cosTheta: 1, gamma: zenithGamma)
-        let x = zenithX * Self.perez(perezX, cosTheta: cosTheta, gamma: gamma) / Self.perez(perezX, cosTheta: 1, gamma: zenithGamma)
-        let y = zenithYc * Self.perez(perezYc, cosTheta: cosTheta, gamma: gamma) / Self.perez(perezYc, cosTheta: 1, gamma: zenithGamma)
+        let cosGamma = cos(gamma)
+        let lum = zenithY * Self.perez(perezY, cosTheta: cosTheta, gamma: gamma, cosGamma: cosGamma) / zenithPerez.x
+        let x = zenithX * Self.perez(perezX, cosTheta: cosTheta, gamma: gamma, cosGamma: cosGamma) / zenithPerez.y
+        let y = zenithYc * Self.perez(perezYc, cosTheta: cosTheta, gamma: gamma, cosGamma: cosGamma) / zenithPerez.z
         guard lum > 0, y > 1e-4 else { return .zero }
         let X = x * lum / y, Z = (1 - x - y) * lum / y
         let rgb = Self.xyzToACEScg(SIMD3(X, lum, Z))

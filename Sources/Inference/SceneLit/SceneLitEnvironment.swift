@@ -79,9 +79,15 @@ struct SceneLitEnvironment: Sendable {
 
     /// A lat-long table of `radiance` (used for backgrounds and reflections in the pixel loop).
     func map(width: Int, height: Int) -> LatLongMap {
-        if case .map(let hdri) = source {
+        switch source {
+        case .map(let hdri):
             return hdri.width > width ? hdri.downsampled(width: width, height: height) : hdri
+        case .sky(let model, let below):
+            // `radiance` without re-reading the enum per texel (a background is millions of texels).
+            if let below { return LatLongMap(width: width, height: height) { d in d.y < 0 ? below : model.radiance(d) } }
+            return LatLongMap(width: width, height: height) { model.radiance($0) }
+        case .uniform:
+            return LatLongMap(width: width, height: height, radiance)
         }
-        return LatLongMap(width: width, height: height, radiance)
     }
 }

@@ -96,6 +96,10 @@ struct SceneLitRenderer: Sendable {
         }
     }
 
+    /// Rows per work item: small enough that two cores finish together even though sky rows are
+    /// far cheaper than ground rows; which thread renders a row never changes its pixels.
+    static let rowsPerTile = 8
+
     /// Renders one frame from its precomputed instants.
     func render(_ instants: [Instant]) -> RGBAImage {
         let width = spec.resolution.width, height = spec.resolution.height
@@ -106,21 +110,63 @@ struct SceneLitRenderer: Sendable {
         }
         let weight = 1 / Float(n * instants.count)
         let invW = 2 / Float(width), invH = 2 / Float(height)
+        let tiles = (height + Self.rowsPerTile - 1) / Self.rowsPerTile
+        lighting.irradiance.withUnsafeBufferPointer { irradiance in
+        reflection.rgb.withUnsafeBufferPointer { reflectionTexels in
+        background.rgb.withUnsafeBufferPointer { backgroundTexels in
+        offsets.withUnsafeBufferPointer { offsets in
         image.pixels.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            parallelBands(count: height) { rows in
-                for y in rows {
+            guard let base = buffer.baseAddress, let reflectionBase = reflectionTexels.baseAddress, let backgroundBase = backgroundTexels.baseAddress else { return }
+            let kernel = SceneLitFrameKernel(
+                renderer: self, subFrames: instants, irradiance: irradiance,
+                reflection: LatLongMap.Sampler(rgb: reflectionBase, width: reflection.width, height: reflection.height, rotation: reflection.rotation),
+                background: LatLongMap.Sampler(rgb: backgroundBase, width: background.width, height: background.height, rotation: background.rotation)
+            )
+            defer { kernel.deallocate() }
+            let subFrames = kernel.subFrames.count, samples = offsets.count
+            // With motion blur the mid-shutter sub-frame is shaded first; the others are shaded
+            // only where a glimpse shows the pixel changes within the shutter (see Docs/scenelit.md).
+            let mid = subFrames / 2
+            concurrentForEach(count: tiles) { tile in
+                let shaded = UnsafeMutableBufferPointer<SIMD3<Float>>.allocate(capacity: subFrames * samples)
+                let seen = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: samples)
+                defer {
+                    shaded.deallocate()
+                    seen.deallocate()
+                }
+                for y in (tile * Self.rowsPerTile)..<min(height, (tile + 1) * Self.rowsPerTile) {
                     for x in 0..<width {
-                        var sum = SIMD3<Float>.zero
-                        for instant in instants {
-                            for o in offsets {
-                                let sx = (Float(x) + o.x) * invW - 1
-                                let sy = 1 - (Float(y) + o.y) * invH
-                                var d = instant.forward + instant.right * sx + instant.up * sy
-                                d /= (d * d).sum().squareRoot()
-                                sum += shade(instant.origin, d, instant.geometry)
+                        @inline(__always) func direction(_ sub: SceneLitFrameKernel.SubFrame, _ o: SIMD2<Float>) -> SIMD3<Float> {
+                            let sx = (Float(x) + o.x) * invW - 1
+                            let sy = 1 - (Float(y) + o.y) * invH
+                            var d = sub.forward + sub.right * sx + sub.up * sy
+                            d /= (d * d).sum().squareRoot()
+                            return d
+                        }
+                        let center = kernel.subFrames[mid]
+                        var still = true
+                        for j in 0..<samples {
+                            shaded[mid * samples + j] = kernel.shade(center.origin, direction(center, offsets[j]), subFrame: mid, glimpse: &seen[j])
+                            still = still && kernel.isStill(seen[j])
+                        }
+                        if still {
+                            glimpses: for k in 0..<subFrames where k != mid {
+                                let sub = kernel.subFrames[k]
+                                for j in 0..<samples where !kernel.sees(seen[j], sub.origin, direction(sub, offsets[j]), subFrame: k) {
+                                    still = false
+                                    break glimpses
+                                }
                             }
                         }
+                        for k in 0..<subFrames where k != mid {
+                            let sub = kernel.subFrames[k]
+                            for j in 0..<samples {
+                                shaded[k * samples + j] = still ? shaded[mid * samples + j] : kernel.shade(sub.origin, direction(sub, offsets[j]), subFrame: k)
+                            }
+                        }
+                        // Summed in sub-frame then sample order, as when every ray is shaded.
+                        var sum = SIMD3<Float>.zero
+                        for i in 0..<(subFrames * samples) { sum += shaded[i] }
                         let c = pointwiseMin(sum * weight, SIMD3(repeating: Self.maxRadiance))
                         let i = (y * width + x) * 4
                         base[i] = c.x
@@ -131,77 +177,10 @@ struct SceneLitRenderer: Sendable {
                 }
             }
         }
+        }
+        }
+        }
+        }
         return image
-    }
-
-    /// Radiance along one camera ray.
-    @inline(__always)
-    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, _ geometry: SceneGeometry) -> SIMD3<Float> {
-        guard let hit = geometry.intersect(o, d) else {
-            var l = background.lookup(d)
-            if (d * sunDirection).sum() >= sunCosRadius { l += sunDiscRadiance }
-            return l
-        }
-        let p = o + d * hit.t
-        var n = hit.normal
-        if (n * d).sum() > 0 { n = -n }
-        let surface = scene.surfaces[hit.primitive < 0 ? 0 : geometry.primitives[hit.primitive].surface]
-        let v = -d
-        let nv = max((n * v).sum(), 1e-4)
-
-        // Sun, shadowed by everything in the frame (dynamic objects included).
-        var sunLight = SIMD3<Float>.zero
-        let nl = (n * sunDirection).sum()
-        if nl > 0, sunIrradiance.max() > 0, !geometry.occluded(p + n * 1e-3, sunDirection) {
-            sunLight = sunIrradiance * nl
-        }
-        let indirect = indirectIrradiance(hit, point: p, normal: n, geometry: geometry)
-
-        let albedo = surface.albedo, metallic = surface.metallic, rough = surface.roughness
-        let f0 = SIMD3<Float>(repeating: 0.04) * (1 - metallic) + albedo * metallic
-        let grazing = powf(1 - nv, 5)
-        let fresnel = f0 + (pointwiseMax(SIMD3(repeating: 1 - rough), f0) - f0) * grazing
-        let diffuse = albedo * (1 - metallic) * (SIMD3(repeating: 1) - fresnel) / Float.pi * (sunLight + indirect)
-
-        let r = d - n * (2 * (d * n).sum())
-        let glossy = rough * rough
-        let environment = reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
-        var specular = fresnel * environment
-        if sunLight.max() > 0 {
-            // GGX with Schlick–Smith visibility for the sun's highlight.
-            let alpha = max(glossy, 1e-2)
-            var h = sunDirection + v
-            h /= (h * h).sum().squareRoot()
-            let nh = max((n * h).sum(), 0)
-            let denom = nh * nh * (alpha * alpha - 1) + 1
-            let distribution = alpha * alpha / (Float.pi * denom * denom)
-            let k = alpha / 2
-            let visibility = 1 / (4 * (nl * (1 - k) + k) * (nv * (1 - k) + k))
-            let vh = max((v * h).sum(), 0)
-            let fs = f0 + (SIMD3(repeating: 1) - f0) * powf(1 - vh, 5)
-            specular += fs * (distribution * visibility) * sunLight
-        }
-        return diffuse + specular + surface.emission
-    }
-
-    /// Diffuse light other than the sun: the radiosity patches for static surfaces, SH for the rest.
-    @inline(__always)
-    func indirectIrradiance(_ hit: RayHit, point: SIMD3<Float>, normal: SIMD3<Float>, geometry: SceneGeometry) -> SIMD3<Float> {
-        let grids = lighting.grids
-        return lighting.irradiance.withUnsafeBufferPointer { values -> SIMD3<Float> in
-            if hit.primitive < 0 {
-                guard groundGrid >= 0, normal.y > 0 else { return sh.irradiance(normal) }
-                let g = grids[groundGrid]
-                let u = (point.x - g.origin[0]) / g.size, v = (point.z - g.origin[1]) / g.size
-                return PatchMapping.sample(values, g, u: u, v: v, wrapU: false)
-            }
-            let prim = geometry.primitives[hit.primitive]
-            guard prim.isStatic else { return sh.irradiance(normal) }
-            let (face, u, v) = PatchMapping.locate(prim, point: point, normal: hit.normal)
-            let index = gridOf[hit.primitive][face]
-            guard index >= 0 else { return sh.irradiance(normal) }
-            let wrap = prim.kind == .sphere || (prim.kind == .cylinder && face == 0)
-            return PatchMapping.sample(values, grids[index], u: u, v: v, wrapU: wrap)
-        }
     }
 }

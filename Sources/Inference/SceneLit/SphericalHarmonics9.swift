@@ -74,34 +74,35 @@ public struct SphericalHarmonics9: Sendable, Equatable {
 
 /// SH irradiance in Float for the pixel loop: the 27 coefficients pre-multiplied by the lobe weights.
 struct SHIrradianceTable: Sendable {
-    let c: [SIMD3<Float>]
+    // Nine stored values rather than an array: the pixel loop reads them with no reference counting.
+    let c0, c1, c2, c3, c4, c5, c6, c7, c8: SIMD3<Float>
 
     init(_ sh: SphericalHarmonics9) {
         let w: [Double] = [Double.pi] + Array(repeating: 2 * Double.pi / 3, count: 3) + Array(repeating: Double.pi / 4, count: 5)
         let k: [Double] = [0.282095, 0.488603, 0.488603, 0.488603, 1.092548, 1.092548, 0.315392, 1.092548, 0.546274]
-        var table: [SIMD3<Float>] = []
+        var c: [SIMD3<Float>] = []
         for i in 0..<9 {
             let scale: Double = w[i] * k[i]
             let r = Float(sh.coefficients[3 * i] * scale)
             let g = Float(sh.coefficients[3 * i + 1] * scale)
             let b = Float(sh.coefficients[3 * i + 2] * scale)
-            table.append(SIMD3<Float>(r, g, b))
+            c.append(SIMD3<Float>(r, g, b))
         }
-        c = table
+        (c0, c1, c2, c3, c4, c5, c6, c7, c8) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8])
     }
 
     @inline(__always)
     func irradiance(_ n: SIMD3<Float>) -> SIMD3<Float> {
         let x = n.x, y = n.y, z = n.z
-        var e: SIMD3<Float> = c[0]
-        e += c[1] * y
-        e += c[2] * z
-        e += c[3] * x
-        e += c[4] * (x * y)
-        e += c[5] * (y * z)
-        e += c[6] * (3 * z * z - 1)
-        e += c[7] * (x * z)
-        e += c[8] * (x * x - y * y)
+        var e: SIMD3<Float> = c0
+        e += c1 * y
+        e += c2 * z
+        e += c3 * x
+        e += c4 * (x * y)
+        e += c5 * (y * z)
+        e += c6 * (3 * z * z - 1)
+        e += c7 * (x * z)
+        e += c8 * (x * x - y * y)
         return simdMax(e, .zero)
     }
 }

@@ -37,7 +37,8 @@ struct BenchGenerateCommand: ParsableCommand {
                     throw fail("\(path): \(error)", code: ExitCodes.failure)
                 }
                 let name = URL(fileURLWithPath: path).lastPathComponent
-                print(String(format: "%-29@ %4dx%-6d %8.3f %10.1f   %.2fx of the budget", name as NSString, width, height,
+                // `%-29@` does not pad an object argument, so the name is padded here.
+                print(name.padding(toLength: max(29, name.count), withPad: " ", startingAt: 0) + String(format: " %4dx%-6d %8.3f %10.1f   %.2fx of the budget", width, height,
                              result.solveSeconds, result.msPerFrame, result.msPerFrame / 500))
             }
         }

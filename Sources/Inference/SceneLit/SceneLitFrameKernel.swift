@@ -1,0 +1,215 @@
+import Foundation
+
+/// One frame's scene flattened into raw buffers for the pixel loop: every lookup per ray is a
+/// pointer read, with no reference counting, array copies or nested arrays. It borrows the
+/// renderer's storage and owns only the buffers it allocates; `deallocate()` frees those.
+///
+/// The shading arithmetic is the renderer's, expression for expression, so flattening changes
+/// no pixel value.
+struct SceneLitFrameKernel {
+    /// Camera of one shutter sub-frame and where its primitives start in `primitives`.
+    struct SubFrame {
+        var origin: SIMD3<Float>
+        var forward: SIMD3<Float>
+        var right: SIMD3<Float>
+        var up: SIMD3<Float>
+        var firstPrimitive: Int
+    }
+
+    /// A radiosity grid without the artifact's arrays.
+    struct Grid {
+        var offset: Int
+        var nu: Int
+        var nv: Int
+        var originX: Float
+        var originZ: Float
+        var size: Float
+    }
+
+    let subFrames: UnsafeMutableBufferPointer<SubFrame>
+    /// The primitives of every sub-frame, `primitiveCount` each, back to back.
+    let primitives: UnsafeMutableBufferPointer<Primitive>
+    let primitiveCount: Int
+    let groundEnabled: Bool
+    let groundHeight: Float
+    let surfaces: UnsafeMutableBufferPointer<SceneSurface>
+    let grids: UnsafeMutableBufferPointer<Grid>
+    /// Grid index per (primitive, face) at `6 * primitive + face`, or −1.
+    let gridOf: UnsafeMutableBufferPointer<Int>
+    let groundGrid: Int
+    let irradiance: UnsafeBufferPointer<Float>
+    let sh: SHIrradianceTable
+    let reflection: LatLongMap.Sampler
+    let background: LatLongMap.Sampler
+    let sunDirection: SIMD3<Float>
+    let sunIrradiance: SIMD3<Float>
+    let hasSun: Bool
+    let sunDiscRadiance: SIMD3<Float>
+    let sunCosRadius: Float
+
+    /// Flattens `subFrames`; `irradiance`, `reflection` and `background` point into storage the
+    /// caller keeps alive until `deallocate()`.
+    init(
+        renderer r: SceneLitRenderer, subFrames instants: [SceneLitRenderer.Instant], irradiance: UnsafeBufferPointer<Float>,
+        reflection: LatLongMap.Sampler, background: LatLongMap.Sampler
+    ) {
+        let count = r.scene.geometry.primitives.count
+        primitiveCount = count
+        subFrames = .allocate(capacity: instants.count)
+        primitives = .allocate(capacity: max(1, instants.count * count))
+        for (k, instant) in instants.enumerated() {
+            subFrames[k] = SubFrame(origin: instant.origin, forward: instant.forward, right: instant.right, up: instant.up, firstPrimitive: k * count)
+            for i in 0..<count { primitives[k * count + i] = instant.geometry.primitives[i] }
+        }
+        groundEnabled = r.scene.geometry.groundEnabled
+        groundHeight = r.scene.geometry.groundHeight
+        surfaces = .allocate(capacity: r.scene.surfaces.count)
+        _ = surfaces.initialize(from: r.scene.surfaces)
+        grids = .allocate(capacity: max(1, r.lighting.grids.count))
+        for (i, g) in r.lighting.grids.enumerated() {
+            let ground = g.origin.count >= 2
+            grids[i] = Grid(offset: g.offset, nu: g.nu, nv: g.nv, originX: ground ? g.origin[0] : 0, originZ: ground ? g.origin[1] : 0, size: g.size)
+        }
+        gridOf = .allocate(capacity: max(1, 6 * count))
+        for i in 0..<count {
+            for face in 0..<6 { gridOf[6 * i + face] = r.gridOf[i][face] }
+        }
+        groundGrid = r.groundGrid
+        self.irradiance = irradiance
+        sh = r.sh
+        self.reflection = reflection
+        self.background = background
+        sunDirection = r.sunDirection
+        sunIrradiance = r.sunIrradiance
+        hasSun = r.sunIrradiance.max() > 0
+        sunDiscRadiance = r.sunDiscRadiance
+        sunCosRadius = r.sunCosRadius
+    }
+
+    func deallocate() {
+        subFrames.deallocate()
+        primitives.deallocate()
+        surfaces.deallocate()
+        grids.deallocate()
+        gridOf.deallocate()
+    }
+
+    /// The primitives of sub-frame `k`.
+    @inline(__always)
+    func primitives(of k: Int) -> UnsafeBufferPointer<Primitive> {
+        UnsafeBufferPointer(rebasing: primitives[subFrames[k].firstPrimitive..<(subFrames[k].firstPrimitive + primitiveCount)])
+    }
+
+    /// What a camera ray sees, coarsely: what it hits and whether the sun reaches that point.
+    /// Motion blur shades a pixel once when every sub-frame glimpses the same static thing.
+    struct Glimpse: Equatable {
+        /// Primitive index, −1 the ground, −2 nothing (sky).
+        var hit: Int
+        /// Hit: sunlit (not shadowed, facing the sun). Sky: inside the sun disc.
+        var lit: Bool
+    }
+
+    /// Whether a glimpse is of something that does not move within the shutter.
+    @inline(__always)
+    func isStill(_ g: Glimpse) -> Bool {
+        g.hit < 0 || primitives[g.hit].isStatic
+    }
+
+    /// Whether one camera ray of sub-frame `k` glimpses `expected`, without shading (the same
+    /// tests as `shade`; the shadow ray is cast only when the hit already matches).
+    @inline(__always)
+    func sees(_ expected: Glimpse, _ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int) -> Bool {
+        let prims = primitives(of: k)
+        guard let hit = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d) else {
+            return expected.hit == -2 && expected.lit == ((d * sunDirection).sum() >= sunCosRadius)
+        }
+        guard hit.primitive == expected.hit else { return false }
+        let p = o + d * hit.t
+        var n = hit.normal
+        if (n * d).sum() > 0 { n = -n }
+        let nl = (n * sunDirection).sum()
+        return expected.lit == (nl > 0 && hasSun && !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection))
+    }
+
+    /// Radiance along one camera ray of sub-frame `k`.
+    @inline(__always)
+    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int) -> SIMD3<Float> {
+        var seen = Glimpse(hit: -2, lit: false)
+        return shade(o, d, subFrame: k, glimpse: &seen)
+    }
+
+    /// Radiance along one camera ray of sub-frame `k`, also reporting its glimpse.
+    @inline(__always)
+    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse) -> SIMD3<Float> {
+        let prims = primitives(of: k)
+        guard let hit = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d) else {
+            var l = background.lookup(d)
+            let inDisc = (d * sunDirection).sum() >= sunCosRadius
+            if inDisc { l += sunDiscRadiance }
+            seen = Glimpse(hit: -2, lit: inDisc)
+            return l
+        }
+        let p = o + d * hit.t
+        var n = hit.normal
+        if (n * d).sum() > 0 { n = -n }
+        let surface = surfaces[hit.primitive < 0 ? 0 : prims[hit.primitive].surface]
+        let v = -d
+        let nv = max((n * v).sum(), 1e-4)
+
+        // Sun, shadowed by everything in the frame (dynamic objects included).
+        var sunLight = SIMD3<Float>.zero
+        let nl = (n * sunDirection).sum()
+        var lit = false
+        if nl > 0, hasSun, !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection) {
+            sunLight = sunIrradiance * nl
+            lit = true
+        }
+        seen = Glimpse(hit: hit.primitive, lit: lit)
+        let indirect = indirectIrradiance(hit, point: p, normal: n, prims: prims)
+
+        let albedo = surface.albedo, metallic = surface.metallic, rough = surface.roughness
+        let f0 = SIMD3<Float>(repeating: 0.04) * (1 - metallic) + albedo * metallic
+        let grazing = powf(1 - nv, 5)
+        let fresnel = f0 + (pointwiseMax(SIMD3(repeating: 1 - rough), f0) - f0) * grazing
+        let diffuse = albedo * (1 - metallic) * (SIMD3(repeating: 1) - fresnel) / Float.pi * (sunLight + indirect)
+
+        let r = d - n * (2 * (d * n).sum())
+        let glossy = rough * rough
+        let environment = reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
+        var specular = fresnel * environment
+        if sunLight.max() > 0 {
+            // GGX with Schlick–Smith visibility for the sun's highlight.
+            let alpha = max(glossy, 1e-2)
+            var h = sunDirection + v
+            h /= (h * h).sum().squareRoot()
+            let nh = max((n * h).sum(), 0)
+            let denom = nh * nh * (alpha * alpha - 1) + 1
+            let distribution = alpha * alpha / (Float.pi * denom * denom)
+            let k = alpha / 2
+            let visibility = 1 / (4 * (nl * (1 - k) + k) * (nv * (1 - k) + k))
+            let vh = max((v * h).sum(), 0)
+            let fs = f0 + (SIMD3(repeating: 1) - f0) * powf(1 - vh, 5)
+            specular += fs * (distribution * visibility) * sunLight
+        }
+        return diffuse + specular + surface.emission
+    }
+
+    /// Diffuse light other than the sun: the radiosity patches for static surfaces, SH for the rest.
+    @inline(__always)
+    func indirectIrradiance(_ hit: RayHit, point: SIMD3<Float>, normal: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>) -> SIMD3<Float> {
+        if hit.primitive < 0 {
+            guard groundGrid >= 0, normal.y > 0 else { return sh.irradiance(normal) }
+            let g = grids[groundGrid]
+            let u = (point.x - g.originX) / g.size, v = (point.z - g.originZ) / g.size
+            return PatchMapping.sample(irradiance, offset: g.offset, nu: g.nu, nv: g.nv, u: u, v: v, wrapU: false)
+        }
+        let prim = prims[hit.primitive]
+        guard prim.isStatic else { return sh.irradiance(normal) }
+        let (face, u, v) = PatchMapping.locate(prim, point: point, normal: hit.normal)
+        let index = gridOf[6 * hit.primitive + face]
+        guard index >= 0 else { return sh.irradiance(normal) }
+        let wrap = prim.kind == .sphere || (prim.kind == .cylinder && face == 0)
+        let g = grids[index]
+        return PatchMapping.sample(irradiance, offset: g.offset, nu: g.nu, nv: g.nv, u: u, v: v, wrapU: wrap)
+    }
+}
