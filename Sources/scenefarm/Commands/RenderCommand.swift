@@ -16,6 +16,7 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(name: .customLong("plate-version"), help: "v001, v002, … or next (overrides output.version).") var plateVersion: String?
     @Option(help: "Overlap frames between chunks (default round(0.5 s × fps)).") var overlap: Int?
     @Option(help: "OCIO config (overrides the spec's output.ocio_config, $OCIO and the bundled ACES config).") var ocio: String?
+    @Option(help: "Plugin generators file (Farm/plugins/plugins.yaml), when the spec names a plugin.") var plugins: String?
 
     func run() async throws {
         let shot = try loadSpec(spec)
@@ -26,7 +27,7 @@ struct RenderCommand: AsyncParsableCommand {
             }
             version = parsed
         }
-        let registry = GeneratorRegistry.builtIn
+        let registry = try loadRegistry(plugins: plugins)
         let preparation = JobPreparation(registry: registry, ocioOverride: ocio)
         let job: ShotJob
         do {
