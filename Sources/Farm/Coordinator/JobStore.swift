@@ -196,7 +196,7 @@ public final class JobStore: Sendable {
         let outcomeJSON = try String(decoding: WireMessage.makeEncoder().encode(outcome), as: UTF8.self)
         return try db.write { db -> StoredTask? in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE attempt = ? AND state = 'leased'", arguments: [attempt]) else { return nil }
-            let task = Self.task(row)
+            let task = try Self.task(row)
             try db.execute(sql: "UPDATE tasks SET state = 'done', outcome_json = ?, frames_done = ?, error = NULL WHERE attempt = ?",
                            arguments: [outcomeJSON, outcome.framesWritten, attempt])
             try Self.release(db, job: task.job, finished: task.node.name)
@@ -209,7 +209,7 @@ public final class JobStore: Sendable {
     public func fail(attempt: String, error: String, retryable: Bool, maxAttempts: Int) throws -> (task: StoredTask, jobFailed: Bool)? {
         try db.write { db -> (StoredTask, Bool)? in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE attempt = ? AND state = 'leased'", arguments: [attempt]) else { return nil }
-            var task = Self.task(row)
+            var task = try Self.task(row)
             if let worker = task.worker { task.failedOn.append(worker) }
             let failedOn = String(decoding: try JSONEncoder().encode(task.failedOn), as: UTF8.self)
             if retryable, task.attempts < maxAttempts {
@@ -295,8 +295,9 @@ public final class JobStore: Sendable {
         try db.execute(sql: "UPDATE tasks SET state = 'ready' WHERE job_id = ? AND state = 'waiting' AND pending_deps <= 0", arguments: [job])
     }
 
-    private static func job(_ row: Row) -> StoredJob {
-        let job = (try? WireMessage.makeDecoder().decode(ShotJob.self, from: Data((row["job_json"] as String).utf8)))!
+    // A row that does not decode throws (the coordinator logs it and carries on) rather than crash.
+    private static func job(_ row: Row) throws -> StoredJob {
+        let job = try WireMessage.makeDecoder().decode(ShotJob.self, from: Data((row["job_json"] as String).utf8))
         let seams = (row["seams_json"] as String?).flatMap { try? JSONDecoder().decode([Double?].self, from: Data($0.utf8)) }
         return StoredJob(
             job: job, state: JobState(rawValue: row["state"]) ?? .failed, error: row["error"], published: row["published"],
@@ -305,11 +306,11 @@ public final class JobStore: Sendable {
         )
     }
 
-    private static func task(_ row: Row) -> StoredTask {
+    private static func task(_ row: Row) throws -> StoredTask {
         let decoder = WireMessage.makeDecoder()
         return StoredTask(
             job: row["job_id"],
-            node: (try? decoder.decode(TaskNode.self, from: Data((row["node_json"] as String).utf8)))!,
+            node: try decoder.decode(TaskNode.self, from: Data((row["node_json"] as String).utf8)),
             state: TaskState(rawValue: row["state"]) ?? .failed,
             attempts: row["attempts"], attempt: row["attempt"], worker: row["worker"], framesDone: row["frames_done"],
             error: row["error"],
