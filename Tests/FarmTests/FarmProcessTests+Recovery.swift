@@ -46,7 +46,8 @@ extension FarmProcessTests {
         #expect(retried.state == .done)
         #expect(retried.attempts == 2)
         #expect(retried.worker == survivor)
-        #expect(coordinator.log.contains("node \(victim) silent"))
+        #expect(coordinator.log.contains("node \(victim)'s connection closed"))
+        #expect(coordinator.log.contains("node \(victim) is gone"))
 
         let status = try #require(try farm.statusJSON(job))
         let frames = try publishedFrames(farm.storage.appendingPathComponent(try #require(status.published)))

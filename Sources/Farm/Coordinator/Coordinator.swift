@@ -29,6 +29,9 @@ public final class Coordinator: @unchecked Sendable {
     private let context: ZMQContext
     private let nodeSocket: ZMQSocket
     private let clientSocket: ZMQSocket
+    /// Disconnect events of the node socket: a crashed node's TCP connection closes at once, so
+    /// its tasks need not wait the full 3 s of silence.
+    private let nodeMonitor: ZMQSocket
     private let authenticator: ZAPAuthenticator?
     private let store: JobStore
     private let nodeRules: WireRules
@@ -80,6 +83,7 @@ public final class Coordinator: @unchecked Sendable {
         try clientSocket.setSendTimeout(.seconds(1))
         try nodeSocket.bind(config.nodeEndpoint)
         try clientSocket.bind(config.clientEndpoint)
+        nodeMonitor = try nodeSocket.monitorDisconnects()
         boundNodeEndpoint = try nodeSocket.lastEndpoint()
         boundClientEndpoint = try clientSocket.lastEndpoint()
 
@@ -128,12 +132,13 @@ public final class Coordinator: @unchecked Sendable {
     /// The event loop; returns after `stop()`.
     public func run() {
         logger.info("coordinator listening", metadata: ["nodes": "\(boundNodeEndpoint)", "clients": "\(boundClientEndpoint)", "storage": "\(config.storageRoot.path)"])
-        let poller = ZMQPoller([nodeSocket, clientSocket])
+        let poller = ZMQPoller([nodeSocket, clientSocket, nodeMonitor])
         while !shouldStop {
             do {
                 let ready = try poller.poll(timeout: .milliseconds(100))
                 if ready.contains(0) { try drainNodeSocket() }
                 if ready.contains(1) { try drainClientSocket() }
+                if ready.contains(2) { try drainDisconnects() }
                 try housekeeping()
                 try dispatch()
             } catch {
@@ -159,6 +164,8 @@ public final class Coordinator: @unchecked Sendable {
                 continue
             }
             guard let (peer, message) = received else { return }
+            let descriptor = nodeSocket.lastSourceDescriptor
+            defer { if descriptor >= 0 { nodes[peer]?.descriptor = descriptor } }
             do {
                 try handleNode(message, from: peer)
             } catch let error as WireError {
@@ -349,6 +356,22 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
+    /// A node whose connection closed is suspect: unless it speaks within 1.5 s (more than a
+    /// heartbeat interval, so a live node that merely reconnected survives, even if its new
+    /// connection reused the descriptor) it is dead, 1.5 s after the close instead of 3 s.
+    private func drainDisconnects() throws {
+        let suspectFor: Duration = .milliseconds(1500)
+        let deadline = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
+        while let frames = try nodeMonitor.receive(timeout: .zero) {
+            guard let descriptor = ZMQSocket.disconnectedDescriptor(frames), descriptor >= 0 else { continue }
+            for (peer, node) in nodes where node.descriptor == descriptor {
+                let suspect = ContinuousClock.now - (deadline - suspectFor)
+                if node.lastSeen > suspect { nodes[peer]?.lastSeen = suspect }
+                logger.notice("node \(node.name)'s connection closed; it has \(suspectFor) to speak")
+            }
+        }
+    }
+
     // MARK: - Heartbeats, leases, dispatch
 
     private func housekeeping() throws {
@@ -360,7 +383,7 @@ public final class Coordinator: @unchecked Sendable {
         if beat { lastHeartbeat = now }
         for (peer, node) in nodes {
             if now - node.lastSeen > deadline {
-                logger.warning("node \(node.name) silent for \(deadline); requeueing \(node.running.count) task(s)")
+                logger.warning("node \(node.name) is gone (silent for \(deadline), or 1.5 s after its connection closed); requeueing \(node.running.count) task(s)")
                 for attempt in node.running { try store.requeue(attempt: attempt, reason: "node \(node.name) stopped answering") }
                 count {
                     $0.nodesLost += 1

@@ -16,6 +16,8 @@ struct NodeRecord {
     /// The node is draining itself (SIGTERM): no new tasks.
     var draining: Bool
     var tasksDone: Int
+    /// The connection's file descriptor (ZMQ_SRCFD), matched against disconnect events.
+    var descriptor: Int32 = -1
 
     var freeSlots: Int { max(0, slots - running.count) }
 

@@ -209,6 +209,33 @@ public final class ZMQSocket {
         }
     }
 
+    /// The file descriptor of the connection the last received message came from (ZMQ_SRCFD),
+    /// or -1: lets a ROUTER tie a peer to the disconnect events of `monitorDisconnects()`.
+    public private(set) var lastSourceDescriptor: Int32 = -1
+
+    /// Starts libzmq's socket monitor for disconnects; returns the PAIR socket the events arrive
+    /// on (read them with `ZMQSocket.disconnectedDescriptor(_:)`).
+    public func monitorDisconnects() throws(TransportError) -> ZMQSocket {
+        let endpoint = "inproc://scenefarm-monitor-\(UUID().uuidString)"
+        guard zmq_socket_monitor(handle, endpoint, ZMQ_EVENT_DISCONNECTED) == 0 else {
+            throw TransportError.current("zmq_socket_monitor", target: target)
+        }
+        let monitor = try ZMQSocket(context: context, kind: .pair)
+        try monitor.connect(endpoint)
+        return monitor
+    }
+
+    /// The descriptor of a disconnected connection, from a monitor event (two frames: a 16-bit
+    /// event id and a 32-bit value, little-endian, then the endpoint); nil for other events.
+    public static func disconnectedDescriptor(_ frames: [Data]) -> Int32? {
+        guard let header = frames.first, header.count >= 6 else { return nil }
+        let bytes = [UInt8](header.prefix(6))
+        let event = UInt16(bytes[0]) | UInt16(bytes[1]) << 8
+        guard Int32(event) == ZMQ_EVENT_DISCONNECTED else { return nil }
+        let value = UInt32(bytes[2]) | UInt32(bytes[3]) << 8 | UInt32(bytes[4]) << 16 | UInt32(bytes[5]) << 24
+        return Int32(bitPattern: value)
+    }
+
     /// Reads a whole multipart message that polling said is there (libzmq delivers all parts at
     /// once); `nil` if the readiness zmq_poll reported was stale and nothing is there.
     func receiveAvailable() throws(TransportError) -> [Data]? {
@@ -230,6 +257,10 @@ public final class ZMQSocket {
                 zmq_msg_close(message)
                 throw error
             }
+            // A ROUTER's identity frame is made locally and carries no descriptor: take the
+            // first frame that came off the wire.
+            if frames.isEmpty { lastSourceDescriptor = -1 }
+            if lastSourceDescriptor < 0 { lastSourceDescriptor = zmq_msg_get(message, ZMQ_SRCFD) }
             let size = zmq_msg_size(message)
             frames.append(size == 0 ? Data() : Data(bytes: zmq_msg_data(message), count: size))
             let more = zmq_msg_more(message) == 1
