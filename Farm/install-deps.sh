@@ -4,9 +4,14 @@
 set -euo pipefail
 
 packages=(
-    libopenexr-dev libopencolorio-dev libzmq3-dev libopenblas-dev liblapacke-dev zlib1g-dev libjpeg62-turbo-dev pkg-config
+    libopenexr-dev libopencolorio-dev libzmq3-dev libopenblas-dev liblapacke-dev pkg-config
+    zlib1g-dev libjpeg62-turbo-dev
     openexr openimageio-tools opencolorio-tools
 )
+# The tests drive Python tools (the reference plugin, an OTIO reader, a protocol client).
+command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-pip python3-numpy python3-zmq)
+python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
+
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,7 +24,9 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Python packages the tests read sidecars and drive plugins with.
-python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check opentimelineio pyzmq numpy
-import numpy, opentimelineio, zmq
-PY
+# Python packages from PyPI, only when an import fails. Debian's own python3 is "externally
+# managed" (PEP 668), hence the second try.
+if ! python3 -c "import numpy, opentimelineio, zmq" 2>/dev/null; then
+    python3 -m pip install -q --disable-pip-version-check numpy opentimelineio pyzmq 2>/dev/null \
+        || python3 -m pip install -q --disable-pip-version-check --break-system-packages numpy opentimelineio pyzmq
+fi
