@@ -24,8 +24,16 @@ public struct JobPreparation: Sendable {
         return path.hasPrefix("/") ? path : spec.baseDirectory.appendingPathComponent(path).standardizedFileURL.path
     }
 
+    /// The spec as generators see it in a job: its OCIO config resolved to the one the job uses.
+    public func resolved(_ spec: ShotSpec) -> ShotSpec {
+        var spec = spec
+        spec.output.ocioConfig = ocioConfig(for: spec)
+        return spec
+    }
+
     /// Everything that can be checked without writing: generator, colour spaces, chunk plan.
     public func check(_ spec: ShotSpec, overlap: Int? = nil) throws(TaskError) -> (plan: ChunkPlan, mode: ChunkMode) {
+        let spec = resolved(spec)
         do {
             let generator = try registry.generator(named: spec.generator.name)
             let caps = generator.capabilities
@@ -33,7 +41,7 @@ public struct JobPreparation: Sendable {
                 throw TaskError.spec(SpecError(path: "shot.resolution", reason: "generator \(caps.name) renders at most \(caps.maxWidth)x\(caps.maxHeight)"))
             }
             try generator.validate(spec)
-            let config = try ColorConfig.resolve(explicit: ocioConfig(for: spec))
+            let config = try ColorConfig.shared(explicit: spec.output.ocioConfig)
             do {
                 let plate = try config.colorspace(named: spec.output.colorspace)
                 _ = try PlateWriter(format: PlateFormat(output: spec.output, colorspace: plate))

@@ -35,12 +35,15 @@ public struct ShotJob: Sendable, Codable, Equatable {
         self.submittedAt = submittedAt
     }
 
-    /// The validated spec, parsed again from the job's document.
+    /// The validated spec, parsed again from the job's document, with the job's OCIO config in
+    /// `output.ocioConfig` so generators convert colours with the config the plates use.
     public func spec() throws(SpecError) -> ShotSpec {
-        try ShotSpecLoader.decode(
+        var spec = try ShotSpecLoader.decode(
             SpecValue.parseJSON(Data(specJSON.utf8), file: "job \(id)"),
             baseDirectory: URL(fileURLWithPath: baseDirectory)
         )
+        spec.output.ocioConfig = ocioConfig
+        return spec
     }
 
     public func layout(spec: ShotSpec) -> PlateLayout {

@@ -57,10 +57,11 @@ struct SceneLitScene: Sendable {
         geometry = SceneGeometry(groundEnabled: spec.ground.enabled, groundHeight: Float(spec.ground.height), primitives: primitives)
     }
 
-    /// The OCIO config a shot uses, with errors worded for the shot.
+    /// The OCIO config a shot uses (loaded once per process), with errors worded for the shot.
+    /// Jobs hand generators the config already resolved (CLI --ocio, or the spec's path made absolute).
     static func colorConfig(_ spec: ShotSpec) throws(GeneratorError) -> ColorConfig {
         do {
-            return try ColorConfig.resolve(explicit: spec.output.ocioConfig)
+            return try ColorConfig.shared(explicit: spec.output.ocioConfig)
         } catch {
             throw .invalidInput(SpecError(path: "shot.output.ocio_config", reason: error.description))
         }
