@@ -52,8 +52,13 @@ public struct PlateLayout: Sendable, Equatable {
     /// `<shot>_<plate>_<version>` — the frame name prefix.
     public func baseName(version: Int) -> String { "\(shot)_\(plate)_\(PlateVersion.label(version))" }
 
+    /// Digits of zero padding in frame file names.
+    public static let framePadding = 4
+
     /// `<shot>_<plate>_<version>.1001.exr`
-    public func frameName(version: Int, frame: Int) -> String { "\(baseName(version: version)).\(String(format: "%04d", frame)).exr" }
+    public func frameName(version: Int, frame: Int) -> String {
+        PlateSequence.frameName(baseName: baseName(version: version), frame: frame, padding: Self.framePadding)
+    }
 
     /// Versions already published (folders named v###).
     public func publishedVersions() -> [Int] {

@@ -45,30 +45,61 @@ public struct ProxyWriter: Sendable {
     @discardableResult
     public func write(_ sequence: PlateSequence, in folder: URL) throws(PlateError) -> Result {
         guard format != .none else { return Result(proxies: [], contactSheet: nil) }
-        let proxyFolder = folder.appendingPathComponent(Self.folderName)
-        do {
-            try FileManager.default.createDirectory(at: proxyFolder, withIntermediateDirectories: true)
-        } catch {
-            throw .notWritable(path: proxyFolder.path, reason: error.localizedDescription)
+        let session = try Session(writer: self, sequence: sequence, folder: folder)
+        return try session.finish { frame throws(PlateError) in
+            try PlateReader.read(folder.appendingPathComponent(sequence.frameName(frame)).path).image
         }
-        var written: [String] = []
-        var thumbnails: [DisplayImage] = []
-        for frame in proxiedFrames(of: sequence.frames) {
-            let plate = try PlateReader.read(folder.appendingPathComponent(sequence.frameName(frame)).path)
-            let linear = ProxyRenderer.downscale(plate.image, maxWidth: renderer.maxWidth)
+    }
+
+    /// Proxies fed frame by frame, so a caller already reading the plates (the publish task scoring
+    /// seams) decodes each frame once; `finish` reads whatever was not fed and writes the sheet.
+    public final class Session {
+        public let writer: ProxyWriter
+        public let sequence: PlateSequence
+        /// The frames that get proxies.
+        public let frames: Set<Int>
+        private let proxyFolder: URL
+        private var written: [Int: String] = [:]
+        private var thumbnails: [Int: DisplayImage] = [:]
+
+        public init(writer: ProxyWriter, sequence: PlateSequence, folder: URL) throws(PlateError) {
+            self.writer = writer
+            self.sequence = sequence
+            frames = Set(writer.proxiedFrames(of: sequence.frames))
+            proxyFolder = folder.appendingPathComponent(ProxyWriter.folderName)
+            do {
+                try FileManager.default.createDirectory(at: proxyFolder, withIntermediateDirectories: true)
+            } catch {
+                throw .notWritable(path: proxyFolder.path, reason: error.localizedDescription)
+            }
+        }
+
+        /// Writes the proxy of `frame` from its plate pixels, if it is a proxied frame not done yet.
+        public func add(frame: Int, image: RGBAImage) throws(PlateError) {
+            guard frames.contains(frame), written[frame] == nil else { return }
+            let renderer = writer.renderer
+            let linear = ProxyRenderer.downscale(image, maxWidth: renderer.maxWidth)
             let proxy = try renderer.display(linear)
-            let name = proxyName(sequence, frame: frame)
+            let name = writer.proxyName(sequence, frame: frame)
             let url = proxyFolder.appendingPathComponent(name)
-            if format == .jpeg {
+            if writer.format == .jpeg {
                 try JPEGEncoder.write(proxy, to: url)
             } else {
                 try PNGEncoder.write(proxy, to: url)
             }
-            written.append("\(Self.folderName)/\(name)")
-            thumbnails.append(try renderer.display(ProxyRenderer.downscale(linear, maxWidth: thumbnailWidth)))
+            written[frame] = "\(ProxyWriter.folderName)/\(name)"
+            thumbnails[frame] = try renderer.display(ProxyRenderer.downscale(linear, maxWidth: writer.thumbnailWidth))
         }
-        let sheetName = contactSheetName(sequence)
-        try PNGEncoder.write(ContactSheet.compose(thumbnails), to: proxyFolder.appendingPathComponent(sheetName))
-        return Result(proxies: written, contactSheet: "\(Self.folderName)/\(sheetName)")
+
+        /// Proxies the frames not fed yet (read with `read`), then writes the contact sheet in frame order.
+        public func finish(read: (Int) throws(PlateError) -> RGBAImage) throws(PlateError) -> Result {
+            for frame in frames.sorted() where written[frame] == nil {
+                try add(frame: frame, image: try read(frame))
+            }
+            let order = frames.sorted()
+            let sheetName = writer.contactSheetName(sequence)
+            try PNGEncoder.write(ContactSheet.compose(order.compactMap { thumbnails[$0] }), to: proxyFolder.appendingPathComponent(sheetName))
+            return Result(proxies: order.compactMap { written[$0] }, contactSheet: "\(ProxyWriter.folderName)/\(sheetName)")
+        }
     }
 }

@@ -15,7 +15,7 @@ public struct PlateSequence: Sendable, Equatable {
     /// Zero padding of the frame number in file names.
     public let padding: Int
 
-    public init(folder: URL, baseName: String, frames: FrameRange, fps: FrameRate, colorspace: String, padding: Int = 4) {
+    public init(folder: URL, baseName: String, frames: FrameRange, fps: FrameRate, colorspace: String, padding: Int = PlateLayout.framePadding) {
         self.folder = folder.standardizedFileURL
         self.baseName = baseName
         self.frames = frames
@@ -31,6 +31,11 @@ public struct PlateSequence: Sendable, Equatable {
 
     /// `<baseName>.1001.exr`
     public func frameName(_ frame: Int) -> String {
+        Self.frameName(baseName: baseName, frame: frame, padding: padding)
+    }
+
+    /// The one place the frame file naming rule lives.
+    static func frameName(baseName: String, frame: Int, padding: Int) -> String {
         "\(baseName).\(String(format: "%0\(padding)d", frame)).exr"
     }
 

@@ -26,16 +26,31 @@ public struct VersionExtras: Sendable {
     /// (data plates, `Raw`, have no display rendering). Returns the written paths relative to `folder`.
     @discardableResult
     public func write(into folder: URL, config: ColorConfig) throws(PlateError) -> [String] {
+        var written = try writeSidecars(into: folder)
+        if let session = try proxySession(in: folder, config: config) {
+            let result = try session.finish { frame throws(PlateError) in
+                try PlateReader.read(folder.appendingPathComponent(sequence.frameName(frame)).path).image
+            }
+            written += result.proxies + (result.contactSheet.map { [$0] } ?? [])
+        }
+        return written
+    }
+
+    /// Writes the OTIO and AMF sidecars; returns their names.
+    @discardableResult
+    public func writeSidecars(into folder: URL) throws(PlateError) -> [String] {
         let otio = OTIOSidecar(sequence: sequence, metadata: metadata)
         let amf = AMFSidecar(sequence: sequence, author: author)
         try otio.write(into: folder)
         try amf.write(into: folder)
-        var written = [otio.fileName, amf.fileName]
-        if proxyFormat != .none, sequence.colorspace != "Raw" {
-            let renderer = try ProxyRenderer(config: config, colorspace: sequence.colorspace)
-            let result = try ProxyWriter(renderer: renderer, format: proxyFormat, every: proxyEvery).write(sequence, in: folder)
-            written += result.proxies + (result.contactSheet.map { [$0] } ?? [])
-        }
-        return written
+        return [otio.fileName, amf.fileName]
+    }
+
+    /// A proxy session writing into `folder/proxy/`, or nil when no proxies are asked for or the
+    /// plates are data (`Raw`).
+    public func proxySession(in folder: URL, config: ColorConfig) throws(PlateError) -> ProxyWriter.Session? {
+        guard proxyFormat != .none, sequence.colorspace != "Raw" else { return nil }
+        let renderer = try ProxyRenderer(config: config, colorspace: sequence.colorspace)
+        return try ProxyWriter.Session(writer: ProxyWriter(renderer: renderer, format: proxyFormat, every: proxyEvery), sequence: sequence, folder: folder)
     }
 }
