@@ -152,18 +152,30 @@ public final class Coordinator: @unchecked Sendable {
 
     // MARK: - Node messages
 
+    private enum Received {
+        case valid(peer: Data, message: WireMessage)
+        /// Malformed, unknown or oversized: already counted and logged.
+        case dropped
+    }
+
+    /// The next waiting message on a ROUTER, nil when none; a bad one is counted, logged and
+    /// reported as `.dropped` so the caller's bound on messages per pass still holds.
+    private func nextMessage(_ socket: ZMQSocket, rules: WireRules, from side: String) throws -> Received? {
+        do {
+            guard let (peer, message) = try socket.receiveRoutedMessage(rules: rules, timeout: .zero) else { return nil }
+            return .valid(peer: peer, message: message)
+        } catch let error as WireError {
+            count { $0.dropped += 1 }
+            logger.warning("dropped a malformed \(side) message: \(error)")
+            return .dropped
+        }
+    }
+
     private func drainNodeSocket() throws {
         // Bounded so a flood from one side cannot starve heartbeats and dispatch.
         for _ in 0..<1000 {
-            let received: (peer: Data, message: WireMessage)?
-            do {
-                received = try nodeSocket.receiveRoutedMessage(rules: nodeRules, timeout: .zero)
-            } catch let error as WireError {
-                count { $0.dropped += 1 }
-                logger.warning("dropped a malformed node message: \(error)")
-                continue
-            }
-            guard let (peer, message) = received else { return }
+            guard let received = try nextMessage(nodeSocket, rules: nodeRules, from: "node") else { return }
+            guard case .valid(let peer, let message) = received else { continue }
             let descriptor = nodeSocket.lastSourceDescriptor
             defer { if descriptor >= 0 { nodes[peer]?.descriptor = descriptor } }
             do {
@@ -465,15 +477,8 @@ public final class Coordinator: @unchecked Sendable {
 
     private func drainClientSocket() throws {
         for _ in 0..<100 {
-            let received: (peer: Data, message: WireMessage)?
-            do {
-                received = try clientSocket.receiveRoutedMessage(rules: clientRules, timeout: .zero)
-            } catch let error as WireError {
-                count { $0.dropped += 1 }
-                logger.warning("dropped a malformed client message: \(error)")
-                continue
-            }
-            guard let (peer, message) = received else { return }
+            guard let received = try nextMessage(clientSocket, rules: clientRules, from: "client") else { return }
+            guard case .valid(let peer, let message) = received else { continue }
             let reply: WireMessage
             do {
                 reply = try handleClient(message)
@@ -586,31 +591,6 @@ public final class Coordinator: @unchecked Sendable {
                 lastSeenSecondsAgo: Double(seen.components.seconds) + Double(seen.components.attoseconds) / 1e18,
                 tasksDone: node.tasksDone
             )
-        }
-    }
-}
-
-extension TaskError {
-    /// Whether the user's input is at fault (exit 2) rather than the run (exit 1).
-    public var isBadInput: Bool {
-        switch self {
-        case .spec, .chunking: return true
-        case .generator(let e):
-            switch e {
-            case .invalidInput, .unknownGenerator: return true
-            default: return false
-            }
-        case .plate(let e):
-            switch e {
-            case .notWritable, .versionExists, .unknownChromaticities: return true
-            default: return false
-            }
-        case .color(let e):
-            switch e {
-            case .unknownColorspace, .configLoad: return true
-            default: return false
-            }
-        default: return false
         }
     }
 }

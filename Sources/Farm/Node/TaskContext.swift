@@ -13,10 +13,9 @@ struct TaskContext {
     let spec: ShotSpec
     let task: TaskNode
     let nodeName: String
-    /// Where files are written (shared storage root or a transfer-mode scratch root).
+    /// Where files are written, lighting artifacts included (shared storage root, or a
+    /// transfer-mode scratch root).
     let root: URL
-    /// Where lighting artifacts live: the job's storage root when reachable, else `root`.
-    let storageRoot: URL
     let layout: PlateLayout
     let generator: any Generator
     let colorConfig: ColorConfig
@@ -31,7 +30,6 @@ struct TaskContext {
         self.task = task
         self.nodeName = nodeName
         self.root = root.standardizedFileURL
-        self.storageRoot = self.root
         layout = PlateLayout(root: self.root, show: spec.show, shot: spec.shot, plate: spec.output.plate)
         generator = try registry.generator(named: spec.generator.name)
         colorConfig = try ColorConfig.shared(explicit: job.ocioConfig)

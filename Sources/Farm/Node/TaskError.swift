@@ -46,3 +46,28 @@ public enum TaskError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension TaskError {
+    /// Whether the user's input is at fault (exit 2) rather than the run (exit 1).
+    public var isBadInput: Bool {
+        switch self {
+        case .spec, .chunking: return true
+        case .generator(let e):
+            switch e {
+            case .invalidInput, .unknownGenerator: return true
+            default: return false
+            }
+        case .plate(let e):
+            switch e {
+            case .notWritable, .versionExists, .unknownChromaticities: return true
+            default: return false
+            }
+        case .color(let e):
+            switch e {
+            case .unknownColorspace, .configLoad: return true
+            default: return false
+            }
+        default: return false
+        }
+    }
+}

@@ -30,7 +30,7 @@ public struct TaskExecutor: Sendable {
             let context = try TaskContext(job: job, spec: spec, root: root, registry: registry, nodeName: nodeName, task: task)
             switch task.kind {
             case .lighting:
-                let artifact = try context.generator.prepare(spec, storageRoot: context.storageRoot, cancellation: cancellation)
+                let artifact = try context.generator.prepare(spec, storageRoot: context.root, cancellation: cancellation)
                 return TaskOutcome(lightingID: artifact.id)
             case .generate:
                 return try generate(context, chunkIndex: task.index, cancellation: cancellation, progress: progress)
@@ -48,7 +48,7 @@ public struct TaskExecutor: Sendable {
         let plan = context.job.plan
         guard plan.chunks.indices.contains(chunkIndex) else { throw ChunkingError.chunkOutOfRange(index: chunkIndex, chunks: plan.chunks.count) }
         let chunk = plan.chunks[chunkIndex]
-        let lighting = try context.generator.prepare(context.spec, storageRoot: context.storageRoot, cancellation: cancellation)
+        let lighting = try context.generator.prepare(context.spec, storageRoot: context.root, cancellation: cancellation)
 
         var conditioning: [RGBAImage] = []
         if case .sequential(let count) = context.job.mode,

@@ -33,7 +33,7 @@ struct RenderCommand: AsyncParsableCommand {
         do {
             job = try preparation.prepare(shot, rootOverride: out, versionOverride: version, overlap: overlap)
         } catch {
-            throw fail(error.description, code: error.exitCode)
+            throw fail(error.description, code: error.isBadInput ? ExitCodes.badInput : ExitCodes.failure)
         }
         let layout = job.layout(spec: shot)
         FileHandle.standardError.write(Data("render \(shot.show)/\(shot.shot): \(shot.frames.count) frames, \(job.plan.chunks.count) chunk(s), \(job.mode), \(shot.generator.name) → \(layout.root.path)\n".utf8))
@@ -71,29 +71,5 @@ func loadSpec(_ path: String) throws -> ShotSpec {
         return try ShotSpecLoader.load(path: path)
     } catch {
         throw fail(error.located(in: path), code: ExitCodes.badInput)
-    }
-}
-
-extension TaskError {
-    /// 2 for problems in what the user gave us, 1 for failures while running.
-    var exitCode: Int32 {
-        switch self {
-        case .spec, .chunking: return ExitCodes.badInput
-        case .generator(let e):
-            switch e {
-            case .invalidInput, .unknownGenerator: return ExitCodes.badInput
-            default: return ExitCodes.failure
-            }
-        case .plate(let e):
-            switch e {
-            case .notWritable, .versionExists, .unknownChromaticities: return ExitCodes.badInput
-            default: return ExitCodes.failure
-            }
-        case .color(let e):
-            if case .unknownColorspace = e { return ExitCodes.badInput }
-            if case .configLoad = e { return ExitCodes.badInput }
-            return ExitCodes.failure
-        default: return ExitCodes.failure
-        }
     }
 }
