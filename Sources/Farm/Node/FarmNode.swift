@@ -111,16 +111,14 @@ public final class FarmNode: @unchecked Sendable {
         var lastHeard = ContinuousClock.now
         var lastSent = ContinuousClock.now
         var heard = false
-        var saidBye = false
         let deadline = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
         while true {
             let (isDraining, stop, active) = state
             if stop { return (true, heard) }
             do {
                 for message in takeOutbox() { try socket.send(message) }
-                if isDraining, active.isEmpty, !saidBye {
+                if isDraining, active.isEmpty {
                     try socket.send(WireMessage(command: FarmProtocol.bye, body: EmptyBody()))
-                    saidBye = true
                     logger.info("drained: finished every task, left the farm")
                     Thread.sleep(forTimeInterval: 0.2)
                     return (true, heard)
