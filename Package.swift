@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -19,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenEXR", pkgConfig: "OpenEXR", providers: [.apt(["libopenexr-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        // libyaml's event parser: iterative, so the spec reader bounds depth and aliases itself.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // DWAA/DWAB only: OpenEXR 3.1's Core C API cannot encode or decode them.
@@ -37,7 +38,7 @@ let package = Package(
 
         // Libraries, layered: ImageCore/ShotSpec → Color, Plates, Inference, Chunking → Farm → CLI.
         .target(name: "ImageCore"),
-        .target(name: "ShotSpec", dependencies: ["Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ShotSpec", dependencies: ["CYAML", "ImageCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Color", dependencies: ["COCIO", "ImageCore"]),
         .target(name: "Plates", dependencies: ["COpenEXR", "COpenEXRCxx", "CZlib", "CJPEG", "ImageCore", "Color", "ShotSpec"]),
         .target(name: "Inference", dependencies: ["COpenBLAS", "ImageCore", "ShotSpec", "Color", "Plates"]),
@@ -53,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "scenefarm",
             dependencies: [
-                "Farm", "ShotSpec", "Plates", "Color", "Inference", "Chunking",
+                "Farm", "ShotSpec", "Plates", "Color", "Inference", "Chunking", "ImageCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     libopenexr-dev libopencolorio-dev libzmq3-dev libopenblas-dev liblapacke-dev pkg-config
-    zlib1g-dev libjpeg62-turbo-dev
+    zlib1g-dev libjpeg62-turbo-dev libyaml-dev
     openexr openimageio-tools opencolorio-tools
 )
 # The tests drive Python tools (the reference plugin, an OTIO reader, a protocol client).

@@ -31,10 +31,13 @@ public enum ChunkPlanner {
     public static func plan(frames: FrameRange, fps: FrameRate, overlap: Int?, maxFramesPerCall: Int? = nil) throws(ChunkingError) -> ChunkPlan {
         guard frames.count >= 1 else { throw .emptyShot(frames: frames.count) }
         if let maxFramesPerCall, maxFramesPerCall < 1 { throw .invalidMaxFrames(maxFramesPerCall) }
-        let m = min(maxChunkFrames(fps: fps), maxFramesPerCall ?? Int.max)
+        // At least one frame per chunk, even for a rate below 2/21 fps (the spec refuses < 1 fps).
+        let m = max(1, min(maxChunkFrames(fps: fps), maxFramesPerCall ?? Int.max))
         let o = overlap ?? defaultOverlap(fps: fps, maxFrames: m)
         guard o >= 0 else { throw .negativeOverlap(o) }
-        guard 2 * o < m else { throw .overlapTooLong(overlap: o, maxFrames: m, fps: fps) }
+        // 2·O < M, written so that no overlap however large can overflow.
+        guard o <= (m - 1) / 2 else { throw .overlapTooLong(overlap: o, maxFrames: m, fps: fps) }
+        guard frames.count <= SpecLimits.maxFrames else { throw .tooManyFrames(frames.count) }
 
         let n = frames.count
         if n <= m {

@@ -3,6 +3,7 @@ import ShotSpec
 /// Why a shot cannot be split, blended or handed between chunks; each message names the field.
 public enum ChunkingError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyShot(frames: Int)
+    case tooManyFrames(Int)
     case negativeOverlap(Int)
     /// The overlap is at least half of the chunk limit, so neighbouring overlaps would meet.
     case overlapTooLong(overlap: Int, maxFrames: Int, fps: FrameRate)
@@ -24,6 +25,8 @@ public enum ChunkingError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .emptyShot(let frames):
             return "shot.frames.count: must be at least 1 frame, got \(frames)"
+        case .tooManyFrames(let frames):
+            return "shot.frames: \(frames) frames is more than the \(SpecLimits.maxFrames) a shot may hold"
         case .negativeOverlap(let overlap):
             return "shot.chunking.overlap: must not be negative, got \(overlap)"
         case .overlapTooLong(let overlap, let maxFrames, let fps):

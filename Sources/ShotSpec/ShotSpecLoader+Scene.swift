@@ -1,4 +1,5 @@
 import Foundation
+import ImageCore
 
 extension ShotSpecLoader {
     // MARK: - Camera
@@ -9,20 +10,22 @@ extension ShotSpecLoader {
         let obj = try field.object(allowed: ["focal_length_mm", "sensor_width_mm", "position", "target", "shutter_angle", "moves"])
         if let f = obj.optional("focal_length_mm") { camera.focalLengthMM = try f.double(in: 1...2000) }
         if let f = obj.optional("sensor_width_mm") { camera.sensorWidthMM = try f.double(in: 1...200) }
-        if let f = obj.optional("position") { camera.position = try f.vector3() }
-        if let f = obj.optional("target") { camera.target = try f.vector3() }
+        if let f = obj.optional("position") { camera.position = try f.vector3(within: SpecLimits.maxCoordinate) }
+        if let f = obj.optional("target") { camera.target = try f.vector3(within: SpecLimits.maxCoordinate) }
         if let f = obj.optional("shutter_angle") { camera.shutterAngle = try f.double(in: 0...360) }
         guard simd_length(camera.target - camera.position) > 1e-6 else {
             throw (obj.optional("target") ?? field).fail("the camera target must differ from its position")
         }
         if let f = obj.optional("moves") {
             camera.moves = []
-            for item in try f.items() { camera.moves.append(try move(item)) }
+            let items = try f.items()
+            guard items.count <= SpecLimits.maxMoves else { throw f.fail("\(items.count) moves; a camera may have at most \(SpecLimits.maxMoves)") }
+            for item in items { camera.moves.append(try move(item, target: camera.target)) }
         }
         return camera
     }
 
-    static func move(_ field: SpecField) throws(SpecError) -> CameraMove {
+    static func move(_ field: SpecField, target: SIMD3<Double>) throws(SpecError) -> CameraMove {
         let amounts = ["to", "distance", "height", "degrees"]
         let obj = try field.object(allowed: ["type", "start", "end", "easing"] + amounts)
         let kindField = try obj.required("type")
@@ -38,9 +41,10 @@ extension ShotSpecLoader {
                 throw wrong.fail("a \(kind.rawValue) move has no \(key); it takes \(amountKeys.joined(separator: " or "))")
             }
         }
-        let start = try obj.required("start").int()
+        let frames = -SpecLimits.maxFrameNumber...SpecLimits.maxFrameNumber
+        let start = try obj.required("start").int(in: frames)
         let endField = try obj.required("end")
-        let end = try endField.int()
+        let end = try endField.int(in: frames)
         guard end > start else { throw endField.fail("move ends at frame \(end), which is not after its start frame \(start)") }
         let easing = try obj.optional("easing").map { f throws(SpecError) in
             CameraMove.Easing(rawValue: try f.oneOf(CameraMove.Easing.allCases.map(\.rawValue)))!
@@ -48,9 +52,13 @@ extension ShotSpecLoader {
         let amountField = try obj.exactlyOne(of: amountKeys)
         var move = CameraMove(kind: kind, startFrame: start, endFrame: end, easing: easing, to: nil, amount: 0)
         if amountField.path.hasSuffix(".to") {
-            move.to = try amountField.vector3()
+            let to = try amountField.vector3(within: SpecLimits.maxCoordinate)
+            // The camera looks at its target: standing on it leaves no direction to look in.
+            guard simd_length(target - to) > 1e-6 else { throw amountField.fail("a dolly cannot end on the camera target") }
+            move.to = to
         } else {
-            move.amount = try amountField.double()
+            // Degrees (pan, tilt, orbit) and metres (dolly distance, crane height) share one bound.
+            move.amount = try amountField.double(in: -SpecLimits.maxCoordinate...SpecLimits.maxCoordinate)
         }
         return move
     }
@@ -68,7 +76,7 @@ extension ShotSpecLoader {
         case "hdri": return .hdri(try hdri(which, baseDirectory: baseDirectory))
         default:
             let u = try which.object(allowed: ["radiance"])
-            let radiance = try u.required("radiance").vector3()
+            let radiance = try u.required("radiance").vector3(within: SpecLimits.maxIntensity)
             guard radiance.min() >= 0 else { throw try u.required("radiance").fail("radiance must not be negative") }
             return .uniform(radiance: radiance)
         }
@@ -106,7 +114,7 @@ extension ShotSpecLoader {
             )
         }
         if let f = obj.optional("turbidity") { sky.turbidity = try f.double(in: 1.7...10) }
-        if let f = obj.optional("intensity") { sky.intensity = try f.nonNegativeDouble() }
+        if let f = obj.optional("intensity") { sky.intensity = try f.double(in: 0...SpecLimits.maxIntensity) }
         if let f = obj.optional("sun") { sky.sunEnabled = try f.bool() }
         return sky
     }
@@ -116,8 +124,15 @@ extension ShotSpecLoader {
         let pathField = try obj.required("path")
         let raw = try pathField.string()
         let url = raw.hasPrefix("/") ? URL(fileURLWithPath: raw) : baseDirectory.appendingPathComponent(raw)
+        do {
+            try InputFile.check(url.path)
+        } catch .missing {
+            throw pathField.fail("HDRI file '\(SpecField.escaped(url.path))' does not exist or cannot be read")
+        } catch {
+            throw pathField.fail("HDRI file '\(SpecField.escaped(url.path))' \(error.reason)")
+        }
         guard FileManager.default.isReadableFile(atPath: url.path) else {
-            throw pathField.fail("HDRI file '\(url.path)' does not exist or cannot be read")
+            throw pathField.fail("HDRI file '\(SpecField.escaped(url.path))' does not exist or cannot be read")
         }
         return HDRISpec(
             path: url.standardizedFileURL.path,
@@ -159,18 +174,27 @@ extension ShotSpecLoader {
         guard let field else { return ground }
         let obj = try field.object(allowed: ["enabled", "height", "material", "restitution", "friction"])
         if let f = obj.optional("enabled") { ground.enabled = try f.bool() }
-        if let f = obj.optional("height") { ground.height = try f.double() }
+        if let f = obj.optional("height") { ground.height = try f.double(in: -SpecLimits.maxCoordinate...SpecLimits.maxCoordinate) }
         if let f = obj.optional("material") { ground.material = try material(f) }
         if let f = obj.optional("restitution") { ground.restitution = try f.double(in: 0...1) }
         if let f = obj.optional("friction") { ground.friction = try f.double(in: 0...10) }
         return ground
     }
 
+    /// A length in metres: greater than 0, at most `SpecLimits.maxSize`.
+    static func size(_ field: SpecField) throws(SpecError) -> Double {
+        let d = try field.positiveDouble()
+        guard d <= SpecLimits.maxSize else { throw field.fail("\(SpecField.format(d)) m is above the maximum of \(SpecField.format(SpecLimits.maxSize))") }
+        return d
+    }
+
     static func objects(_ field: SpecField?) throws(SpecError) -> [ObjectSpec] {
         guard let field else { return [] }
         var objects: [ObjectSpec] = []
         var names = Set<String>()
-        for item in try field.items() {
+        let items = try field.items()
+        guard items.count <= SpecLimits.maxObjects else { throw field.fail("\(items.count) objects; a scene may hold at most \(SpecLimits.maxObjects)") }
+        for item in items {
             let obj = try item.object(allowed: [
                 "name", "shape", "position", "radius", "size", "height", "material", "dynamic", "velocity", "mass",
                 "restitution", "friction",
@@ -191,23 +215,27 @@ extension ShotSpecLoader {
             let shape: ObjectSpec.Shape
             switch shapeName {
             case "sphere":
-                shape = .sphere(radius: try obj.required("radius").positiveDouble())
+                shape = .sphere(radius: try size(obj.required("radius")))
             case "box":
                 let sizeField = try obj.required("size")
-                let size = try sizeField.vector3()
-                guard size.min() > 0 else { throw sizeField.fail("every side must be greater than 0") }
-                shape = .box(size: size)
+                let sides = try sizeField.vector3(within: SpecLimits.maxSize)
+                guard sides.min() > 0 else { throw sizeField.fail("every side must be greater than 0") }
+                shape = .box(size: sides)
             default:
-                shape = .cylinder(radius: try obj.required("radius").positiveDouble(), height: try obj.required("height").positiveDouble())
+                shape = .cylinder(radius: try size(obj.required("radius")), height: try size(obj.required("height")))
             }
             objects.append(ObjectSpec(
                 name: name,
                 shape: shape,
-                position: try obj.required("position").vector3(),
+                position: try obj.required("position").vector3(within: SpecLimits.maxCoordinate),
                 material: try obj.optional("material").map { f throws(SpecError) in try material(f) } ?? .default,
                 dynamic: try obj.optional("dynamic")?.bool() ?? false,
-                velocity: try obj.optional("velocity")?.vector3() ?? .zero,
-                mass: try obj.optional("mass")?.positiveDouble() ?? 1,
+                velocity: try obj.optional("velocity")?.vector3(within: SpecLimits.maxSpeed) ?? .zero,
+                mass: try obj.optional("mass").map { f throws(SpecError) in
+                    let mass = try f.positiveDouble()
+                    guard mass <= SpecLimits.maxMass else { throw f.fail("\(SpecField.format(mass)) kg is above the maximum of \(SpecField.format(SpecLimits.maxMass))") }
+                    return mass
+                } ?? 1,
                 restitution: try obj.optional("restitution")?.double(in: 0...1) ?? 0.5,
                 friction: try obj.optional("friction")?.double(in: 0...10) ?? 0.5
             ))
@@ -221,15 +249,17 @@ extension ShotSpecLoader {
         if let f = obj.optional("base_color") {
             m.baseColor = try f.vector3()
             guard m.baseColor.min() >= 0 else { throw f.fail("colour components must not be negative") }
+            // An albedo above 1 reflects more light than arrives; the lighting solve would not converge.
+            guard m.baseColor.max() <= 1 else { throw f.fail("colour components must be at most 1 (a surface reflects at most the light it receives)") }
         }
         if let f = obj.optional("colorspace") { m.colorspace = try f.string() }
         if let f = obj.optional("roughness") { m.roughness = try f.double(in: 0...1) }
         if let f = obj.optional("metallic") { m.metallic = try f.double(in: 0...1) }
         if let f = obj.optional("emission") {
-            m.emission = try f.vector3()
+            m.emission = try f.vector3(within: SpecLimits.maxIntensity)
             guard m.emission.min() >= 0 else { throw f.fail("emission must not be negative") }
         }
-        if let f = obj.optional("emission_strength") { m.emissionStrength = try f.nonNegativeDouble() }
+        if let f = obj.optional("emission_strength") { m.emissionStrength = try f.double(in: 0...SpecLimits.maxIntensity) }
         return m
     }
 }

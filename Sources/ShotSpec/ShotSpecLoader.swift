@@ -7,26 +7,12 @@ public enum ShotSpecLoader {
         "camera", "environment", "ground", "objects", "chunking",
     ]
 
-    /// Loads a spec file; `.json` files are read as JSON, anything else as YAML.
+    /// Loads a spec file; `.json` files are read as JSON, anything else as YAML. Only a regular
+    /// file of at most `SpecLimits.maxBytes` is read (a FIFO or device is refused, never opened
+    /// for a blocking read).
     public static func load(path: String) throws(SpecError) -> ShotSpec {
         let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw SpecError(path: path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw SpecError(path: path, reason: "is a folder, not a shot spec file") }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw SpecError(path: path, reason: "cannot be read (permission denied?)")
-        }
-        let document: SpecValue
-        if url.pathExtension.lowercased() == "json" {
-            document = try SpecValue.parseJSON(data, file: path)
-        } else {
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw SpecError(path: path, reason: "is not UTF-8 text")
-            }
-            document = try SpecValue.parseYAML(text, file: path)
-        }
+        let document = try SpecValue.load(path: path)
         return try decode(document, baseDirectory: url.deletingLastPathComponent().standardizedFileURL)
     }
 
@@ -79,11 +65,18 @@ public enum ShotSpecLoader {
         default:
             throw field.fail("expected a frame rate such as 24, 24000/1001 or 23.976, got \(field.value.typeName)")
         }
-        if let slash = text.firstIndex(of: "/"), let n = Int(text[..<slash]), let d = Int(text[text.index(after: slash)...]) {
-            guard n > 0, d > 0 else { throw field.fail("frame rate must be greater than 0, got \(text)") }
+        if let slash = text.firstIndex(of: "/") {
+            let terms = [text[..<slash], text[text.index(after: slash)...]].map { $0.trimmingCharacters(in: .whitespaces) }
+            if let n = Int(terms[0]), let d = Int(terms[1]) {
+                guard n > 0, d > 0 else { throw field.fail("frame rate must be greater than 0, got \(SpecField.shown(text))") }
+            }
+            // Bounded terms keep every frame-time product (frames × denominator) far from overflow.
+            guard terms.allSatisfy({ $0.count <= 7 && (Int($0).map { $0 <= SpecLimits.maxFrameRateTerm } ?? true) }) else {
+                throw field.fail("frame rate \(SpecField.shown(text)): numerator and denominator may be at most \(SpecLimits.maxFrameRateTerm)")
+            }
         }
         guard let rate = FrameRate.parse(text) else {
-            throw field.fail("'\(text)' is not a frame rate; use a number such as 24 or 23.976, or a ratio such as 24000/1001")
+            throw field.fail("'\(SpecField.shown(text))' is not a frame rate; use a number such as 24 or 23.976, or a ratio such as 24000/1001")
         }
         guard rate.value <= 1000 else { throw field.fail("frame rate \(text) is above 1000") }
         // Below 1 fps a chunk could hold no frames and timecode has no whole-frame base.
@@ -93,7 +86,7 @@ public enum ShotSpecLoader {
 
     static func frameRange(_ field: SpecField, fps: FrameRate) throws(SpecError) -> FrameRange {
         let obj = try field.object(allowed: ["first", "last", "count", "seconds"])
-        let first = try obj.optional("first")?.int(in: 0...9_999_999) ?? 1001
+        let first = try obj.optional("first")?.int(in: 0...SpecLimits.maxFrameNumber) ?? 1001
         let length = try obj.exactlyOne(of: ["last", "count", "seconds"])
         let count: Int
         switch length.path.split(separator: ".").last {
@@ -111,13 +104,16 @@ public enum ShotSpecLoader {
             guard seconds > 0 else { throw length.fail("must be greater than 0 seconds, got \(SpecField.format(seconds))") }
             let frames = (seconds * fps.value).rounded()
             // Checked before the Int conversion, which would trap on a huge value.
-            guard frames <= 1_000_000 else {
-                throw length.fail("\(SpecField.format(seconds)) s at \(fps) fps is more than the 1000000 frames a shot may hold")
+            guard frames <= Double(SpecLimits.maxFrames) else {
+                throw length.fail("\(SpecField.format(seconds)) s at \(fps) fps is more than the \(SpecLimits.maxFrames) frames a shot may hold")
             }
             count = Int(frames)
             guard count > 0 else { throw length.fail("\(SpecField.format(seconds)) s is less than one frame at \(fps) fps") }
         }
-        guard count <= 1_000_000 else { throw length.fail("\(count) frames is more than the 1000000 a shot may hold") }
+        guard count <= SpecLimits.maxFrames else { throw length.fail("\(count) frames is more than the \(SpecLimits.maxFrames) a shot may hold") }
+        guard first + count - 1 <= SpecLimits.maxFrameNumber else {
+            throw length.fail("the shot would end at frame \(first + count - 1), past the highest frame number \(SpecLimits.maxFrameNumber)")
+        }
         return FrameRange(first: first, count: count)
     }
 
@@ -130,6 +126,9 @@ public enum ShotSpecLoader {
             guard v <= Double(Resolution.maxDimension) else {
                 throw field.fail("\(name) \(SpecField.format(v)) is above the maximum of \(Resolution.maxDimension)")
             }
+        }
+        guard n[0] * n[1] <= Double(SpecLimits.maxPixels) else {
+            throw field.fail("\(Int(n[0]))x\(Int(n[1])) is \(Int(n[0] * n[1])) pixels, above the \(SpecLimits.maxPixels) (8192x4320) a frame may hold")
         }
         return Resolution(width: Int(n[0]), height: Int(n[1]))
     }
@@ -204,17 +203,23 @@ public enum ShotSpecLoader {
         guard let field else { return spec }
         let obj = try field.object(allowed: ["overlap", "mode", "conditioning_frames"])
         if let f = obj.optional("overlap") {
-            let overlap = try f.int()
-            guard overlap >= 0 else { throw f.fail("must not be negative, got \(overlap)") }
-            spec.overlap = overlap
+            spec.overlap = try frameCount(f)
         }
         if let f = obj.optional("mode") { spec.mode = ChunkingSpec.Mode(rawValue: try f.oneOf(ChunkingSpec.Mode.allCases.map(\.rawValue)))! }
         if let f = obj.optional("conditioning_frames") {
-            let c = try f.int()
-            guard c >= 0 else { throw f.fail("must not be negative, got \(c)") }
-            spec.conditioningFrames = c
+            spec.conditioningFrames = try frameCount(f)
         }
         return spec
+    }
+}
+
+extension ShotSpecLoader {
+    /// A count of frames: 0 up to the most a shot may hold.
+    static func frameCount(_ field: SpecField) throws(SpecError) -> Int {
+        let n = try field.int()
+        guard n >= 0 else { throw field.fail("must not be negative, got \(n)") }
+        guard n <= SpecLimits.maxFrames else { throw field.fail("\(n) is more than the \(SpecLimits.maxFrames) frames a shot may hold") }
+        return n
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct SceneFarmCommand: AsyncParsableCommand {
@@ -23,6 +24,39 @@ struct SceneFarmCommand: AsyncParsableCommand {
             BenchCommand.self,
         ]
     )
+
+    /// Like ArgumentParser's own entry point, except that an argument error is bad input like
+    /// any other: one `error:` line and exit 2 (not 64 and a help dump), so farm-queue wrappers
+    /// see one code for "do not retry".
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            finish(error)
+        }
+    }
+
+    private static func finish(_ error: any Error) -> Never {
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        switch exitCode(for: error) {
+        case .success:
+            // --help, --version and `scenefarm help COMMAND` arrive here as errors too.
+            exit(withError: error)
+        case .validationFailure:
+            let text = message(for: error).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: "; ")
+            let name = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? ""
+            let known = configuration.subcommands.contains { $0.configuration.commandName == name }
+            Foundation.exit(fail("\(text) (see 'scenefarm \(known ? name + " " : "")--help')", code: ExitCodes.badInput).rawValue)
+        default:
+            Foundation.exit(fail("\(error)", code: ExitCodes.failure).rawValue)
+        }
+    }
 }
 
 /// `scenefarm bench …`: measurements against a peer run side by side.

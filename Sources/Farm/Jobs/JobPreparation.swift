@@ -66,7 +66,7 @@ public struct JobPreparation: Sendable {
             )
             return (plan, mode)
         } catch {
-            throw TaskError.from(error)
+            throw TaskError.from(error).locating(in: spec.document)
         }
     }
 

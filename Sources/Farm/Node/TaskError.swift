@@ -32,6 +32,23 @@ public enum TaskError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The spec field error inside, if this is one (for `file:line:` messages).
+    public var specError: SpecError? {
+        switch self {
+        case .spec(let e), .generator(.invalidInput(let e)): return e
+        default: return nil
+        }
+    }
+
+    /// This error with the spec field's source line filled in from `document`.
+    public func locating(in document: SpecValue) -> TaskError {
+        switch self {
+        case .spec(let e): return .spec(e.locating(in: document))
+        case .generator(.invalidInput(let e)): return .generator(.invalidInput(e.locating(in: document)))
+        default: return self
+        }
+    }
+
     /// Wraps whatever a library threw.
     public static func from(_ error: any Error) -> TaskError {
         switch error {

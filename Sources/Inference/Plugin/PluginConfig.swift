@@ -61,16 +61,17 @@ public struct PluginConfig: Sendable, Equatable {
     /// Reads a plugins file (YAML or JSON); relative paths in it resolve against its folder.
     public static func load(path: String) throws(SpecError) -> [PluginConfig] {
         let url = URL(fileURLWithPath: path)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw SpecError(path: path, reason: FileManager.default.fileExists(atPath: url.path) ? "cannot be read" : "no such file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw SpecError(path: path, reason: "is not UTF-8 text") }
-        return try parse(text, baseDirectory: url.deletingLastPathComponent().standardizedFileURL, name: path)
+        let document = try SpecValue.load(path: path, kind: "a plugins file")
+        return try configs(document, baseDirectory: url.deletingLastPathComponent().standardizedFileURL)
     }
 
     /// Parses plugins-file text as if it were a file in `baseDirectory`.
     public static func parse(_ text: String, baseDirectory: URL, name: String = "<plugins>") throws(SpecError) -> [PluginConfig] {
-        let root = try SpecField(try SpecValue.parseYAML(text, file: name), path: "plugins_file").object(allowed: ["plugins"])
+        try configs(try SpecValue.parseYAML(text, file: name), baseDirectory: baseDirectory)
+    }
+
+    private static func configs(_ document: SpecValue, baseDirectory: URL) throws(SpecError) -> [PluginConfig] {
+        let root = try SpecField(document, path: "plugins_file").object(allowed: ["plugins"])
         var configs: [PluginConfig] = []
         for item in try root.required("plugins").items() {
             let config = try entry(item, baseDirectory: baseDirectory)

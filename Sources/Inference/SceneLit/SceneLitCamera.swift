@@ -59,7 +59,11 @@ public struct SceneLitCamera: Sendable, Equatable {
 
     /// Forward, right and up unit vectors.
     public var basis: (forward: SIMD3<Double>, right: SIMD3<Double>, up: SIMD3<Double>) {
-        let forward = normalize(target - position)
+        let view = target - position
+        let distance = length(view)
+        // A camera passing through its target (a dolly beyond it) has no view direction for that
+        // instant: it keeps looking down -z instead of turning every pixel into NaN.
+        let forward = distance > 1e-9 && distance.isFinite ? view / distance : SIMD3<Double>(0, 0, -1)
         var right = cross(forward, SIMD3(0, 1, 0))
         // Looking straight up or down: take north as the picture's up.
         if length(right) < 1e-6 { right = cross(forward, SIMD3(0, 0, 1)) }

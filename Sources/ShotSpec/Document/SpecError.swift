@@ -19,3 +19,41 @@ public struct SpecError: Error, Sendable, Equatable, CustomStringConvertible {
         return line.map { "\(file):\($0): \(description)" } ?? "\(file): \(description)"
     }
 }
+
+extension SpecError {
+    /// This error with its source line looked up in `document` when it has none, for checks that
+    /// run after loading (generator parameters, colour spaces) and know only the field path.
+    public func locating(in document: SpecValue) -> SpecError {
+        guard line == nil, let found = document.line(at: path) else { return self }
+        return SpecError(path: path, reason: reason, line: found)
+    }
+}
+
+extension SpecValue {
+    /// The source line of the value at a field path such as `shot.objects[2].material.base_color`,
+    /// or of its nearest ancestor that exists.
+    public func line(at path: String) -> Int? {
+        guard path == "shot" || path.hasPrefix("shot.") || path.hasPrefix("shot[") else { return nil }
+        var node = self
+        var best = line
+        var rest = Substring(path.dropFirst(4))
+        while !rest.isEmpty {
+            if rest.hasPrefix(".") {
+                rest = rest.dropFirst()
+                let end = rest.firstIndex { $0 == "." || $0 == "[" } ?? rest.endIndex
+                let key = String(rest[..<end])
+                rest = rest[end...]
+                guard case .object(let pairs, _) = node, let next = pairs.first(where: { $0.key == key })?.value else { return best }
+                node = next
+            } else if rest.hasPrefix("["), let close = rest.firstIndex(of: "]"), let index = Int(rest[rest.index(after: rest.startIndex)..<close]) {
+                rest = rest[rest.index(after: close)...]
+                guard case .array(let items, _) = node, items.indices.contains(index) else { return best }
+                node = items[index]
+            } else {
+                return best
+            }
+            best = node.line ?? best
+        }
+        return best
+    }
+}

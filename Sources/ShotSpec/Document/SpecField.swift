@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value at a known path in the spec, with typed accessors that throw path-named errors.
 public struct SpecField: Sendable {
     public let value: SpecValue
@@ -20,15 +22,45 @@ public struct SpecField: Sendable {
         }
     }
 
-    /// A string that must be non-empty and safe as a single path component.
+    /// A string that must be non-empty, short enough for a plate file name, and safe as a single
+    /// path component: letters, digits, '_', '-' and '.', starting with a letter, digit or '_'
+    /// (a leading '.' would hide the published files, a leading '-' reads as a command option).
     public func name() throws(SpecError) -> String {
         let s = try string()
         guard !s.isEmpty else { throw fail("must not be empty") }
+        guard s.count <= SpecLimits.maxNameLength else {
+            throw fail("is \(s.count) characters long; names may have at most \(SpecLimits.maxNameLength) so plate file names fit the file system")
+        }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
-        guard s.allSatisfy({ allowed.contains($0) }), s != ".", s != ".." else {
-            throw fail("'\(s)' may only contain letters, digits, '_', '-' and '.'")
+        guard s.allSatisfy({ allowed.contains($0) }) else {
+            throw fail("'\(Self.shown(s))' may only contain letters, digits, '_', '-' and '.'")
+        }
+        guard let first = s.first, first != ".", first != "-" else {
+            throw fail("'\(Self.shown(s))' must start with a letter, a digit or '_'")
         }
         return s
+    }
+
+    /// User text as it may appear in a message: control characters escaped, at most 64 characters.
+    public static func shown(_ text: String) -> String {
+        let head = text.unicodeScalars.prefix(64)
+        return escaped(String(String.UnicodeScalarView(head))) + (head.count < text.unicodeScalars.count ? "…" : "")
+    }
+
+    /// `a⏎b` → `a\nb`: every C0/C1 control character written as an escape, so user text can
+    /// neither split a message or log line nor send escape sequences to a terminal.
+    public static func escaped(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20 || (0x7F...0x9F).contains(c.value): out += String(format: "\\u{%02X}", c.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     public func double() throws(SpecError) -> Double {
@@ -91,11 +123,18 @@ public struct SpecField: Sendable {
         return SIMD3(n[0], n[1], n[2])
     }
 
+    /// Three numbers, each within ±`limit` (positions within `SpecLimits.maxCoordinate`, and so on).
+    public func vector3(within limit: Double) throws(SpecError) -> SIMD3<Double> {
+        let v = try vector3()
+        for item in try items() { _ = try item.double(in: -limit...limit) }
+        return v
+    }
+
     /// One of a fixed set of words.
     public func oneOf(_ choices: [String]) throws(SpecError) -> String {
         let s = try string()
         guard choices.contains(s) else {
-            throw fail("'\(s)' is not one of \(choices.joined(separator: ", "))")
+            throw fail("'\(Self.shown(s))' is not one of \(choices.joined(separator: ", "))")
         }
         return s
     }
@@ -156,7 +195,9 @@ public struct SpecObject: Sendable {
 
     public func required(_ key: String) throws(SpecError) -> SpecField {
         guard let field = optional(key) else {
-            throw SpecError(path: "\(path).\(key)", reason: "is required", line: field.value.line)
+            // `fps: null` or `fps:` is reported at its own line, a missing key at the mapping's.
+            let line = pairs.first { $0.key == key }?.value.line ?? field.value.line
+            throw SpecError(path: "\(path).\(key)", reason: "is required", line: line)
         }
         return field
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Yams
+import ImageCore
 
 /// A parsed spec document: YAML and JSON both become this tree, with source lines where known.
 public indirect enum SpecValue: Sendable, Equatable {
@@ -79,86 +79,43 @@ public indirect enum SpecValue: Sendable, Equatable {
 }
 
 extension SpecValue {
-    /// Parses YAML text (JSON is accepted too, being a subset in practice).
+    /// Parses YAML text (JSON is accepted too, being a subset in practice), within `SpecLimits`.
     public static func parseYAML(_ text: String, file: String) throws(SpecError) -> SpecValue {
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw SpecError(path: file, reason: "not valid YAML: \(Self.describe(error))")
-        } catch {
-            throw SpecError(path: file, reason: "not valid YAML: \(error)")
+        let bytes = text.utf8.count
+        guard bytes <= SpecLimits.maxBytes else {
+            throw SpecError(path: file, reason: "is \(bytes) bytes; a spec may be at most \(SpecLimits.maxBytes) bytes (1 MiB)")
         }
-        guard let node else { throw SpecError(path: file, reason: "the file is empty") }
-        return try convert(node, file: file)
+        return try YAMLReader.read(text, file: file)
     }
 
-    /// Parses JSON text: checked as strict JSON first (for JSON-specific messages), then read
-    /// through the same YAML composer so JSON specs get line numbers too.
+    /// Parses JSON text: checked as strict JSON first (RFC 8259: no trailing commas, no
+    /// comments, bounded depth), then read through the same YAML reader so JSON specs get line
+    /// numbers too.
     public static func parseJSON(_ data: Data, file: String) throws(SpecError) -> SpecValue {
+        guard data.count <= SpecLimits.maxBytes else {
+            throw SpecError(path: file, reason: "is \(data.count) bytes; a spec may be at most \(SpecLimits.maxBytes) bytes (1 MiB)")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else { throw SpecError(path: file, reason: "is not UTF-8 text") }
+        try StrictJSON.check(Array(data), file: file)
+        return try parseYAML(text.replacingOccurrences(of: "\t", with: " "), file: file)
+    }
+
+    /// Reads and parses a spec-like file (YAML, or JSON when its name ends in `.json`): only a
+    /// regular file of at most `SpecLimits.maxBytes`, never a FIFO or device. `kind` names the
+    /// file in messages ("is a folder, not a shot spec file").
+    public static func load(path: String, kind: String = "a shot spec file") throws(SpecError) -> SpecValue {
+        let data: Data
         do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            data = try InputFile.read(path, limit: Int64(SpecLimits.maxBytes))
+        } catch .tooLarge(_, let bytes, _) {
+            throw SpecError(path: path, reason: "is \(bytes) bytes; a spec may be at most \(SpecLimits.maxBytes) bytes (1 MiB)")
+        } catch .notRegular(_, let what) {
+            throw SpecError(path: path, reason: "is \(what), not \(kind)")
         } catch {
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            throw SpecError(path: file, reason: "not valid JSON: \(detail)")
+            throw SpecError(path: path, reason: error.reason)
         }
-        let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\t", with: " ")
-        return try parseYAML(text, file: file)
-    }
-
-    private static func describe(_ error: YamlError) -> String {
-        func join(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> String {
-            // libyaml's context ("while parsing a flow sequence") and problem read as one run-on line unless separated.
-            let lead = context.map { $0.text.isEmpty ? "" : "\($0.text): " } ?? ""
-            return "\(lead)\(problem) at line \(mark.line), column \(mark.column)"
-        }
-        switch error {
-        case .scanner(let context, let problem, let mark, _): return join(context, problem, mark)
-        case .parser(let context, let problem, let mark, _): return join(context, problem, mark)
-        case .composer(let context, let problem, let mark, _): return join(context, problem, mark)
-        default: return "\(error)"
-        }
-    }
-
-    private static func convert(_ node: Node, file: String) throws(SpecError) -> SpecValue {
-        let line = node.mark.map { $0.line }
-        switch node {
-        case .scalar(let scalar):
-            return scalarValue(scalar, line: line)
-        case .sequence(let seq):
-            var items: [SpecValue] = []
-            for child in seq { items.append(try convert(child, file: file)) }
-            return .array(items, line: line)
-        case .mapping(let map):
-            var pairs: [(key: String, value: SpecValue)] = []
-            var seen = Set<String>()
-            for (key, value) in map {
-                guard let name = key.scalar?.string else {
-                    throw SpecError(path: file, reason: "mapping keys must be plain strings", line: key.mark?.line)
-                }
-                if !seen.insert(name).inserted {
-                    throw SpecError(path: file, reason: "key '\(name)' appears twice", line: key.mark?.line)
-                }
-                pairs.append((name, try convert(value, file: file)))
-            }
-            return .object(pairs, line: line)
-        }
-    }
-
-    private static func scalarValue(_ scalar: Node.Scalar, line: Int?) -> SpecValue {
-        let text = scalar.string
-        // Quoted scalars are always strings; plain ones resolve like YAML 1.2's core schema.
-        if scalar.style == .plain {
-            switch text {
-            case "true", "True", "TRUE": return .bool(true, line: line)
-            case "false", "False", "FALSE": return .bool(false, line: line)
-            case "null", "Null", "NULL", "~", "": return .null(line: line)
-            default: break
-            }
-            if let number = Double(text), text.rangeOfCharacter(from: .letters.subtracting(CharacterSet(charactersIn: "eE"))) == nil {
-                return .number(number, text: text, line: line)
-            }
-        }
-        return .string(text, line: line)
+        if URL(fileURLWithPath: path).pathExtension.lowercased() == "json" { return try parseJSON(data, file: path) }
+        guard let text = String(validating: data, as: UTF8.self) else { throw SpecError(path: path, reason: "is not UTF-8 text") }
+        return try parseYAML(text, file: path)
     }
 }

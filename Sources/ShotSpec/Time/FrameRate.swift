@@ -3,11 +3,25 @@ public struct FrameRate: Sendable, Hashable, Codable, CustomStringConvertible {
     public let numerator: Int
     public let denominator: Int
 
+    /// Nil unless both terms are positive and, once reduced, at most `SpecLimits.maxFrameRateTerm`,
+    /// which keeps every frames × denominator product in planning and timecode far from overflow.
     public init?(numerator: Int, denominator: Int) {
         guard numerator > 0, denominator > 0 else { return nil }
         let g = Self.gcd(numerator, denominator)
+        guard numerator / g <= SpecLimits.maxFrameRateTerm, denominator / g <= SpecLimits.maxFrameRateTerm else { return nil }
         self.numerator = numerator / g
         self.denominator = denominator / g
+    }
+
+    private enum CodingKeys: String, CodingKey { case numerator, denominator }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let n = try container.decode(Int.self, forKey: .numerator), d = try container.decode(Int.self, forKey: .denominator)
+        guard let rate = FrameRate(numerator: n, denominator: d) else {
+            throw DecodingError.dataCorruptedError(forKey: .numerator, in: container, debugDescription: "\(n)/\(d) is not a frame rate")
+        }
+        self = rate
     }
 
     /// Frames per second as a real number.
@@ -41,7 +55,7 @@ public struct FrameRate: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A decimal rate: whole numbers stay whole; values within 0.01 of n×1000/1001 become that rational.
     public init?(decimal value: Double) {
         // The bound keeps the Int conversions below from trapping on absurd input.
-        guard value.isFinite, value > 0, value <= 1e12 else { return nil }
+        guard value.isFinite, value > 0, value <= Double(SpecLimits.maxFrameRateTerm) else { return nil }
         let whole = value.rounded()
         if abs(value - whole) < 1e-9 {
             self.init(numerator: Int(whole), denominator: 1)

@@ -14,12 +14,7 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "Overlap frames between neighbouring chunks, instead of the spec's.") var overlap: Int?
 
     func run() async throws {
-        let shot: ShotSpec
-        do {
-            shot = try ShotSpecLoader.load(path: spec)
-        } catch {
-            throw fail(error.located(in: spec), code: ExitCodes.badInput)
-        }
+        let shot = try loadSpec(spec)
         let plan: ChunkPlan
         let mode: ChunkMode
         let generator: GeneratorCapabilities

@@ -33,7 +33,7 @@ struct RenderCommand: AsyncParsableCommand {
         do {
             job = try preparation.prepare(shot, rootOverride: out, versionOverride: version, overlap: overlap)
         } catch {
-            throw fail(error.description, code: error.isBadInput ? ExitCodes.badInput : ExitCodes.failure)
+            throw specFailure(error, file: spec)
         }
         let layout = job.layout(spec: shot)
         FileHandle.standardError.write(Data("render \(shot.show)/\(shot.shot): \(shot.frames.count) frames, \(job.plan.chunks.count) chunk(s), \(job.mode), \(shot.generator.name) → \(layout.root.path)\n".utf8))
@@ -72,4 +72,9 @@ func loadSpec(_ path: String) throws -> ShotSpec {
     } catch {
         throw fail(error.located(in: path), code: ExitCodes.badInput)
     }
+}
+
+/// `file:line: shot.field: reason` for a check that failed after loading, exit 2 for bad input.
+func specFailure(_ error: TaskError, file: String) -> ExitCode {
+    fail(error.specError?.located(in: file) ?? "\(file): \(error.description)", code: error.isBadInput ? ExitCodes.badInput : ExitCodes.failure)
 }

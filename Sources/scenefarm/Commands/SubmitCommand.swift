@@ -1,6 +1,8 @@
 import ArgumentParser
 import Farm
 import Foundation
+import ImageCore
+import ShotSpec
 
 struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,8 +22,8 @@ struct SubmitCommand: ParsableCommand {
         _ = try loadSpec(spec)
         let url = URL(fileURLWithPath: spec).standardizedFileURL
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw fail("\(spec): cannot be read: \(error.localizedDescription)", code: ExitCodes.badInput)
+        do { text = String(decoding: try InputFile.read(url.path, limit: Int64(SpecLimits.maxBytes)), as: UTF8.self) } catch {
+            throw fail(error.description, code: ExitCodes.badInput)
         }
         let farm = try client.client()
         let job: String

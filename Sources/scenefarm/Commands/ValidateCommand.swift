@@ -20,7 +20,7 @@ struct ValidateCommand: ParsableCommand {
         do {
             plan = try preparation.check(shot)
         } catch {
-            throw fail("\(spec): \(error.description)", code: error.isBadInput ? ExitCodes.badInput : ExitCodes.failure)
+            throw specFailure(error, file: spec)
         }
         print("\(spec): ok — \(shot.show)/\(shot.shot), scene \(shot.scene), \(shot.frames.count) frames \(shot.frames.first)–\(shot.frames.last) at \(shot.fps) fps, \(shot.resolution.width)x\(shot.resolution.height), generator \(shot.generator.name), \(plan.plan.chunks.count) chunk(s), \(plan.mode)")
     }

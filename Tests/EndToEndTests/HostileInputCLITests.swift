@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The CLI as a careless user or a hostile file meets it (issue 10): one `error:` line, exit 2,
+/// nothing half-written and nothing left in $TMPDIR — never a crash, a hang or a help dump.
+@Suite("hostile input at the command line", .serialized)
+struct HostileInputCLITests {
+    static let shot = RenderEndToEndTests.tinyShot
+
+    /// Runs scenefarm with a private TMPDIR so leftovers can be counted.
+    func run(_ arguments: [String], tmp: TemporaryDirectory) throws -> Tool.Result {
+        try Tool.run(Repository.scenefarm, arguments, environment: ["TMPDIR": tmp.path])
+    }
+
+    func expectOneErrorLine(_ result: Tool.Result, exit code: Int32 = 2, containing text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.status == code, "exit \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(lines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(lines.first?.hasPrefix("error: ") == true, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains(text), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(!result.stderr.contains("\u{1B}"), sourceLocation: sourceLocation)
+    }
+
+    @Test("argument errors exit 2 with one error line, not 64 and a help dump", arguments: [
+        (["render", "SPEC", "--overlap=-1"], "overlap: must not be negative, got -1"),
+        (["render", "SPEC", "--overlap=abc"], "--overlap"),
+        (["render", "SPEC", "--overlap", "99999999999999999999999"], "--overlap"),
+        (["render", "SPEC", "--no-such-option"], "--no-such-option"),
+        (["validate"], "<spec>"),
+        (["no-such-command"], "no-such-command"),
+    ])
+    func argumentErrors(_ arguments: [String], _ mention: String) throws {
+        let tmp = TemporaryDirectory("e2e-tmp")
+        let spec = try tmp.write("shot.yaml", Self.shot)
+        let result = try run(arguments.map { $0 == "SPEC" ? spec : $0 }, tmp: tmp)
+        expectOneErrorLine(result, containing: mention)
+        #expect(!result.stderr.contains("USAGE"))
+    }
+
+    @Test("help still prints help and exits 0")
+    func helpExitsZero() throws {
+        let tmp = TemporaryDirectory("e2e-tmp")
+        let result = try run(["render", "--help"], tmp: tmp)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE"))
+    }
+
+    @Test("an overflowing --overlap is a bad-input error, not an arithmetic trap")
+    func hugeOverlap() throws {
+        let tmp = TemporaryDirectory("e2e-tmp")
+        let spec = try tmp.write("shot.yaml", Self.shot)
+        for command in ["render", "plan"] {
+            let result = try run([command, spec, "--overlap", "4611686018427387904", "--out", tmp.appending("plates").path].prefix(command == "plan" ? 4 : 6).map { $0 }, tmp: tmp)
+            expectOneErrorLine(result, containing: "shot.chunking.overlap: 4611686018427387904 frames is at least half of the 252-frame chunk limit")
+        }
+        #expect(!FileManager.default.fileExists(atPath: tmp.appending("plates").path))
+    }
+
+    @Test("a deeply nested spec is refused by validate, plan, render and submit alike")
+    func deepNesting() throws {
+        let tmp = TemporaryDirectory("e2e-tmp")
+        let deep = Self.shot.replacingOccurrences(of: "resolution: [64, 36]", with: "resolution: " + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000))
+        let spec = try tmp.write("deep.yaml", deep)
+        for arguments in [["validate", spec], ["plan", spec], ["render", spec, "--out", tmp.appending("plates").path], ["submit", spec, "--coordinator", "tcp://127.0.0.1:9", "--timeout", "1"]] {
+            expectOneErrorLine(try run(arguments, tmp: tmp), containing: "\(spec):5: lists and mappings nest more than 32 levels deep")
+        }
+    }
+
+    @Test("a FIFO as the spec fails at once instead of blocking")
+    func fifoSpec() throws {
+        let tmp = TemporaryDirectory("e2e-tmp")
+        let path = tmp.appending("pipe.yaml").path
+        #expect(mkfifo(path, 0o600) == 0)
+        for command in ["validate", "render", "submit"] {
+            expectOneErrorLine(try run([command, path], tmp: tmp), containing: "\(path): is a named pipe (FIFO), not a shot spec file")
+        }
+    }
+
+    @Test("a name with control characters prints one escaped line")
+    func controlCharacters() throws {
+        let tmp = TemporaryDirectory("e2e-tmp")
+        let spec = try tmp.write("shot.yaml", Self.shot.replacingOccurrences(of: "shot: sh010", with: "shot: \"x\\ny\\e[2J\""))
+        expectOneErrorLine(try run(["validate", spec], tmp: tmp), containing: "shot.shot: 'x\\ny\\u{1B}[2J' may only contain")
+    }
+
+    @Test("a later check names the file and line of the field")
+    func laterCheckHasLine() throws {
+        let tmp = TemporaryDirectory("e2e-tmp")
+        let spec = try tmp.write("shot.yaml", Self.shot.replacingOccurrences(of: "generator: {name: testpattern}", with: "generator:\n  name: scenelit\n  params:\n    samples: 99"))
+        for command in ["validate", "render"] {
+            let result = try run([command, spec, "--out", tmp.appending("plates").path].prefix(command == "validate" ? 2 : 4).map { $0 }, tmp: tmp)
+            expectOneErrorLine(result, containing: "\(spec):9: shot.generator.params.samples: 99 is out of range 1…64")
+        }
+    }
+
+    @Test("render leaves nothing in TMPDIR, whether it succeeds, is refused, or an earlier one was killed")
+    func noLeftovers() throws {
+        let tmp = TemporaryDirectory("e2e-tmp")
+        let work = TemporaryDirectory("e2e-work")
+        let good = try work.write("shot.yaml", Self.shot)
+        let bad = try work.write("bad.yaml", Self.shot.replacingOccurrences(of: "fps: 24", with: "fps: 0"))
+        // A store left by a render that was killed (its process id is not running).
+        let abandoned = tmp.appending("scenefarm-render-2147483646-deadbeef")
+        try FileManager.default.createDirectory(at: abandoned, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: abandoned.appendingPathComponent("scenefarm.sqlite").path, contents: Data("x".utf8))
+
+        #expect(try run(["render", bad, "--out", work.appending("plates").path], tmp: tmp).status == 2)
+        let ok = try run(["render", good, "--out", work.appending("plates").path], tmp: tmp)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path)
+        #expect(left.isEmpty, "left in TMPDIR: \(left)")
+    }
+}
