@@ -13,6 +13,9 @@ final class FarmHarness: @unchecked Sendable {
     private(set) var clientPort = 0
     private var children: [FarmProcess] = []
     private var coordinatorStarts = 0
+    /// Hosts in the endpoints (`127.0.0.1`, `[::1]`, `localhost`, …).
+    var nodeHost = "127.0.0.1"
+    var clientHost = "127.0.0.1"
 
     init() throws {
         storage = directory.appending("storage")
@@ -20,8 +23,8 @@ final class FarmHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
     }
 
-    var nodeEndpoint: String { "tcp://127.0.0.1:\(nodePort)" }
-    var clientEndpoint: String { "tcp://127.0.0.1:\(clientPort)" }
+    var nodeEndpoint: String { "tcp://\(nodeHost):\(nodePort)" }
+    var clientEndpoint: String { "tcp://\(clientHost):\(clientPort)" }
 
     /// Starts a coordinator on random free ports (or the ports it had before, after a kill), and
     /// waits until it listens.
@@ -169,4 +172,22 @@ extension ExrImage {
         if case .string(let value) = attributes[name] { return value }
         return nil
     }
+}
+
+/// SHA-256-free fingerprint of every file under `folder` (path → bytes and mode), to compare a
+/// published version before and after something tries to change it.
+func snapshot(_ folder: URL) throws -> [String: (bytes: Data, mode: mode_t)] {
+    var files: [String: (bytes: Data, mode: mode_t)] = [:]
+    for entry in try FileManager.default.subpathsOfDirectory(atPath: folder.path) {
+        let url = folder.appendingPathComponent(entry)
+        var status = stat()
+        guard lstat(url.path, &status) == 0 else { continue }
+        files[entry] = (status.st_mode & S_IFMT == S_IFREG ? try Data(contentsOf: url) : Data(), status.st_mode)
+    }
+    return files
+}
+
+/// Whether two snapshots hold the same names, bytes and modes.
+func sameSnapshot(_ a: [String: (bytes: Data, mode: mode_t)], _ b: [String: (bytes: Data, mode: mode_t)]) -> Bool {
+    Set(a.keys) == Set(b.keys) && a.allSatisfy { b[$0.key]?.bytes == $0.value.bytes && b[$0.key]?.mode == $0.value.mode }
 }

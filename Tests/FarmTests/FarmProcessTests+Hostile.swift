@@ -14,16 +14,21 @@ extension FarmProcessTests {
             let made = try Tool.run(Repository.scenefarm, ["keygen", "--out", keys.path, "--name", name])
             #expect(made.status == 0, "keygen \(name): \(made.stderr)")
         }
-        try FileManager.default.createDirectory(at: authorized, withIntermediateDirectories: true)
-        for name in ["good", "client"] {
-            try FileManager.default.copyItem(at: keys.appendingPathComponent("\(name).pub"), to: authorized.appendingPathComponent("\(name).pub"))
+        // Node keys and client keys are separate lists; a node is named after its key file.
+        for (name, list) in [("good", "nodes"), ("client", "clients")] {
+            let folder = authorized.appendingPathComponent(list)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: keys.appendingPathComponent("\(name).pub"), to: folder.appendingPathComponent("\(name).pub"))
         }
         let serverKey = keys.appendingPathComponent("coordinator.pub").path
         func identity(_ name: String) -> [String] {
             ["--curve-secret", keys.appendingPathComponent("\(name).key").path, "--server-key", serverKey]
         }
-        try farm.startCoordinator(["--curve-secret", keys.appendingPathComponent("coordinator.key").path, "--authorized-keys", authorized.path])
+        let coordinator = try farm.startCoordinator(["--curve-secret", keys.appendingPathComponent("coordinator.key").path, "--authorized-keys", authorized.path])
         let rogue = try farm.startNode("rogue", identity("rogue"))
+        // A client's key posing as the good node, and the good node's key under another name.
+        let poser = try farm.startNode("good", identity("client"))
+        let impostor = try farm.startNode("impostor", identity("good"))
         let client = try farm.client((
             try CurveKeyPair.load(secretFile: keys.appendingPathComponent("client.key")),
             try CurveKeyPair.loadPublicKey(from: URL(fileURLWithPath: serverKey))
@@ -35,6 +40,10 @@ extension FarmProcessTests {
         #expect(try client.status(job: job).first?.state == .queued)
         #expect(try client.nodes().isEmpty)
         #expect(rogue.isRunning)
+        #expect(poser.isRunning)
+        #expect(coordinator.log.contains("is not authorised for \(FarmKeys.nodeDomain)"))
+        #expect(coordinator.log.contains("the node with key 'good' calls itself 'impostor'"))
+        impostor.signal(SIGKILL)
 
         // A client without keys is not answered at all.
         let anonymous = try farm.cli(["status", "--timeout", "1"])

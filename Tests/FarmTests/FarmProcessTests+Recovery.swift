@@ -84,9 +84,11 @@ extension FarmProcessTests {
         // and progress for the dead coordinator, which the new one must sort out.
         Thread.sleep(forTimeInterval: 2)
 
-        try farm.startCoordinator(samePorts: true)
+        let second = try farm.startCoordinator(samePorts: true)
         let wait = try farm.cli(["wait", job])
         #expect(wait.status == 0, "wait: \(wait.stderr)")
+        // Every message the node sent before its READY got a RECONNECT; it answered them all with one READY.
+        #expect(second.log.components(separatedBy: "node n1 ready").count - 1 == 1, "\(second.log)")
         let tasks = try store.tasks(job: job)
         #expect(tasks.allSatisfy { $0.state == .done })
         for name in doneBefore.sorted() {

@@ -15,6 +15,14 @@ public struct CoordinatorStats: Sendable, Equatable {
     /// Results or files for attempts the sender does not hold.
     public var staleIgnored = 0
     public var nodesLost = 0
+    /// FILE messages refused: a path outside the sending attempt's own folder.
+    public var filesRefused = 0
+    /// READY messages refused: a name that is invalid or not its key's.
+    public var refused = 0
+    /// Results whose files did not check out (counted as failed attempts).
+    public var resultsRejected = 0
+    /// Leases that ran out (counted as failed attempts).
+    public var leasesTimedOut = 0
 }
 
 /// The farm coordinator: a ROUTER for nodes, a ROUTER for clients, the job store, and the
@@ -38,12 +46,22 @@ public final class Coordinator: @unchecked Sendable {
     private let clientRules: WireRules
     private let logger: Logger
     private let preparation: JobPreparation
+    /// SUBMITs are parsed and checked here, off the loop thread: a spec at the size limit takes
+    /// tens of milliseconds to check, and heartbeats and dispatch must not wait for it. Serial,
+    /// so versions resolve and reserve one job at a time.
+    private let submitQueue = DispatchQueue(label: "scenefarm.coordinator.submit")
+    /// SUBMITs handed to `submitQueue` and not yet answered (loop thread only).
+    private var submitsInFlight = 0
+    /// Checked SUBMITs waiting for the loop to store and answer them (under `stateLock`).
+    private var checkedSubmits: [CheckedSubmit] = []
 
     private var nodes: [Data: NodeRecord] = [:]
     private var drained: Set<String>
     private var lastHeartbeat = ContinuousClock.now
     /// Leases recovered from the store at start-up, with the time their node must reappear by.
     private var orphanLeases: [String: ContinuousClock.Instant] = [:]
+    /// Connections whose READY was refused, so each is logged once.
+    private var refusedPeers: Set<Data> = []
 
     private let stateLock = NSLock()
     private var _stats = CoordinatorStats()
@@ -69,10 +87,13 @@ public final class Coordinator: @unchecked Sendable {
         nodeSocket = try ZMQSocket(context: context, kind: .router)
         clientSocket = try ZMQSocket(context: context, kind: .router)
         if let curve = config.curve {
-            let authenticator = try ZAPAuthenticator(context: context, authorizedKeys: curve.authorized, logger: logger)
+            // Separate ZAP domains: a client key is not even admitted on the node endpoint.
+            let authenticator = try ZAPAuthenticator(context: context, domains: [
+                (FarmKeys.nodeDomain, curve.keys.nodes), (FarmKeys.clientDomain, curve.keys.clients),
+            ], logger: logger)
             self.authenticator = authenticator
-            try nodeSocket.configureCurveServer(keyPair: curve.keyPair, authenticator: authenticator)
-            try clientSocket.configureCurveServer(keyPair: curve.keyPair, authenticator: authenticator)
+            try nodeSocket.configureCurveServer(keyPair: curve.keyPair, authenticator: authenticator, domain: FarmKeys.nodeDomain)
+            try clientSocket.configureCurveServer(keyPair: curve.keyPair, authenticator: authenticator, domain: FarmKeys.clientDomain)
         } else {
             authenticator = nil
         }
@@ -81,17 +102,23 @@ public final class Coordinator: @unchecked Sendable {
         try nodeSocket.setRouterMandatory(true)
         try nodeSocket.setSendTimeout(.seconds(1))
         try clientSocket.setSendTimeout(.seconds(1))
-        try nodeSocket.bind(config.nodeEndpoint)
-        try clientSocket.bind(config.clientEndpoint)
+        boundNodeEndpoint = try LoopbackBind.bind(nodeSocket, config.nodeEndpoint)
+        boundClientEndpoint = try LoopbackBind.bind(clientSocket, config.clientEndpoint)
         nodeMonitor = try nodeSocket.monitorDisconnects()
-        boundNodeEndpoint = try nodeSocket.lastEndpoint()
-        boundClientEndpoint = try clientSocket.lastEndpoint()
 
         // Tasks leased before a restart keep their lease for one liveness window: a node that
         // reconnects and lists the attempt as running keeps it; otherwise it is requeued.
         let grace = ContinuousClock.now + FarmProtocol.heartbeatInterval * FarmProtocol.liveness * 2
         for task in try store.leasedTasks() {
-            if let attempt = task.attempt { orphanLeases[attempt] = grace }
+            guard let attempt = task.attempt else { continue }
+            orphanLeases[attempt] = grace
+            // Inherited leases get a fresh clock: the store does not keep lease start times.
+            try startLeaseClock(attempt, task: task.node, job: task.job)
+        }
+        // Finished jobs' folders may still be written by nodes stopped before the restart.
+        let recent = Date().addingTimeInterval(-Double(Self.sweepFor.components.seconds))
+        for stored in try store.jobs() where stored.state.isFinal && (stored.finishedAt ?? .distantPast) > recent {
+            sweepLater(stored.job.id)
         }
     }
 
@@ -138,6 +165,7 @@ public final class Coordinator: @unchecked Sendable {
                 let ready = try poller.poll(timeout: .milliseconds(100))
                 if ready.contains(0) { try drainNodeSocket() }
                 if ready.contains(1) { try drainClientSocket() }
+                try finishSubmits()
                 if ready.contains(2) { try drainDisconnects() }
                 try housekeeping()
                 try dispatch()
@@ -145,6 +173,11 @@ public final class Coordinator: @unchecked Sendable {
                 logger.error("coordinator loop: \(error)")
                 Thread.sleep(forTimeInterval: 0.05)
             }
+        }
+        // Let checks in progress finish, then release the versions they reserved.
+        submitQueue.sync {}
+        for checked in takeCheckedSubmits() {
+            if case .success(let prepared) = checked.result { prepared.job.layout(spec: prepared.spec).discard(job: prepared.job.id) }
         }
         authenticator?.stop()
         logger.info("coordinator stopped")
@@ -179,7 +212,7 @@ public final class Coordinator: @unchecked Sendable {
             let descriptor = nodeSocket.lastSourceDescriptor
             defer { if descriptor >= 0 { nodes[peer]?.descriptor = descriptor } }
             do {
-                try handleNode(message, from: peer)
+                try handleNode(message, from: peer, userID: nodeSocket.lastUserID)
             } catch let error as WireError {
                 count { $0.dropped += 1 }
                 logger.warning("dropped \(message.command) from a node: \(error)")
@@ -187,59 +220,27 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
-    private func handleNode(_ message: WireMessage, from peer: Data) throws {
-        let now = ContinuousClock.now
+    private func handleNode(_ message: WireMessage, from peer: Data, userID: String?) throws {
         if message.command == FarmProtocol.ready {
-            try register(try message.decodeBody(ReadyBody.self), peer: peer)
+            try register(try message.decodeBody(ReadyBody.self), peer: peer, userID: userID)
             return
         }
-        // Results, files and failures are judged by their attempt id, even from a peer we do not
-        // know yet (a node whose task finished while this coordinator was restarting).
-        switch message.command {
-        case FarmProtocol.file:
-            let body = try message.decodeBody(FileBody.self)
-            guard try holds(body.attempt, peer: peer) else {
-                count { $0.staleIgnored += 1 }
-                return
-            }
-            try receiveFile(body, payload: message.payload ?? Data(), node: nodes[peer]?.name ?? "a reconnecting node")
-        case FarmProtocol.result:
-            let body = try message.decodeBody(ResultBody.self)
-            let held = try holds(body.attempt, peer: peer)
-            nodes[peer]?.running.remove(body.attempt)
-            nodes[peer]?.dispatchedAt[body.attempt] = nil
-            guard held, let task = try store.complete(attempt: body.attempt, outcome: body.outcome) else {
-                count { $0.staleIgnored += 1 }
-                logger.notice("ignored a result for attempt \(body.attempt) that its sender does not hold")
-                return
-            }
-            orphanLeases[body.attempt] = nil
-            nodes[peer]?.tasksDone += 1
-            count { $0.completed += 1 }
-            try afterCompletion(task, outcome: body.outcome)
-        case FarmProtocol.failed:
-            let body = try message.decodeBody(FailedBody.self)
-            let held = try holds(body.attempt, peer: peer)
-            nodes[peer]?.running.remove(body.attempt)
-            nodes[peer]?.dispatchedAt[body.attempt] = nil
-            guard held, let (task, jobFailed) = try store.fail(attempt: body.attempt, error: body.error, retryable: body.retryable, maxAttempts: config.maxAttempts) else {
-                count { $0.staleIgnored += 1 }
-                return
-            }
-            orphanLeases[body.attempt] = nil
-            logger.warning("\(task.job) \(task.node.name) failed on \(task.worker ?? "?"): \(body.error)")
-            if jobFailed { try abandon(job: task.job) }
-        default:
-            break
-        }
         guard var node = nodes[peer] else {
-            // A node we do not know (we restarted, or declared it dead): ask it to introduce itself.
+            // Not introduced (we restarted, or declared it dead): nothing it says about an attempt
+            // is acted on, since attempt ids alone prove nothing; it is asked to introduce itself
+            // and may then repeat its results (§4 RECONNECT).
+            if message.command == FarmProtocol.result || message.command == FarmProtocol.failed || message.command == FarmProtocol.file {
+                count { $0.staleIgnored += 1 }
+                if message.command == FarmProtocol.result, let body = try? message.decodeBody(ResultBody.self) {
+                    logger.notice("ignored a result for attempt \(LogText.quoted(body.attempt)) that its sender does not hold")
+                }
+            }
             if message.command != FarmProtocol.bye {
                 try? nodeSocket.send(WireMessage(command: FarmProtocol.reconnect, body: EmptyBody()), to: peer)
             }
             return
         }
-        node.lastSeen = now
+        node.lastSeen = .now
         nodes[peer] = node
         switch message.command {
         case FarmProtocol.heartbeat:
@@ -248,17 +249,49 @@ public final class Coordinator: @unchecked Sendable {
             try reconcile(peer: peer, reported: Set(body.running))
         case FarmProtocol.progress:
             let body = try message.decodeBody(ProgressBody.self)
-            guard node.running.contains(body.attempt) else { return }
-            try store.setProgress(attempt: body.attempt, framesDone: body.framesDone)
-        case FarmProtocol.file, FarmProtocol.result, FarmProtocol.failed:
-            break // handled above
+            guard let lease = node.running[body.attempt] else { return }
+            try store.setProgress(attempt: body.attempt, framesDone: min(max(0, body.framesDone), lease.frames))
+        case FarmProtocol.file:
+            let body = try message.decodeBody(FileBody.self)
+            // Files come only from the connection running the attempt, before its RESULT.
+            guard let lease = node.running[body.attempt] else {
+                count { $0.staleIgnored += 1 }
+                return
+            }
+            try receiveFile(body, payload: message.payload ?? Data(), lease: lease, node: node.name)
+        case FarmProtocol.result:
+            let body = try message.decodeBody(ResultBody.self)
+            let held = try holds(body.attempt, peer: peer)
+            forget(body.attempt, on: peer)
+            guard let task = held else {
+                count { $0.staleIgnored += 1 }
+                logger.notice("ignored a result for attempt \(LogText.quoted(body.attempt)) that its sender does not hold")
+                return
+            }
+            try accept(body.outcome, attempt: body.attempt, task: task, from: node.name)
+            nodes[peer]?.tasksDone += 1
+        case FarmProtocol.failed:
+            let body = try message.decodeBody(FailedBody.self)
+            let held = try holds(body.attempt, peer: peer)
+            forget(body.attempt, on: peer)
+            guard held != nil else {
+                count { $0.staleIgnored += 1 }
+                return
+            }
+            try fail(body.attempt, error: body.error, retryable: body.retryable)
         case FarmProtocol.bye:
             logger.info("node \(node.name) left")
-            for attempt in node.running { try store.requeue(attempt: attempt, reason: "node \(node.name) left") }
+            for attempt in node.running.keys { try retire(attempt, reason: "node \(node.name) left") }
             nodes[peer] = nil
         default:
             count { $0.dropped += 1 }
         }
+    }
+
+    /// Drops `attempt` from what the connection `peer` holds.
+    private func forget(_ attempt: String, on peer: Data) {
+        nodes[peer]?.running[attempt] = nil
+        nodes[peer]?.dispatchedAt[attempt] = nil
     }
 
     /// A lease the node does not report running, well after it was sent (a TASK lost in
@@ -267,75 +300,208 @@ public final class Coordinator: @unchecked Sendable {
     private func reconcile(peer: Data, reported: Set<String>) throws {
         guard let node = nodes[peer] else { return }
         let grace = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
-        for attempt in node.running where !reported.contains(attempt) {
+        for attempt in node.running.keys where !reported.contains(attempt) {
             guard let sent = node.dispatchedAt[attempt], ContinuousClock.now - sent > grace else { continue }
-            try store.requeue(attempt: attempt, reason: "node \(node.name) is not running it")
-            nodes[peer]?.running.remove(attempt)
-            nodes[peer]?.dispatchedAt[attempt] = nil
+            try retire(attempt, reason: "node \(node.name) is not running it")
+            forget(attempt, on: peer)
             count { $0.requeued += 1 }
             logger.warning("requeued attempt \(attempt): \(node.name) does not report it running")
         }
     }
 
-    /// Whether `peer` may report on `attempt`: it runs it, or the store has it leased (to this
-    /// node's name, or, when the peer has not introduced itself since a restart, leased before
-    /// this coordinator started: the attempt id is the proof).
-    private func holds(_ attempt: String, peer: Data) throws -> Bool {
-        if let node = nodes[peer], node.running.contains(attempt) { return true }
-        guard let task = try store.task(attempt: attempt), task.state == .leased else { return false }
-        if let node = nodes[peer] { return task.worker == node.name }
-        // Live attempt ids are no secret (`scenefarm nodes` lists them), so a stranger may only
-        // report on leases this coordinator inherited and has not seen claimed.
-        return orphanLeases[attempt] != nil
+    /// The leased task `attempt` names, if the registered connection `peer` may report on it:
+    /// it holds the attempt, or the store has it leased to this node's name (a result the node
+    /// repeats after reconnecting; with CURVE the name is the one its key is authorised as).
+    private func holds(_ attempt: String, peer: Data) throws -> StoredTask? {
+        guard let node = nodes[peer], let task = try store.task(attempt: attempt), task.state == .leased else { return nil }
+        return node.running[attempt] != nil || task.worker == node.name ? task : nil
     }
 
-    private func register(_ ready: ReadyBody, peer: Data) throws {
+    /// Refuses a READY whose name is not acceptable, logging once per connection.
+    private func refuse(_ peer: Data, _ reason: String) {
+        count { $0.refused += 1 }
+        if refusedPeers.insert(peer).inserted {
+            if refusedPeers.count > 4096 { refusedPeers = [peer] }
+            logger.warning("refused READY: \(reason)")
+        }
+    }
+
+    private func register(_ ready: ReadyBody, peer: Data, userID: String?) throws {
+        if config.curve != nil {
+            // A node is who its key says: the name under which ZAP admitted its key.
+            guard let userID, !userID.isEmpty else { return refuse(peer, "a CURVE connection without a ZAP user id") }
+            guard ready.name == userID else {
+                return refuse(peer, "the node with key '\(userID)' calls itself '\(LogText.quoted(ready.name))'; a node's name is its key's name")
+            }
+        }
+        guard NodeName.isValid(ready.name) else {
+            return refuse(peer, "node name '\(LogText.quoted(ready.name, limit: 80))' is not 1–\(NodeName.maxLength) characters of A–Z a–z 0–9 . _ - (not starting with '.')")
+        }
+        guard ready.running.count <= Self.maxRunningListed else {
+            return refuse(peer, "\(ready.name) lists \(ready.running.count) running attempts (at most \(Self.maxRunningListed))")
+        }
         // A reconnecting node keeps the attempts it still runs; anything else leased to its
         // name goes back to the queue.
         for (oldPeer, old) in nodes where old.name == ready.name && oldPeer != peer {
-            for attempt in old.running where !ready.running.contains(attempt) {
-                try store.requeue(attempt: attempt, reason: "node \(ready.name) reconnected without it")
+            for attempt in old.running.keys where !ready.running.contains(attempt) {
+                try retire(attempt, reason: "node \(ready.name) reconnected without it")
             }
             nodes[oldPeer] = nil
         }
-        var running = Set<String>()
+        var running: [String: NodeRecord.Lease] = [:]
         for attempt in ready.running {
-            if let task = try store.task(attempt: attempt), task.state == .leased, task.worker == ready.name {
-                running.insert(attempt)
+            if let task = try store.task(attempt: attempt), task.state == .leased, task.worker == ready.name, let lease = try lease(for: task) {
+                running[attempt] = lease
                 orphanLeases[attempt] = nil
             } else {
                 try? nodeSocket.send(WireMessage(command: FarmProtocol.cancel, body: CancelBody(attempt: attempt)), to: peer)
             }
         }
-        // A node answers every RECONNECT with READY, so after a restart several can arrive on one
-        // connection; TASKs sent after the node wrote this READY are still on their way to it and
-        // must stay its leases, or its RESULT would be ignored and the task never finish.
+        // A node may send READY again on the same connection (a RECONNECT that crossed a TASK);
+        // TASKs sent after the node wrote this READY are still on their way to it and must stay
+        // its leases, or its RESULT would be ignored and the task never finish.
         let previous = nodes[peer].flatMap { $0.name == ready.name ? $0 : nil }
-        running.formUnion(previous?.running ?? [])
+        running.merge(previous?.running ?? [:]) { current, _ in current }
         nodes[peer] = NodeRecord(
-            peer: peer, name: ready.name, slots: max(1, ready.slots), generators: ready.generators, storage: ready.storage,
-            lastSeen: .now, running: running, draining: ready.draining, tasksDone: previous?.tasksDone ?? 0
+            peer: peer, name: ready.name, slots: min(max(1, ready.slots), Self.maxSlots), generators: Array(ready.generators.prefix(256)), storage: ready.storage,
+            lastSeen: .now, running: running, dispatchedAt: previous?.dispatchedAt ?? [:], draining: ready.draining, tasksDone: previous?.tasksDone ?? 0
         )
-        logger.info("node \(ready.name) ready: \(ready.slots) slot(s), \(ready.storage.rawValue) storage, generators \(ready.generators.map(\.name).joined(separator: ","))")
+        refusedPeers.remove(peer)
+        logger.info("node \(ready.name) ready: \(ready.slots) slot(s), \(ready.storage.rawValue) storage, generators \(LogText.quoted(ready.generators.map(\.name).joined(separator: ",")))")
         try nodeSocket.send(WireMessage(command: FarmProtocol.welcome, body: WelcomeBody(
             heartbeatIntervalMS: Int(FarmProtocol.heartbeatInterval.components.seconds * 1000), liveness: FarmProtocol.liveness
         )), to: peer)
     }
 
-    /// Writes a transfer-mode file under the storage root, atomically, refusing any path outside it.
-    private func receiveFile(_ body: FileBody, payload: Data, node: String) throws {
-        guard let url = StoragePath.resolve(body.path, under: config.storageRoot) else {
-            count { $0.dropped += 1 }
-            logger.warning("refused file '\(body.path)' from \(node): not a path inside the storage root")
-            return
+    /// Most slots a node may claim, and most running attempts a READY may list.
+    static let maxSlots = 256
+    static let maxRunningListed = 1024
+
+    /// What a node holding `task` is told about it, nil if its job is gone.
+    private func lease(for task: StoredTask) throws -> NodeRecord.Lease? {
+        guard let facts = try facts(task.job) else { return nil }
+        let frames = facts.staging.expectedFiles(for: task.node, plan: facts.plan)?.finals.count ?? 0
+        return NodeRecord.Lease(job: task.job, task: task.node, frames: frames)
+    }
+
+    /// Writes a transfer-mode file into its attempt's own folder, atomically; refuses (counts and
+    /// logs) any other path: a node can never write outside the attempt it holds.
+    private func receiveFile(_ body: FileBody, payload: Data, lease: NodeRecord.Lease, node: String) throws {
+        func deny(_ why: String) {
+            count { $0.filesRefused += 1 }
+            logger.warning("refused file '\(LogText.quoted(body.path))' from \(node) for \(lease.label): \(why)")
         }
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
+        guard let facts = try facts(lease.job) else { return deny("the job is gone") }
+        let folder = facts.staging.attemptFolder(body.attempt)
+        guard let url = StoragePath.resolve(body.path, under: config.storageRoot) else { return deny("not a path inside the storage root") }
+        guard url.path.hasPrefix(folder.path + "/") else { return deny("not inside the attempt's own folder") }
+        let rest = String(url.path.dropFirst(folder.path.count + 1))
+        if let expected = facts.staging.expectedFiles(for: lease.task, plan: facts.plan) {
+            guard expected.finals.values.contains(rest) || expected.intermediates.contains(rest) else { return deny("not a file \(lease.task.name) writes") }
+        }
+        let parent = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        // A link on the way (made by a shared-storage node) would lead the write elsewhere.
+        guard let realRoot = AttemptOutput.realPath(config.storageRoot.path),
+              AttemptOutput.realPath(parent.path) == realRoot + parent.path.dropFirst(config.storageRoot.standardizedFileURL.path.count) else {
+            return deny("a folder on its path is a link")
+        }
+        let temporary = parent.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
         try payload.write(to: temporary)
         guard rename(temporary.path, url.path) == 0 else {
             try? FileManager.default.removeItem(at: temporary)
             throw PlateError.io(path: url.path, message: "cannot move received file into place")
         }
+    }
+
+    /// Checks a result against what the task must have written and, if it holds, moves the
+    /// attempt's files into the job's accepted area and completes the task; otherwise the
+    /// attempt fails (retryable). A publish result also publishes the version.
+    private func accept(_ outcome: TaskOutcome, attempt: String, task: StoredTask, from node: String) throws {
+        guard config.checksResults else {
+            guard let done = try store.complete(attempt: attempt, outcome: outcome) else { return }
+            count { $0.completed += 1 }
+            return try afterCompletion(done, outcome: outcome)
+        }
+        guard let facts = try facts(task.job) else { return }
+        let output = AttemptOutput(staging: facts.staging, storageRoot: config.storageRoot, attempt: attempt, task: task.node,
+                                   plan: facts.plan, width: facts.width, height: facts.height)
+        let moves: [(from: URL, to: URL)]
+        do {
+            moves = try output.check(outcome)
+        } catch {
+            count { $0.resultsRejected += 1 }
+            logger.warning("\(task.job) \(task.node.name) from \(node): \(error)")
+            return try fail(attempt, error: error.description, retryable: true)
+        }
+        try AttemptOutput.accept(moves)
+        var published: String?
+        if task.node.kind == .publish {
+            let prefix = facts.staging.acceptedFrames.path + "/"
+            let sidecars = moves.map { String($0.to.path.dropFirst(prefix.count)) }
+            do {
+                let (folder, removed) = try VersionPublisher(staging: facts.staging, frames: facts.plan.frames).publish(sidecars: sidecars)
+                if !removed.isEmpty { logger.warning("\(task.job): removed \(removed.count) stray entr(ies) from the accepted area before publishing: \(LogText.quoted(removed.prefix(5).joined(separator: ", ")))") }
+                published = relative(folder)
+            } catch {
+                return try fail(attempt, error: error.description, retryable: false)
+            }
+        }
+        var recorded = outcome
+        if task.node.kind == .publish { recorded.published = published }
+        guard let done = try store.complete(attempt: attempt, outcome: recorded) else { return }
+        orphanLeases[attempt] = nil
+        count { $0.completed += 1 }
+        removeAttemptFolder(attempt, job: task.job)
+        try afterCompletion(done, outcome: recorded)
+    }
+
+    /// Records a failed attempt (from the node, a rejected result or an expired lease).
+    private func fail(_ attempt: String, error: String, retryable: Bool) throws {
+        guard let (task, jobFailed) = try store.fail(attempt: attempt, error: LogText.quoted(error, limit: 2000), retryable: retryable, maxAttempts: config.maxAttempts) else { return }
+        orphanLeases[attempt] = nil
+        removeAttemptFolder(attempt, job: task.job)
+        logger.warning("\(task.job) \(task.node.name) failed on \(task.worker ?? "?"): \(LogText.quoted(error, limit: 500))")
+        if jobFailed { try abandon(job: task.job) }
+    }
+
+    /// Puts a leased task back in the queue (its node died, left or lost it) and removes the
+    /// attempt's folder: whatever a stale writer still does there is never read.
+    private func retire(_ attempt: String, reason: String) throws {
+        let job = try store.task(attempt: attempt)?.job
+        try store.requeue(attempt: attempt, reason: reason)
+        if let job { removeAttemptFolder(attempt, job: job) }
+    }
+
+    private func removeAttemptFolder(_ attempt: String, job: String) {
+        guard let facts = try? facts(job) else { return }
+        try? FileManager.default.removeItem(at: facts.staging.attemptFolder(attempt))
+    }
+
+    private func relative(_ url: URL) -> String {
+        let base = config.storageRoot.standardizedFileURL.path + "/"
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+
+    /// What the coordinator needs to check a job's results, by job id.
+    private struct JobFacts {
+        let staging: JobStaging
+        let plan: ChunkPlan
+        let width: Int
+        let height: Int
+    }
+
+    private var jobFacts: [String: JobFacts] = [:]
+
+    private func facts(_ job: String) throws -> JobFacts? {
+        if let cached = jobFacts[job] { return cached }
+        guard let stored = try store.job(job), let spec = try? stored.job.spec() else { return nil }
+        let facts = JobFacts(staging: JobStaging(job: stored.job, spec: spec, root: config.storageRoot), plan: stored.job.plan,
+                             width: spec.resolution.width, height: spec.resolution.height)
+        if jobFacts.count > 4096 { jobFacts.removeAll() }
+        jobFacts[job] = facts
+        return facts
     }
 
     private func afterCompletion(_ task: StoredTask, outcome: TaskOutcome) throws {
@@ -348,6 +514,7 @@ public final class Coordinator: @unchecked Sendable {
         case .publish:
             try store.finish(job: task.job, published: outcome.published, seamScores: outcome.seams?.seams.map(\.score))
             jobs[task.job] = nil
+            sweepLater(task.job)
             logger.info("job \(task.job) published \(outcome.published ?? "")")
         case .generate, .blend:
             break
@@ -358,13 +525,62 @@ public final class Coordinator: @unchecked Sendable {
     private func abandon(job: String, running: [String] = []) throws {
         jobs[job] = nil
         for attempt in running {
-            for (peer, node) in nodes where node.running.contains(attempt) {
+            for (peer, node) in nodes where node.running[attempt] != nil {
                 try? nodeSocket.send(WireMessage(command: FarmProtocol.cancel, body: CancelBody(attempt: attempt)), to: peer)
-                nodes[peer]?.running.remove(attempt)
+                forget(attempt, on: peer)
             }
         }
-        if let stored = try store.job(job), let spec = try? stored.job.spec() {
-            PlateLayout(root: config.storageRoot, show: spec.show, shot: spec.shot, plate: spec.output.plate).discard(job: job)
+        if let facts = try facts(job) { facts.staging.layout.discard(job: job) }
+        sweepLater(job)
+    }
+
+    // MARK: - Stale writers
+
+    /// Work folders of recently finished jobs, removed again until the deadline: a node stopped
+    /// (SIGSTOP) mid-task and resumed after the job ended may recreate its attempt's folder.
+    private var sweeps: [String: ContinuousClock.Instant] = [:]
+    private var lastSweep = ContinuousClock.now
+    /// How long finished jobs' work folders are swept.
+    static let sweepFor: Duration = .seconds(600)
+
+    private func sweepLater(_ job: String) {
+        sweeps[job] = .now + Self.sweepFor
+    }
+
+    private func sweep() {
+        let now = ContinuousClock.now
+        guard now - lastSweep >= .seconds(5) else { return }
+        lastSweep = now
+        for (job, until) in sweeps {
+            if let facts = try? facts(job) { facts.staging.layout.discard(job: job) }
+            if now > until { sweeps[job] = nil }
+        }
+    }
+
+    // MARK: - Lease limits
+
+    /// When each lease dispatched (or inherited) by this coordinator must end.
+    private var leaseDeadlines: [String: (deadline: ContinuousClock.Instant, seconds: Double)] = [:]
+
+    private func startLeaseClock(_ attempt: String, task: TaskNode, job: String) throws {
+        guard let facts = try facts(job) else { return }
+        let seconds = config.leaseLimits.seconds(for: task, plan: facts.plan, width: facts.width, height: facts.height)
+        leaseDeadlines[attempt] = (.now + .milliseconds(Int64(seconds * 1000)), seconds)
+    }
+
+    /// Cancels attempts whose lease ran out and counts them as failed (retryable): the task is
+    /// retried elsewhere when possible, and repeated timeouts use up its attempts.
+    private func expireLeases() throws {
+        let now = ContinuousClock.now
+        for (attempt, lease) in leaseDeadlines where now > lease.deadline {
+            leaseDeadlines[attempt] = nil
+            guard let task = try store.task(attempt: attempt), task.state == .leased else { continue }
+            for (peer, node) in nodes where node.running[attempt] != nil {
+                try? nodeSocket.send(WireMessage(command: FarmProtocol.cancel, body: CancelBody(attempt: attempt)), to: peer)
+                forget(attempt, on: peer)
+            }
+            count { $0.leasesTimedOut += 1 }
+            try fail(attempt, error: "timed out: lease of \(Int(lease.seconds)) s ran out on \(task.worker ?? "?")", retryable: true)
         }
     }
 
@@ -396,7 +612,7 @@ public final class Coordinator: @unchecked Sendable {
         for (peer, node) in nodes {
             if now - node.lastSeen > deadline {
                 logger.warning("node \(node.name) is gone (silent for \(deadline), or 1.5 s after its connection closed); requeueing \(node.running.count) task(s)")
-                for attempt in node.running { try store.requeue(attempt: attempt, reason: "node \(node.name) stopped answering") }
+                for attempt in node.running.keys { try retire(attempt, reason: "node \(node.name) stopped answering") }
                 count {
                     $0.nodesLost += 1
                     $0.requeued += node.running.count
@@ -407,10 +623,12 @@ public final class Coordinator: @unchecked Sendable {
             if beat { try? nodeSocket.send(WireMessage(command: FarmProtocol.heartbeat, body: EmptyBody()), to: peer) }
         }
         for (attempt, deadline) in orphanLeases where now > deadline {
-            try store.requeue(attempt: attempt, reason: "no node claimed it after a coordinator restart")
+            try retire(attempt, reason: "no node claimed it after a coordinator restart")
             orphanLeases[attempt] = nil
             count { $0.requeued += 1 }
         }
+        if beat { try expireLeases() }
+        sweep()
     }
 
     /// Show, shot and generator by job, so dispatch and status do not re-parse specs.
@@ -465,9 +683,11 @@ public final class Coordinator: @unchecked Sendable {
                 continue
             }
             count { $0.dispatched += 1 }
-            candidates[choice].running.insert(attempt)
-            nodes[candidates[choice].peer]?.running.insert(attempt)
+            let lease = try lease(for: task) ?? NodeRecord.Lease(job: task.job, task: task.node, frames: 0)
+            candidates[choice].running[attempt] = lease
+            nodes[candidates[choice].peer]?.running[attempt] = lease
             nodes[candidates[choice].peer]?.dispatchedAt[attempt] = .now
+            try startLeaseClock(attempt, task: task.node, job: task.job)
             if candidates[choice].freeSlots == 0 { candidates.remove(at: choice) }
             if candidates.isEmpty { return }
         }
@@ -481,16 +701,19 @@ public final class Coordinator: @unchecked Sendable {
             guard case .valid(let peer, let message) = received else { continue }
             let reply: WireMessage
             do {
-                reply = try handleClient(message)
+                guard let answer = try handleClient(message, from: peer) else { continue }
+                reply = answer
             } catch let error as WireError {
                 count { $0.dropped += 1 }
-                reply = try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: "", code: "bad_input", message: error.description))
+                // Echo the request id when the body has one, so the client can match the answer.
+                reply = try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: Self.requestID(message), code: "bad_input", message: error.description))
             }
             try? clientSocket.send(reply, to: peer)
         }
     }
 
-    private func handleClient(_ message: WireMessage) throws -> WireMessage {
+    /// The reply to a client request, or nil when it comes later (a SUBMIT being checked).
+    private func handleClient(_ message: WireMessage, from peer: Data) throws -> WireMessage? {
         func ok(_ reply: ClientReply) throws -> WireMessage { try WireMessage(command: FarmProtocol.reply, body: reply) }
         func failure(_ request: String, _ code: String, _ text: String) throws -> WireMessage {
             try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: request, code: code, message: text))
@@ -498,12 +721,22 @@ public final class Coordinator: @unchecked Sendable {
         switch message.command {
         case FarmProtocol.submit:
             let body = try message.decodeBody(SubmitBody.self)
-            do {
-                let job = try submit(body)
-                return try ok(ClientReply(request: body.request, job: job))
-            } catch let error as TaskError {
-                return try failure(body.request, error.isBadInput ? "bad_input" : "failure", error.description)
+            let bytes = body.specText.utf8.count
+            guard bytes <= SpecLimits.maxBytes else {
+                return try failure(body.request, "bad_input", "\(SpecField.shown(body.specName)): is \(bytes) bytes; a spec may be at most \(SpecLimits.maxBytes) bytes (1 MiB)")
             }
+            guard submitsInFlight < Self.maxSubmitsInFlight else {
+                return try failure(body.request, "failure", "the coordinator is already checking \(Self.maxSubmitsInFlight) submissions; submit again in a moment")
+            }
+            submitsInFlight += 1
+            let preparation = self.preparation, root = config.storageRoot.path
+            submitQueue.async { [self] in
+                let result = Result { () throws(TaskError) in try Self.prepare(body, preparation: preparation, storageRoot: root) }
+                stateLock.lock()
+                checkedSubmits.append(CheckedSubmit(peer: peer, body: body, result: result))
+                stateLock.unlock()
+            }
+            return nil
         case FarmProtocol.status:
             let body = try message.decodeBody(TargetBody.self)
             if let job = body.job, try store.job(job) == nil {
@@ -536,7 +769,18 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
-    private func submit(_ body: SubmitBody) throws(TaskError) -> String {
+    /// SUBMITs checked at once; more are refused rather than queued without bound.
+    static let maxSubmitsInFlight = 16
+
+    /// A SUBMIT after its off-loop check: the job to store, or why it was refused.
+    private struct CheckedSubmit {
+        let peer: Data
+        let body: SubmitBody
+        let result: Result<(spec: ShotSpec, job: ShotJob), TaskError>
+    }
+
+    /// Parses and checks a SUBMIT and reserves its version; runs on `submitQueue`.
+    private static func prepare(_ body: SubmitBody, preparation: JobPreparation, storageRoot: String) throws(TaskError) -> (spec: ShotSpec, job: ShotJob) {
         let spec: ShotSpec
         do {
             spec = try ShotSpecLoader.parse(body.specText, baseDirectory: URL(fileURLWithPath: body.baseDirectory), name: body.specName)
@@ -546,20 +790,51 @@ public final class Coordinator: @unchecked Sendable {
         var version: PlateVersion?
         if let text = body.plateVersion {
             guard let parsed = PlateVersion.parse(text) else {
-                throw .spec(SpecError(path: "--plate-version", reason: "'\(text)' is not a version; use v001, v002, … or next"))
+                throw .spec(SpecError(path: "--plate-version", reason: "'\(SpecField.shown(text))' is not a version; use v001, v002, … or next"))
             }
             version = parsed
         }
-        let job = try preparation.prepare(spec, rootOverride: config.storageRoot.path, versionOverride: version, overlap: body.overlap, owner: body.owner)
+        let job = try preparation.prepare(spec, rootOverride: storageRoot, versionOverride: version, overlap: body.overlap, owner: body.owner)
         do {
             _ = try job.layout(spec: spec).reserve(job: job.id, version: job.version)
-            try store.insert(job, tasks: TaskGraph.build(plan: job.plan, mode: job.mode))
         } catch {
             job.layout(spec: spec).discard(job: job.id)
             throw TaskError.from(error)
         }
-        logger.info("job \(job.id) submitted: \(spec.show)/\(spec.shot) \(PlateVersion.label(job.version)), \(spec.frames.count) frames in \(job.plan.chunks.count) chunk(s)")
-        return job.id
+        return (spec, job)
+    }
+
+    private func takeCheckedSubmits() -> [CheckedSubmit] {
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        let taken = checkedSubmits
+        checkedSubmits = []
+        return taken
+    }
+
+    /// Stores the jobs of checked SUBMITs and answers their clients.
+    private func finishSubmits() throws {
+        for checked in takeCheckedSubmits() {
+            submitsInFlight -= 1
+            let request = checked.body.request
+            let reply: WireMessage
+            switch checked.result {
+            case .success(let prepared):
+                let job = prepared.job, spec = prepared.spec
+                do {
+                    try store.insert(job, tasks: TaskGraph.build(plan: job.plan, mode: job.mode))
+                    logger.info("job \(job.id) submitted: \(spec.show)/\(spec.shot) \(PlateVersion.label(job.version)), \(spec.frames.count) frames in \(job.plan.chunks.count) chunk(s)")
+                    reply = try WireMessage(command: FarmProtocol.reply, body: ClientReply(request: request, job: job.id))
+                } catch {
+                    job.layout(spec: spec).discard(job: job.id)
+                    let failure = TaskError.from(error)
+                    reply = try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: request, code: failure.isBadInput ? "bad_input" : "failure", message: failure.description))
+                }
+            case .failure(let error):
+                reply = try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: request, code: error.isBadInput ? "bad_input" : "failure", message: error.description))
+            }
+            try? clientSocket.send(reply, to: checked.peer)
+        }
     }
 
     private func status(_ stored: StoredJob) throws -> JobStatus {
@@ -568,7 +843,7 @@ public final class Coordinator: @unchecked Sendable {
         var eta: Double?
         if let started = stored.startedAt, progress.framesDone > 0, !stored.state.isFinal {
             let rate = Double(progress.framesDone) / max(0.001, Date().timeIntervalSince(started))
-            eta = Double(total - progress.framesDone) / rate
+            eta = Double(max(0, total - progress.framesDone)) / rate
         }
         let names = jobNames(stored.job)
         return JobStatus(
@@ -580,13 +855,20 @@ public final class Coordinator: @unchecked Sendable {
         )
     }
 
+    /// The `request` of a client body that did not decode as its command's type, or "".
+    static func requestID(_ message: WireMessage) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: message.body) as? [String: Any],
+              let request = object["request"] as? String, request.utf8.count <= 256 else { return "" }
+        return request
+    }
+
     private func nodeStatuses() -> [NodeStatus] {
         let now = ContinuousClock.now
         return nodes.values.sorted { $0.name < $1.name }.map { node in
             let state = node.draining ? "draining" : drained.contains(node.name) ? "drained" : node.running.isEmpty ? "idle" : "busy"
             let seen = now - node.lastSeen
             return NodeStatus(
-                name: node.name, state: state, slots: node.slots, running: node.running.sorted(),
+                name: node.name, state: state, slots: node.slots, running: node.running.values.map(\.label).sorted(),
                 generators: node.generators.map(\.name), storage: node.storage,
                 lastSeenSecondsAgo: Double(seen.components.seconds) + Double(seen.components.attoseconds) / 1e18,
                 tasksDone: node.tasksDone

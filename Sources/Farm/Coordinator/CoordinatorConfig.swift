@@ -11,8 +11,9 @@ public struct CoordinatorConfig: Sendable {
     public var stateDirectory: URL
     /// Plate storage root; every path in every message is relative to it.
     public var storageRoot: URL
-    /// CURVE server key pair and the node keys it admits; nil runs without encryption (loopback only unless insecure).
-    public var curve: (keyPair: CurveKeyPair, authorized: AuthorizedKeys)?
+    /// CURVE server key pair and the node and client keys it admits; nil runs without encryption
+    /// (loopback only unless insecure). With CURVE a node's name is its key's name.
+    public var curve: (keyPair: CurveKeyPair, keys: FarmKeys)?
     public var insecure: Bool
     /// Attempts per task before the job fails.
     public var maxAttempts: Int
@@ -20,11 +21,18 @@ public struct CoordinatorConfig: Sendable {
     /// The CLI's --ocio for validation of submitted specs.
     public var ocioOverride: String?
     public var maxMessageBytes: Int
+    /// How long a lease may last before its attempt is cancelled and counted as failed.
+    public var leaseLimits: LeaseLimits
+    /// Whether results are checked against the files on storage before they are accepted, and
+    /// publish assembles the version. Only `scenefarm bench farm` turns it off: its no-op tasks
+    /// write nothing, and it measures the scheduler and protocol alone.
+    public var checksResults = true
 
     public init(
         nodeEndpoint: String, clientEndpoint: String, stateDirectory: URL, storageRoot: URL,
-        curve: (keyPair: CurveKeyPair, authorized: AuthorizedKeys)? = nil, insecure: Bool = false, maxAttempts: Int = 3,
-        registry: GeneratorRegistry = .builtIn, ocioOverride: String? = nil, maxMessageBytes: Int = WireRules.defaultMaxMessageBytes
+        curve: (keyPair: CurveKeyPair, keys: FarmKeys)? = nil, insecure: Bool = false, maxAttempts: Int = 3,
+        registry: GeneratorRegistry = .builtIn, ocioOverride: String? = nil, maxMessageBytes: Int = WireRules.defaultMaxMessageBytes,
+        leaseLimits: LeaseLimits = .default
     ) {
         self.nodeEndpoint = nodeEndpoint
         self.clientEndpoint = clientEndpoint
@@ -36,5 +44,6 @@ public struct CoordinatorConfig: Sendable {
         self.registry = registry
         self.ocioOverride = ocioOverride
         self.maxMessageBytes = maxMessageBytes
+        self.leaseLimits = leaseLimits
     }
 }

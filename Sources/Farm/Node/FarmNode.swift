@@ -102,8 +102,7 @@ public final class FarmNode: @unchecked Sendable {
                 try socket.configureCurveClient(keyPair: curve.keyPair, serverPublicKey: curve.serverPublicKey)
             }
             try socket.connect(config.coordinator)
-            try socket.send(try readyMessage())
-            for report in reportsToRepeat() { try socket.send(report) }
+            try introduce(on: socket)
         } catch {
             logger.error("cannot connect to \(config.coordinator): \(error)")
             return (state.stop, false)
@@ -111,6 +110,9 @@ public final class FarmNode: @unchecked Sendable {
         var lastHeard = ContinuousClock.now
         var lastSent = ContinuousClock.now
         var heard = false
+        // When the READY not yet answered by WELCOME went out: RECONNECTs arriving meanwhile
+        // answer messages sent before it, so they are coalesced into that one READY.
+        var readySent: ContinuousClock.Instant? = .now
         let deadline = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
         while true {
             let (isDraining, stop, active) = state
@@ -138,7 +140,7 @@ public final class FarmNode: @unchecked Sendable {
                 if let message {
                     lastHeard = .now
                     heard = true
-                    try handle(message, socket: socket)
+                    try handle(message, socket: socket, readySent: &readySent)
                 } else if ContinuousClock.now - lastHeard > deadline {
                     return (false, heard)
                 }
@@ -159,7 +161,14 @@ public final class FarmNode: @unchecked Sendable {
         ))
     }
 
-    private func handle(_ message: WireMessage, socket: ZMQSocket) throws {
+    /// READY, then the recent results and failures again: one sent while the coordinator was
+    /// restarting was lost, and it takes a repeat only from a node that has introduced itself.
+    private func introduce(on socket: ZMQSocket) throws {
+        try socket.send(try readyMessage())
+        for report in reportsToRepeat() { try socket.send(report) }
+    }
+
+    private func handle(_ message: WireMessage, socket: ZMQSocket, readySent: inout ContinuousClock.Instant?) throws {
         switch message.command {
         case FarmProtocol.task:
             let body = try message.decodeBody(TaskBody.self)
@@ -172,9 +181,15 @@ public final class FarmNode: @unchecked Sendable {
         case FarmProtocol.drain:
             drain()
         case FarmProtocol.reconnect:
-            try socket.send(try readyMessage())
+            // A restarted coordinator answers every message the node sent before its READY with
+            // RECONNECT; one READY answers them all. Unanswered for a liveness window, try again.
+            if let sent = readySent, ContinuousClock.now - sent < FarmProtocol.heartbeatInterval * FarmProtocol.liveness { return }
+            try introduce(on: socket)
+            readySent = .now
+        case FarmProtocol.welcome:
+            readySent = nil
         default:
-            break // WELCOME and HEARTBEAT only prove the coordinator is alive.
+            break // HEARTBEAT only proves the coordinator is alive.
         }
     }
 
@@ -217,7 +232,7 @@ public final class FarmNode: @unchecked Sendable {
             if let handler = config.taskHandler {
                 outcome = try handler(body)
             } else {
-                outcome = try executor.run(job: body.job, task: body.task, root: root, cancellation: cancellation) { [weak self] done in
+                outcome = try executor.run(job: body.job, task: body.task, attempt: attempt, root: root, cancellation: cancellation) { [weak self] done in
                     guard let self, let message = try? WireMessage(command: FarmProtocol.progress, body: ProgressBody(attempt: attempt, framesDone: done)) else { return }
                     self.post(message)
                 }

@@ -4,8 +4,10 @@ import ImageCore
 import Plates
 import ShotSpec
 
-/// The last task of a job: check every frame is there, score the seams, write the job report
-/// (and sidecars and proxies), then make the version appear by one rename.
+/// The last task of a job: check every accepted frame is there, score the seams, write the job
+/// report, sidecars and proxies into this attempt's own folder, and name them in the outcome.
+/// The coordinator then moves exactly those files and the accepted frames into the version and
+/// makes it appear by one rename (`VersionPublisher`): no node renames into a published version.
 struct Publisher {
     let context: TaskContext
 
@@ -13,7 +15,7 @@ struct Publisher {
         let job = context.job
         let spec = context.spec
         let frames = Array(spec.frames.numbers)
-        let missing = frames.filter { !FileManager.default.fileExists(atPath: context.finalPath(frame: $0).path) }
+        let missing = frames.filter { !FileManager.default.fileExists(atPath: context.acceptedFinalPath(frame: $0).path) }
         guard missing.isEmpty else { throw TaskError.missingFrames(version: PlateVersion.label(job.version), frames: missing) }
 
         let sequence = PlateSequence(layout: context.layout, version: job.version, frames: spec.frames, fps: spec.fps, colorspace: context.plateColorspace)
@@ -22,9 +24,11 @@ struct Publisher {
             author: job.owner, metadata: ["show": spec.show, "shot": spec.shot, "job": job.id]
         )
         // Each frame is decoded once: the seam score and the proxies share what is read.
-        let proxies = try extras.proxySession(in: context.stagingFolder, config: context.colorConfig)
+        try context.makeAttemptFolders()
+        let folder = context.attemptVersionFolder
+        let proxies = try extras.proxySession(in: folder, config: context.colorConfig)
         let read = { (frame: Int) throws(PlateError) -> RGBAImage in
-            let image = try PlateReader.read(context.finalPath(frame: frame).path).image
+            let image = try PlateReader.read(context.acceptedFinalPath(frame: frame).path).image
             try proxies?.add(frame: frame, image: image)
             return image
         }
@@ -32,13 +36,19 @@ struct Publisher {
         if job.plan.chunks.count > 1 {
             seams = try SeamMetrics.report(plan: job.plan) { frame in try read(frame) }
         }
-        _ = try proxies?.finish(read: read)
-        try extras.writeSidecars(into: context.stagingFolder)
+        var written: [String] = []
+        if let result = try proxies?.finish(read: read) {
+            written += result.proxies + (result.contactSheet.map { [$0] } ?? [])
+        }
+        written += try extras.writeSidecars(into: folder)
         let report = JobReport(job: job, spec: spec, colorspace: context.plateColorspace, seams: seams)
-        let reportURL = context.stagingFolder.appendingPathComponent("\(context.layout.baseName(version: job.version)).report.json")
-        try report.write(to: reportURL)
+        let reportName = "\(context.layout.baseName(version: job.version)).report.json"
+        try report.write(to: folder.appendingPathComponent(reportName))
+        written.append(reportName)
 
-        let published = try context.layout.publish(job: job.id, version: job.version)
-        return TaskOutcome(published: context.relative(published), seams: seams)
+        return TaskOutcome(
+            files: written.map { context.relative(folder.appendingPathComponent($0)) },
+            published: context.relative(context.layout.versionFolder(job.version)), seams: seams
+        )
     }
 }

@@ -12,11 +12,14 @@ struct TaskContext {
     let job: ShotJob
     let spec: ShotSpec
     let task: TaskNode
+    /// The lease this run belongs to: every file it writes goes under its own attempt folder.
+    let attempt: String
     let nodeName: String
     /// Where files are written, lighting artifacts included (shared storage root, or a
     /// transfer-mode scratch root).
     let root: URL
     let layout: PlateLayout
+    let staging: JobStaging
     let generator: any Generator
     let colorConfig: ColorConfig
     let toPlate: ColorProcessor
@@ -24,13 +27,19 @@ struct TaskContext {
     let finalWriter: PlateWriter
     let intermediateWriter: PlateWriter
 
-    init(job: ShotJob, spec: ShotSpec, root: URL, registry: GeneratorRegistry, nodeName: String, task: TaskNode) throws {
+    init(job: ShotJob, spec: ShotSpec, root: URL, registry: GeneratorRegistry, nodeName: String, task: TaskNode, attempt: String) throws {
+        // The attempt id names a folder: accept only what the coordinator makes (a lower-case UUID).
+        guard (1...64).contains(attempt.utf8.count), attempt.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) || $0 == 45 }) else {
+            throw TaskError.failed("attempt id '\(attempt.prefix(64))' is not a lower-case UUID")
+        }
         self.job = job
         self.spec = spec
         self.task = task
+        self.attempt = attempt
         self.nodeName = nodeName
         self.root = root.standardizedFileURL
         layout = PlateLayout(root: self.root, show: spec.show, shot: spec.shot, plate: spec.output.plate)
+        staging = JobStaging(layout: layout, job: job.id, version: job.version)
         generator = try registry.generator(named: spec.generator.name)
         colorConfig = try ColorConfig.shared(explicit: job.ocioConfig)
         plateColorspace = try colorConfig.colorspace(named: spec.output.colorspace)
@@ -39,31 +48,40 @@ struct TaskContext {
         intermediateWriter = try PlateWriter(format: .intermediate)
     }
 
-    var stagingFolder: URL { layout.stagingFolder(job: job.id, version: job.version) }
+    /// This attempt's own `vNNN` folder: its final frames, or publish's sidecars.
+    var attemptVersionFolder: URL { staging.attemptFile(attempt, PlateVersion.label(job.version)) }
 
-    func finalPath(frame: Int) -> URL { stagingFolder.appendingPathComponent(layout.frameName(version: job.version, frame: frame)) }
+    /// Where this attempt writes final frame `frame`.
+    func attemptFinalPath(frame: Int) -> URL { staging.attemptFile(attempt, staging.framePath(frame)) }
 
-    func intermediateFolder(chunk: Int) -> URL {
-        layout.intermediateFolder(job: job.id).appendingPathComponent(String(format: "c%04d", chunk))
-    }
+    /// A final frame the coordinator accepted (what publish reads).
+    func acceptedFinalPath(frame: Int) -> URL { staging.workFolder.appendingPathComponent(staging.framePath(frame)) }
 
-    func intermediatePath(chunk: Int, frame: Int) -> URL {
-        intermediateFolder(chunk: chunk).appendingPathComponent(String(format: "%08d.exr", frame))
+    /// An overlap frame the coordinator accepted (what blends and the next sequential chunk read).
+    func acceptedIntermediatePath(chunk: Int, frame: Int) -> URL { staging.acceptedIntermediate(chunk: chunk, frame: frame) }
+
+    /// Creates this attempt's folders once, before any frame: writers never create folders, so a
+    /// stale attempt resumed after its folder was removed fails instead of recreating it.
+    func makeAttemptFolders(intermediateChunk: Int? = nil) throws {
+        try FileManager.default.createDirectory(at: attemptVersionFolder, withIntermediateDirectories: true)
+        if let chunk = intermediateChunk {
+            let folder = staging.attemptFile(attempt, JobStaging.intermediatePath(chunk: chunk, frame: 0)).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
     }
 
     /// Converts an ACEScg frame to the plate colour space and writes it as a final frame.
     func writeFinal(_ image: RGBAImage, frame: Int, chunk: Int?) throws -> String {
         var converted = image
         try toPlate.apply(&converted)
-        let url = finalPath(frame: frame)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let url = attemptFinalPath(frame: frame)
         try finalWriter.write(converted, to: url, metadata: metadata(frame: frame, chunk: chunk))
         return relative(url)
     }
 
     /// Keeps a scene-linear ACEScg Float32 frame for blending or conditioning.
     func writeIntermediate(_ image: RGBAImage, frame: Int, chunk: Int) throws -> String {
-        let url = intermediatePath(chunk: chunk, frame: frame)
+        let url = staging.attemptFile(attempt, JobStaging.intermediatePath(chunk: chunk, frame: frame))
         try intermediateWriter.write(image, to: url, metadata: metadata(frame: frame, chunk: chunk))
         return relative(url)
     }

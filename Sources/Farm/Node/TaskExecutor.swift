@@ -9,7 +9,9 @@ import ShotSpec
 /// Runs one task of a job on this machine: the same code for `scenefarm render` and farm nodes.
 ///
 /// Frames are written under `root` (the shared storage root, or a node-local scratch root in
-/// transfer mode) through `PlateWriter`, i.e. to a temporary name and renamed into place.
+/// transfer mode), inside the attempt's own folder (`JobStaging`), through `PlateWriter`, i.e.
+/// to a temporary name and renamed into place. Inputs (overlap frames, final frames for
+/// publish) are read from the job's accepted area, which only the coordinator fills.
 public struct TaskExecutor: Sendable {
     public let registry: GeneratorRegistry
     /// Name recorded in frame metadata (`scenefarm/node`).
@@ -22,12 +24,12 @@ public struct TaskExecutor: Sendable {
 
     /// Runs `task`; `progress` is called with the number of final frames written so far.
     public func run(
-        job: ShotJob, task: TaskNode, root: URL, cancellation: CancellationFlag,
+        job: ShotJob, task: TaskNode, attempt: String, root: URL, cancellation: CancellationFlag,
         progress: @Sendable (Int) -> Void = { _ in }
     ) throws(TaskError) -> TaskOutcome {
         do {
             let spec = try job.spec()
-            let context = try TaskContext(job: job, spec: spec, root: root, registry: registry, nodeName: nodeName, task: task)
+            let context = try TaskContext(job: job, spec: spec, root: root, registry: registry, nodeName: nodeName, task: task, attempt: attempt)
             switch task.kind {
             case .lighting:
                 let artifact = try context.generator.prepare(spec, storageRoot: context.root, cancellation: cancellation)
@@ -54,14 +56,14 @@ public struct TaskExecutor: Sendable {
         if case .sequential(let count) = context.job.mode,
            let numbers = try ConditioningHandoff.frameNumbers(for: chunkIndex, in: plan, count: count) {
             conditioning = try numbers.map { frame throws(PlateError) in
-                try PlateReader.read(context.intermediatePath(chunk: chunkIndex - 1, frame: frame).path).image
+                try PlateReader.read(context.acceptedIntermediatePath(chunk: chunkIndex - 1, frame: frame).path).image
             }
         }
         let request = GenerationRequest(
             spec: context.spec, frames: chunk.frames, chunkIndex: chunkIndex, conditioning: conditioning, lighting: lighting
         )
         var outcome = TaskOutcome(lightingID: lighting.id)
-        try FileManager.default.createDirectory(at: context.intermediateFolder(chunk: chunkIndex), withIntermediateDirectories: true)
+        try context.makeAttemptFolders(intermediateChunk: chunkIndex)
         try context.generator.generate(request, cancellation: cancellation) { frame, image in
             try cancellation.check()
             guard image.width == context.spec.resolution.width, image.height == context.spec.resolution.height else {
@@ -86,10 +88,11 @@ public struct TaskExecutor: Sendable {
             throw ChunkingError.chunkOutOfRange(index: boundaryIndex + 1, chunks: context.job.plan.chunks.count)
         }
         var outcome = TaskOutcome()
+        try context.makeAttemptFolders()
         for (i, frame) in boundary.overlapFrames.enumerated() {
             try cancellation.check()
-            let earlier = try PlateReader.read(context.intermediatePath(chunk: boundaryIndex, frame: frame).path).image
-            let later = try PlateReader.read(context.intermediatePath(chunk: boundaryIndex + 1, frame: frame).path).image
+            let earlier = try PlateReader.read(context.acceptedIntermediatePath(chunk: boundaryIndex, frame: frame).path).image
+            let later = try PlateReader.read(context.acceptedIntermediatePath(chunk: boundaryIndex + 1, frame: frame).path).image
             let blended = try BoundaryBlend.blend(earlier: earlier, later: later, index: i, overlap: boundary.overlap)
             outcome.files.append(try context.writeFinal(blended, frame: frame, chunk: nil))
             outcome.framesWritten += 1

@@ -134,6 +134,28 @@ public struct SubmitBody: Sendable, Codable, Equatable {
     public var owner: String
 }
 
+extension SubmitBody {
+    /// A SUBMIT whose `baseDirectory` is not absolute is refused as it is decoded (`bad_input`):
+    /// relative paths in the spec would resolve against wherever each node happens to run.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let base = try container.decode(String.self, forKey: .baseDirectory)
+        guard base.hasPrefix("/") else { throw InvalidSubmit(reason: "baseDirectory '\(LogText.quoted(base, limit: 120))' is not an absolute path; send the spec file's folder as an absolute path") }
+        self.init(
+            request: try container.decode(String.self, forKey: .request), specText: try container.decode(String.self, forKey: .specText),
+            specName: try container.decode(String.self, forKey: .specName), baseDirectory: base,
+            plateVersion: try container.decodeIfPresent(String.self, forKey: .plateVersion), overlap: try container.decodeIfPresent(Int.self, forKey: .overlap),
+            owner: try container.decode(String.self, forKey: .owner)
+        )
+    }
+
+    /// Why a SUBMIT body is refused although it is well-formed JSON.
+    struct InvalidSubmit: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { reason }
+    }
+}
+
 /// Requests that name at most one job or node.
 public struct TargetBody: Sendable, Codable, Equatable {
     public var request: String

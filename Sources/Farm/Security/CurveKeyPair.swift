@@ -116,8 +116,8 @@ public struct CurveKeyPair: Sendable, Equatable {
     }
 
     static func checkName(_ name: String) throws(SecurityError) {
-        let allowed = name.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "._-".unicodeScalars.contains($0) }
-        guard allowed, (1...64).contains(name.count), !name.hasPrefix(".") else { throw SecurityError.invalidKeyName(name) }
+        // A key's name becomes its node's name: one rule for both.
+        guard NodeName.isValid(name) else { throw SecurityError.invalidKeyName(name) }
     }
 
     private static func string(_ buffer: [CChar]) -> String {

@@ -15,6 +15,8 @@ public enum SecurityError: Error, Sendable, Equatable, CustomStringConvertible {
     case secretKeyExposed(path: String, mode: Int)
     case authorizedKeysUnreadable(directory: String, reason: String)
     case noAuthorizedKeys(directory: String)
+    /// `*.pub` files directly in `--authorized-keys`, which holds `nodes/` and `clients/`.
+    case authorizedKeysNotSorted(directory: String, files: [String])
     case zapHandlerFailed(reason: String)
     /// A coordinator without CURVE keys asked to listen beyond loopback.
     case insecureBind(endpoint: String)
@@ -42,7 +44,9 @@ public enum SecurityError: Error, Sendable, Equatable, CustomStringConvertible {
         case .authorizedKeysUnreadable(let directory, let reason):
             return "\(directory): cannot read authorized keys: \(reason)"
         case .noAuthorizedKeys(let directory):
-            return "\(directory): no *.pub files, so no node could connect; copy each node's NAME.pub there"
+            return "\(directory): no *.pub files, so no peer could connect; copy each node's NAME.pub into \(directory)/nodes/ and each client's into \(directory)/clients/"
+        case .authorizedKeysNotSorted(let directory, let files):
+            return "\(directory): \(files.joined(separator: ", ")) must move: node keys go in \(directory)/nodes/, client keys in \(directory)/clients/ (a node is named after its key file)"
         case .zapHandlerFailed(let reason):
             return "ZAP handler: \(reason)"
         case .insecureBind(let endpoint):

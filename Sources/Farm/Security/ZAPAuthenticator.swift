@@ -2,7 +2,9 @@ import Dispatch
 import Foundation
 import Logging
 
-/// The ZAP handler (RFC 27) for one context: admits CURVE clients whose public key is authorised.
+/// The ZAP handler (RFC 27) for one context: admits CURVE clients whose public key is authorised
+/// for the ZAP domain of the socket they connect to (the coordinator keeps node keys and client
+/// keys in separate domains, so a client key cannot even connect to the node endpoint).
 ///
 /// It binds `inproc://zeromq.zap.01` in the context and answers libzmq's requests on its own
 /// thread, so there is at most one per context. Start it before binding any CURVE server socket
@@ -14,10 +16,13 @@ public final class ZAPAuthenticator: @unchecked Sendable {
     /// The endpoint libzmq sends ZAP requests to.
     public static let endpoint = "inproc://zeromq.zap.01"
 
-    /// The ZAP domain servers set (`ZMQ_ZAP_DOMAIN`); requests for other domains are denied.
+    /// The first (or only) ZAP domain served; `configureCurveServer` uses it unless told another.
     public let domain: String
-    /// The client keys admitted.
-    public let authorizedKeys: AuthorizedKeys
+    /// The keys admitted, by the ZAP domain a server socket sets (`ZMQ_ZAP_DOMAIN`); requests for
+    /// other domains are denied.
+    public let domains: [String: AuthorizedKeys]
+    /// The keys admitted for `domain`.
+    public var authorizedKeys: AuthorizedKeys { domains[domain]! }
     let context: ZMQContext
     private let controlEndpoint: String
     private let finished = DispatchSemaphore(value: 0)
@@ -26,14 +31,20 @@ public final class ZAPAuthenticator: @unchecked Sendable {
     private let logger: Logger
 
     /// Binds the ZAP endpoint in `context` and starts answering; throws if that bind fails (e.g. a handler already runs there).
-    public init(context: ZMQContext, authorizedKeys: AuthorizedKeys, domain: String = "scenefarm", logger: Logger = Logger(label: "scenefarm.zap")) throws {
+    public convenience init(context: ZMQContext, authorizedKeys: AuthorizedKeys, domain: String = "scenefarm", logger: Logger = Logger(label: "scenefarm.zap")) throws {
+        try self.init(context: context, domains: [(domain, authorizedKeys)], logger: logger)
+    }
+
+    /// A handler serving several domains, each with its own keys; the first is `domain`.
+    public init(context: ZMQContext, domains: [(String, AuthorizedKeys)], logger: Logger = Logger(label: "scenefarm.zap")) throws {
+        precondition(!domains.isEmpty, "a ZAP handler needs at least one domain")
         self.context = context
-        self.authorizedKeys = authorizedKeys
-        self.domain = domain
+        self.domains = Dictionary(domains, uniquingKeysWith: { first, _ in first })
+        self.domain = domains[0].0
         self.logger = logger
         self.controlEndpoint = "inproc://scenefarm.zap-control.\(UUID().uuidString)"
         let started = StartResult()
-        let rules = Rules(keys: authorizedKeys, domain: domain)
+        let rules = Rules(domains: self.domains)
         let (context, control, finished) = (context, controlEndpoint, finished)
         let thread = Thread {
             ZAPAuthenticator.serve(context: context, control: control, rules: rules, logger: logger, started: started)
@@ -75,8 +86,7 @@ public final class ZAPAuthenticator: @unchecked Sendable {
     // MARK: Handler thread
 
     private struct Rules: Sendable {
-        let keys: AuthorizedKeys
-        let domain: String
+        let domains: [String: AuthorizedKeys]
     }
 
     /// Hands the bind outcome from the handler thread to `init`.
@@ -141,8 +151,8 @@ public final class ZAPAuthenticator: @unchecked Sendable {
         let address = String(decoding: request[3], as: UTF8.self)
         let domain = String(decoding: request[2], as: UTF8.self)
         let mechanism = String(decoding: request[5], as: UTF8.self)
-        guard domain == rules.domain else {
-            logger.warning("ZAP: denied \(address): domain '\(domain)' is not '\(rules.domain)'")
+        guard let keys = rules.domains[domain] else {
+            logger.warning("ZAP: denied \(address): domain '\(LogText.quoted(domain))' is not served")
             return answer("400", "unknown ZAP domain")
         }
         guard mechanism == "CURVE" else {
@@ -152,11 +162,11 @@ public final class ZAPAuthenticator: @unchecked Sendable {
         guard request.count == 7, let key = CurveKeyPair.z85(request[6]) else {
             return answer("500", "malformed CURVE credentials")
         }
-        guard let name = rules.keys.name(for: key) else {
-            logger.warning("ZAP: denied \(address): CURVE key \(key) is not authorised")
+        guard let name = keys.name(for: key) else {
+            logger.warning("ZAP: denied \(address): CURVE key \(key) is not authorised for \(domain)")
             return answer("400", "client key not authorised")
         }
-        logger.info("ZAP: admitted \(address) as '\(name)'")
+        logger.info("ZAP: admitted \(address) as '\(name)' (\(domain))")
         return answer("200", "OK", user: name)
     }
 }

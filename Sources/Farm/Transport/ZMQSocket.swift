@@ -46,6 +46,9 @@ public final class ZMQSocket {
         self.context = context
         self.kind = kind
         try setLinger(linger)
+        // Dual-stack: `tcp://[::1]:…` binds and connects work, IPv4 addresses still do, and
+        // libzmq falls back to IPv4 where the kernel has no IPv6.
+        try setOption(ZMQ_IPV6, 1, name: "ZMQ_IPV6")
     }
 
     deinit {
@@ -213,6 +216,10 @@ public final class ZMQSocket {
     /// or -1: lets a ROUTER tie a peer to the disconnect events of `monitorDisconnects()`.
     public private(set) var lastSourceDescriptor: Int32 = -1
 
+    /// The ZAP user id of the connection the last received message came from (with CURVE, the
+    /// name under which its key is authorised), or nil when the connection has none.
+    public private(set) var lastUserID: String?
+
     /// Starts libzmq's socket monitor for disconnects; returns the PAIR socket the events arrive
     /// on (read them with `ZMQSocket.disconnectedDescriptor(_:)`).
     public func monitorDisconnects() throws(TransportError) -> ZMQSocket {
@@ -259,8 +266,14 @@ public final class ZMQSocket {
             }
             // A ROUTER's identity frame is made locally and carries no descriptor: take the
             // first frame that came off the wire.
-            if frames.isEmpty { lastSourceDescriptor = -1 }
-            if lastSourceDescriptor < 0 { lastSourceDescriptor = zmq_msg_get(message, ZMQ_SRCFD) }
+            if frames.isEmpty {
+                lastSourceDescriptor = -1
+                lastUserID = nil
+            }
+            if lastSourceDescriptor < 0 {
+                lastSourceDescriptor = zmq_msg_get(message, ZMQ_SRCFD)
+                if lastSourceDescriptor >= 0, let user = zmq_msg_gets(message, "User-Id") { lastUserID = String(cString: user) }
+            }
             let size = zmq_msg_size(message)
             frames.append(size == 0 ? Data() : Data(bytes: zmq_msg_data(message), count: size))
             let more = zmq_msg_more(message) == 1

@@ -16,26 +16,33 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "Folder for the job store (SQLite).") var state: String
     @Option(help: "Plate storage root (shared with the nodes).") var storage: String
     @Option(name: .customLong("curve-secret"), help: "The coordinator's CURVE secret key file.") var curveSecret: String?
-    @Option(name: .customLong("authorized-keys"), help: "Folder of authorised node and client public keys (*.pub).") var authorizedKeys: String?
+    @Option(name: .customLong("authorized-keys"), help: "Folder with nodes/*.pub (each node named after its key file) and clients/*.pub.") var authorizedKeys: String?
     @Flag(help: "Allow binding non-loopback addresses without CURVE keys.") var insecure = false
     @Option(name: .customLong("max-attempts"), help: "Attempts per task before its job fails.") var maxAttempts = 3
     @Option(help: "Plugin generators file (Farm/plugins/plugins.yaml), so submitted specs can name them.") var plugins: String?
     @Option(help: "OCIO config used to validate submitted specs.") var ocio: String?
     @Option(name: .customLong("max-message-bytes"), help: "Largest message accepted from a node; bigger ones are dropped (transfer mode sends whole frames).")
     var maxMessageBytes = WireRules.defaultMaxMessageBytes
+    @Option(name: .customLong("lease-base"), help: "Seconds every task's lease lasts before it is cancelled and counted as failed (plus --lease-per-megapixel-frame).")
+    var leaseBase = LeaseLimits.default.base
+    @Option(name: .customLong("lease-per-megapixel-frame"), help: "Lease seconds added per frame per megapixel the task renders or reads.")
+    var leasePerMegapixelFrame = LeaseLimits.default.perMegapixelFrame
 
     func run() throws {
-        var curve: (keyPair: CurveKeyPair, authorized: AuthorizedKeys)?
+        var curve: (keyPair: CurveKeyPair, keys: FarmKeys)?
         switch (curveSecret, authorizedKeys) {
         case (nil, nil): break
         case (let secret?, let keys?):
             do {
-                curve = (try CurveKeyPair.load(secretFile: URL(fileURLWithPath: secret)), try AuthorizedKeys.load(directory: URL(fileURLWithPath: keys)))
+                curve = (try CurveKeyPair.load(secretFile: URL(fileURLWithPath: secret)), try FarmKeys.load(directory: URL(fileURLWithPath: keys)))
             } catch {
                 throw fail(error.description, code: ExitCodes.badInput)
             }
         default:
             throw fail("--curve-secret and --authorized-keys go together", code: ExitCodes.badInput)
+        }
+        guard leaseBase > 0, leasePerMegapixelFrame >= 0, leaseBase.isFinite, leasePerMegapixelFrame.isFinite else {
+            throw fail("--lease-base must be above 0 and --lease-per-megapixel-frame at least 0", code: ExitCodes.badInput)
         }
         let registry = try loadRegistry(plugins: plugins)
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -44,7 +51,8 @@ struct CoordinatorCommand: ParsableCommand {
             coordinator = try Coordinator(config: CoordinatorConfig(
                 nodeEndpoint: bind, clientEndpoint: clientBind, stateDirectory: URL(fileURLWithPath: state),
                 storageRoot: URL(fileURLWithPath: storage).standardizedFileURL, curve: curve, insecure: insecure,
-                maxAttempts: max(1, maxAttempts), registry: registry, ocioOverride: ocio, maxMessageBytes: max(1024, maxMessageBytes)
+                maxAttempts: max(1, maxAttempts), registry: registry, ocioOverride: ocio, maxMessageBytes: max(1024, maxMessageBytes),
+                leaseLimits: LeaseLimits(base: leaseBase, perMegapixelFrame: leasePerMegapixelFrame)
             ))
         } catch let error as SecurityError {
             throw fail(error.description, code: ExitCodes.badInput)

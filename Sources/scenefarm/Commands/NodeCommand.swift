@@ -11,7 +11,7 @@ struct NodeCommand: ParsableCommand {
     )
 
     @Option(help: "The coordinator's node endpoint, e.g. tcp://coord:5555.") var coordinator = "tcp://127.0.0.1:5555"
-    @Option(help: "Node name (default: host name).") var name: String?
+    @Option(help: "Node name (default: the --curve-secret key's name, else the host name). With CURVE the coordinator knows a node by its key's name only.") var name: String?
     @Option(help: "Tasks run at once.") var slots = 1
     @Option(help: "The shared plate storage root as mounted on this machine.") var storage: String?
     @Flag(help: "No shared storage: send finished files to the coordinator over ZeroMQ.") var transfer = false
@@ -37,7 +37,10 @@ struct NodeCommand: ParsableCommand {
             }
         }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        let nodeName = name ?? ProcessInfo.processInfo.hostName
+        let nodeName = name ?? curveSecret.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? ProcessInfo.processInfo.hostName
+        guard NodeName.isValid(nodeName) else {
+            throw fail("node name '\(nodeName.prefix(80))': use 1–\(NodeName.maxLength) characters of A–Z, a–z, 0–9, '.', '_' and '-', not starting with '.' (--name)", code: ExitCodes.badInput)
+        }
         let node: FarmNode
         do {
             node = try FarmNode(config: NodeConfig(
