@@ -46,9 +46,6 @@ public final class ZMQSocket {
         self.context = context
         self.kind = kind
         try setLinger(linger)
-        // Dual-stack: `tcp://[::1]:…` binds and connects work, IPv4 addresses still do, and
-        // libzmq falls back to IPv4 where the kernel has no IPv6.
-        try setOption(ZMQ_IPV6, 1, name: "ZMQ_IPV6")
     }
 
     deinit {
@@ -64,14 +61,27 @@ public final class ZMQSocket {
 
     /// Binds to `endpoint`; `tcp://127.0.0.1:*` picks a free port, read it back from `lastEndpoint`.
     public func bind(_ endpoint: String) throws(TransportError) {
+        try setOption(ZMQ_IPV6, Self.wantsIPv6(endpoint) ? 1 : 0, name: "ZMQ_IPV6")
         guard zmq_bind(handle, endpoint) == 0 else { throw TransportError.current("zmq_bind", target: endpoint) }
         endpoints.append(endpoint)
     }
 
     /// Connects to `endpoint`; libzmq connects (and reconnects) in the background.
     public func connect(_ endpoint: String) throws(TransportError) {
+        try setOption(ZMQ_IPV6, Self.wantsIPv6(endpoint) ? 1 : 0, name: "ZMQ_IPV6")
         guard zmq_connect(handle, endpoint) == 0 else { throw TransportError.current("zmq_connect", target: endpoint) }
         endpoints.append(endpoint)
+    }
+
+    /// Whether `endpoint` needs ZMQ_IPV6: a bracketed IPv6 address, or a host name that may
+    /// resolve to one (`tcp://localhost:…`, `tcp://coord:…`; libzmq then still reaches IPv4 hosts
+    /// through mapped addresses). IPv4 addresses and `*` keep plain IPv4 sockets.
+    static func wantsIPv6(_ endpoint: String) -> Bool {
+        guard endpoint.hasPrefix("tcp://") else { return false }
+        let address = endpoint.dropFirst("tcp://".count)
+        if address.hasPrefix("[") { return true }
+        let host = address.split(separator: ":").first ?? ""
+        return !(host == "*" || host.allSatisfy { $0 == "." || $0.isNumber })
     }
 
     /// Stops listening on `endpoint`; for a wildcard bind pass the concrete `lastEndpoint`.
