@@ -1,5 +1,6 @@
 import COCIO
 import Foundation
+import ImageCore
 
 /// A loaded OpenColorIO config. Build processors from it once per task and reuse them.
 public final class ColorConfig: @unchecked Sendable {
@@ -15,10 +16,16 @@ public final class ColorConfig: @unchecked Sendable {
 
     deinit { sf_ocio_config_free(handle) }
 
-    /// Loads the config at `path`.
+    /// The largest config file read (the official ACES configs are under 100 KB; LUTs live beside them).
+    public static let maxConfigBytes: Int64 = 16 << 20
+
+    /// Loads the config at `path`: a regular file of at most `maxConfigBytes`.
     public static func load(path: String) throws(ColorError) -> ColorConfig {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw .configLoad(source: path, message: "no such file")
+        // OpenColorIO reads the file itself: a FIFO or device would block it forever.
+        do {
+            try InputFile.check(path, limit: maxConfigBytes)
+        } catch {
+            throw .configLoad(source: path, message: error.reason)
         }
         var handle: OpaquePointer?
         let message = ocioCall { err, len in sf_ocio_config_create_from_file(path, &handle, err, len) }

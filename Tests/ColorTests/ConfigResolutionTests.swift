@@ -66,6 +66,20 @@ import Testing
         }
     }
 
+    @Test func aFIFOOrDeviceAsTheConfigIsRefusedWithoutBlocking() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("studio.ocio").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // No writer ever opens the pipe: OpenColorIO reading it would hang this test.
+        #expect(throws: ColorError.configLoad(source: fifo, message: "is a named pipe (FIFO), not a regular file")) {
+            try ColorConfig.resolve(explicit: fifo, environment: [:])
+        }
+        #expect(throws: ColorError.configLoad(source: "/dev/zero", message: "is a device, not a regular file")) {
+            try ColorConfig.resolve(explicit: nil, environment: ["OCIO": "/dev/zero"])
+        }
+    }
+
     @Test func malformedConfigReportsItsPathAndOCIOsMessage() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -59,6 +59,19 @@ extension FarmProcessTests {
             try client.submit(specText: try String(contentsOfFile: shot, encoding: .utf8), specName: "shot.yaml", baseDirectory: farm.directory.path, overlap: 4_611_686_018_427_387_904)
         }
 
+        // Bodies that are not specs at all: deeply nested JSON on both sockets.
+        let context = try ZMQContext()
+        let nested = Data((String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000)).utf8)
+        for endpoint in [farm.clientEndpoint, farm.nodeEndpoint] {
+            let peer = try ZMQSocket(context: context, kind: .dealer)
+            try peer.connect(endpoint)
+            for command in ["SUBMIT", "STATUS", "READY", "HEARTBEAT"] {
+                try peer.send([Data("SCENEFARM".utf8), Data("1".utf8), Data(command.utf8), nested])
+            }
+        }
+        #expect(FarmHarness.eventually(timeout: .seconds(5)) { try client.status(job: job).first != nil })
+        #expect(coordinator.isRunning, "the coordinator died on a deeply nested message body")
+
         let wait = try farm.cli(["wait", job])
         #expect(wait.status == 0, "wait: \(wait.stderr)")
         #expect(coordinator.isRunning)
