@@ -62,6 +62,8 @@ class Client:
             self.socket.curve_publickey = read_key(curve_secret, "public")
             self.socket.curve_secretkey = read_key(curve_secret, "secret")
             self.socket.curve_serverkey = read_key(server_key, "public")
+        if endpoint.startswith("tcp://[") or not endpoint.split("//")[-1].split(":")[0].replace(".", "").isdigit():
+            self.socket.ipv6 = True  # [::1] or a host name that may resolve to IPv6 (protocol.md §10)
         self.socket.connect(endpoint)
 
     def call(self, command, body):

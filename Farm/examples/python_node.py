@@ -70,6 +70,8 @@ class Node:
         self.running = {}  # attempt -> {"job", "task", "until"}
         self.draining = False
         self.stop_now = False
+        self.ready_sent = None  # when the READY not yet answered by WELCOME went out
+        self.recent = []  # the last results and failures sent, repeated after each READY
         signal.signal(signal.SIGTERM, self.on_sigterm)
         signal.signal(signal.SIGINT, self.on_sigint)
         # A parent (a test runner, a queue wrapper) may have started us with these blocked.
@@ -116,8 +118,18 @@ class Node:
             self.socket.curve_publickey = read_key(self.args.curve_secret, "public")
             self.socket.curve_secretkey = read_key(self.args.curve_secret, "secret")
             self.socket.curve_serverkey = read_key(self.args.server_key, "public")
+        if self.args.coordinator.startswith("tcp://[") or not self.args.coordinator.split("//")[-1].split(":")[0].replace(".", "").isdigit():
+            self.socket.ipv6 = True  # [::1] or a host name that may resolve to IPv6 (§10)
         self.socket.connect(self.args.coordinator)
+        self.introduce()
+
+    def introduce(self):
+        # READY, then the recent results again: one sent while the coordinator restarted is lost,
+        # and it takes a repeat only after READY (§4 RECONNECT, §7).
         self.send(b"READY", self.ready_body())
+        for command, body in self.recent:
+            self.send(command, body)
+        self.ready_sent = time.monotonic()
 
     def session(self):
         """Serves one connection. Returns (finished, heard_from_coordinator)."""
@@ -164,6 +176,7 @@ class Node:
             return
         command = frames[2]
         if command == b"WELCOME":
+            self.ready_sent = None
             self.interval = body.get("heartbeatIntervalMS", 1000) / 1000.0
             self.liveness = body.get("liveness", 3)
             log("WELCOME")
@@ -176,8 +189,12 @@ class Node:
         elif command == b"DRAIN":
             self.draining = True
         elif command == b"RECONNECT":
+            # A restarted coordinator answers every message sent before our READY with RECONNECT:
+            # one READY answers the whole burst, unless it went unanswered for a liveness window.
+            if self.ready_sent is not None and time.monotonic() - self.ready_sent < self.interval * self.liveness:
+                return
             log("RECONNECT")
-            self.send(b"READY", self.ready_body())
+            self.introduce()
         # HEARTBEAT only proves the coordinator is alive.
 
     # -- tasks -----------------------------------------------------------------------------
@@ -188,6 +205,10 @@ class Node:
         self.running[attempt] = {"job": job, "task": task, "until": time.monotonic() + self.args.work_seconds}
         self.send(b"PROGRESS", {"attempt": attempt, "framesDone": 0})
 
+    def report(self, command, body):
+        self.send(command, body)
+        self.recent = (self.recent + [(command, body)])[-64:]
+
     def finish_due_tasks(self, now):
         for attempt, work in list(self.running.items()):
             if now < work["until"]:
@@ -196,11 +217,11 @@ class Node:
             job, task = work["job"], work["task"]
             generator = json.loads(job["specJSON"]).get("generator", {}).get("name", "")
             if task["kind"] == "lighting" and generator in NO_LIGHTING_SOLVE:
-                self.send(b"RESULT", {"attempt": attempt, "outcome": {"framesWritten": 0, "files": [], "lightingID": "none"}})
+                self.report(b"RESULT", {"attempt": attempt, "outcome": {"framesWritten": 0, "files": [], "lightingID": "none"}})
                 log(f"RESULT {job['id']} {task_name(task)} {attempt}")
             else:
                 error = f"python example node {self.args.name}: {task['kind']} tasks are not implemented here"
-                self.send(b"FAILED", {"attempt": attempt, "error": error, "retryable": True})
+                self.report(b"FAILED", {"attempt": attempt, "error": error, "retryable": True})
                 log(f"FAILED {job['id']} {task_name(task)} {attempt}")
 
     def run(self):
