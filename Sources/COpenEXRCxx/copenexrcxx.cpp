@@ -11,6 +11,8 @@
 #include <ImfStandardAttributes.h>
 #include <ImfThreading.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <vector>
@@ -100,18 +102,30 @@ void transcode(Imf::InputFile &in, const char *dst, int compression, float dwa_l
 
 extern "C" {
 
-int sf_exr_transcode(const char *src, const char *dst, int compression, float dwa_level, char *err, size_t errlen) {
-    return guarded(err, errlen, [&] {
-        Imf::InputFile in(src);
-        transcode(in, dst, compression, dwa_level);
-    });
-}
-
 int sf_exr_transcode_memory(const void *data, size_t size, const char *dst, int compression, float dwa_level, char *err, size_t errlen) {
     return guarded(err, errlen, [&] {
         MemoryStream stream(static_cast<const char *>(data), size);
         Imf::InputFile in(stream);
         transcode(in, dst, compression, dwa_level);
+    });
+}
+
+int sf_exr_read_rgba(const char *path, float *rgba, size_t width, size_t height, char *err, size_t errlen) {
+    return guarded(err, errlen, [&] {
+        Imf::InputFile in(path, Imf::globalThreadCount());
+        const Imath::Box2i window = in.header().dataWindow();
+        if (int64_t(window.max.x) - window.min.x + 1 != int64_t(width) || int64_t(window.max.y) - window.min.y + 1 != int64_t(height)) {
+            throw Iex::InputExc("the data window changed since the header was read");
+        }
+        const size_t pixel = 4 * sizeof(float), line = pixel * width;
+        char *origin = reinterpret_cast<char *>(rgba) - ptrdiff_t(window.min.x) * ptrdiff_t(pixel) - ptrdiff_t(window.min.y) * ptrdiff_t(line);
+        Imf::FrameBuffer frame;
+        const char *names[] = {"R", "G", "B", "A"};
+        for (int c = 0; c < 4; ++c) {
+            frame.insert(names[c], Imf::Slice(Imf::FLOAT, origin + c * sizeof(float), pixel, line, 1, 1, c == 3 ? 1.0 : 0.0));
+        }
+        in.setFrameBuffer(frame);
+        in.readPixels(window.min.y, window.max.y);
     });
 }
 

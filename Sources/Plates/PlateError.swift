@@ -8,6 +8,10 @@ public enum PlateError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownChromaticities(colorspace: String)
     case unsupported(path: String, reason: String)
     case io(path: String, message: String)
+    /// The file's header or chunk table contradicts itself or the file's size.
+    case damaged(path: String, reason: String)
+    /// The header claims more than `ExrLimits` allows; refused before anything is allocated.
+    case overLimit(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -23,6 +27,10 @@ public enum PlateError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path): \(reason)"
         case .io(let path, let message):
             return "\(path): \(message)"
+        case .damaged(let path, let reason):
+            return "\(path): damaged EXR: \(reason)"
+        case .overLimit(let path, let reason):
+            return "\(path): \(reason)"
         }
     }
 }

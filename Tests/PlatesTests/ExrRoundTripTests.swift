@@ -80,6 +80,22 @@ struct ExrRoundTripTests {
         #expect(worst <= tolerance, "max relative error \(worst) for \(compression)")
     }
 
+    @Test("B44 float plates read the same in OpenEXR's C++ library (oiiotool) as they were written, and C++-written ones read the same in ours")
+    func b44FloatChannelsStayInPlace() throws {
+        let dir = TemporaryDirectory()
+        // B44 compresses half channels only; float channels are stored whole, so they must come back exact.
+        let image = hdrTestImage()
+        let writer = try PlateWriter(format: PlateFormat(colorspace: "ACES2065-1", compression: .b44, bitDepth: .float))
+        try writer.write(image, to: dir.appending("b44.exr"), metadata: testMetadata())
+        let copy = dir.appending("oiio-none.exr").path
+        #expect(try Tool.run("oiiotool", [dir.appending("b44.exr").path, "-d", "float", "--compression", "none", "-o", copy]).status == 0)
+        #expect(try PlateReader.read(copy).image.pixels == image.pixels, "oiiotool reads our B44 float plate differently from what was written")
+
+        let theirs = dir.appending("oiio-b44.exr").path
+        #expect(try Tool.run("oiiotool", [copy, "--compression", "b44", "-o", theirs]).status == 0)
+        #expect(try PlateReader.read(theirs).image.pixels == image.pixels, "our reader misreads a B44 float file written by the C++ library")
+    }
+
     @Test("values beyond the half range clamp to ±65504 instead of becoming infinity; NaN stays NaN")
     func halfClamping() {
         let q = PlateWriter.quantize([1e6, -1e6, .nan, 0.1])

@@ -52,7 +52,8 @@ struct InspectTests {
                 continue
             }
             #expect(s.first == 1001 && s.last == 1008)
-            #expect(s.missing == [1003, 1006, 1007])
+            #expect(s.missing == [1003...1003, 1006...1007])
+            #expect(s.missingCount == 3)
             #expect(s.nanCount == 1 && s.infCount == 1)
             #expect(report.hasProblems)
             #expect(report.text.contains("missing: 1003, 1006–1007"))

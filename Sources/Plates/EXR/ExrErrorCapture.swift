@@ -22,6 +22,13 @@ final class ExrErrorCapture: @unchecked Sendable {
         return messages.last
     }
 
+    /// The first message: when parsing a header fails, the cause (later ones are its consequences).
+    var first: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return messages.first
+    }
+
     /// A context initializer whose error handler records into this capture.
     func initializer() -> exr_context_initializer_t {
         var initializer = exr_context_initializer_t()

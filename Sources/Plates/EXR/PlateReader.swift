@@ -43,97 +43,77 @@ public struct ExrImage: Sendable {
     public let attributes: [String: ExrAttribute]
     /// RGBA Float32; channels absent from the file read as 0 (alpha as 1).
     public let image: RGBAImage
+    /// True when OpenEXR's C++ library decoded the pixels (DWA, B44 with float channels).
+    public var decodedByCxxLibrary = false
 }
 
-/// Reads single-part scanline or tiled EXR files through the Core C API, all chunks in parallel.
+/// Reads single-part scanline EXR files through the Core C API, all chunks in parallel.
+///
+/// The header and chunk table are checked (`ExrReadContext`, `ExrLimits`) before the frame is
+/// allocated, so a file that claims more than it holds is refused, never half-decoded.
 public enum PlateReader {
-    public static func read(_ path: String) throws(PlateError) -> ExrImage {
-        let header = try readCore(path, decodePixels: false)
-        guard header.compression == .dwaa || header.compression == .dwab else { return try readCore(path, decodePixels: true) }
-        // Core cannot decode DWA in OpenEXR 3.1: let the C++ library expand it, then read that.
-        let expanded = FileManager.default.temporaryDirectory.appendingPathComponent("scenefarm-dwa-\(UUID().uuidString).exr").path
-        defer { unlink(expanded) }
-        try ExrTranscoder.transcode(path, to: expanded, compression: .none)
-        let pixels = try readCore(expanded, decodePixels: true)
-        return ExrImage(path: path, width: pixels.width, height: pixels.height, dataWindow: pixels.dataWindow, channels: header.channels,
-                        compression: header.compression, isScanline: true, attributes: header.attributes, image: pixels.image)
-    }
-
-    private static func readCore(_ path: String, decodePixels: Bool) throws(PlateError) -> ExrImage {
-        let capture = ExrErrorCapture()
-        var initializer = capture.initializer()
-        guard FileManager.default.fileExists(atPath: path) else { throw .io(path: path, message: "no such file") }
-        var ctxt: exr_context_t?
-        let opened = exr_start_read(&ctxt, path, &initializer)
-        guard opened == 0, let ctxt else { throw .exr(path: path, operation: "open", message: capture.message(for: opened)) }
-        defer {
-            var c: exr_context_t? = ctxt
-            exr_finish(&c)
+    /// Reads `path` as RGBA Float32 if its header is within `limits`.
+    public static func read(_ path: String, limits: ExrLimits = .plate) throws(PlateError) -> ExrImage {
+        let (file, header) = try ExrReadContext.open(path, limits: limits)
+        let chunks = try file.chunks(header)
+        var image = RGBAImage(width: header.width, height: header.height, fill: SIMD4(0, 0, 0, 1))
+        let compression = compression(from: header.compression)
+        let viaCxx = PlateWriter.needsCxxCodec(header.compression, floatChannels: header.channels.contains { $0.type != "half" })
+        if viaCxx {
+            // The C++ library decodes these straight into the frame.
+            try ExrCxxLibrary.readRGBA(path, into: &image, operation: "\(compression?.rawValue.uppercased() ?? "B44A") decode")
+        } else {
+            try decodePixels(file, header: header, chunks: chunks, into: &image)
         }
-        var storage = EXR_STORAGE_SCANLINE
-        exr_get_storage(ctxt, 0, &storage)
-        guard storage == EXR_STORAGE_SCANLINE else {
-            throw .unsupported(path: path, reason: "only scanline EXR files are read (this one is tiled or deep)")
-        }
-        var window = exr_attr_box2i_t()
-        guard exr_get_data_window(ctxt, 0, &window) == 0 else { throw .exr(path: path, operation: "read data window", message: capture.last ?? "") }
-        let width = Int(window.max.x - window.min.x + 1), height = Int(window.max.y - window.min.y + 1)
-        guard width > 0, height > 0 else { throw .unsupported(path: path, reason: "empty data window") }
-
-        let attributes = readAttributes(ctxt)
-        var channels: [ExrImage.Channel] = []
-        var chlist: UnsafePointer<exr_attr_chlist_t>?
-        if exr_get_channels(ctxt, 0, &chlist) == 0, let chlist {
-            for i in 0..<Int(chlist.pointee.num_channels) {
-                let entry = chlist.pointee.entries[i]
-                let type = entry.pixel_type == EXR_PIXEL_HALF ? "half" : entry.pixel_type == EXR_PIXEL_FLOAT ? "float" : "uint"
-                channels.append(.init(name: String(cString: entry.name.str), type: type))
-            }
-        }
-        var compressionCode = EXR_COMPRESSION_NONE
-        exr_get_compression(ctxt, 0, &compressionCode)
-
-        var image = RGBAImage(width: width, height: height, fill: SIMD4(0, 0, 0, 1))
-        if decodePixels {
-            try self.decodePixels(ctxt, path: path, into: &image, originY: window.min.y, originX: window.min.x, capture: capture)
-        }
+        let window = header.window
         return ExrImage(
-            path: path, width: width, height: height, dataWindow: (SIMD2(window.min.x, window.min.y), SIMD2(window.max.x, window.max.y)),
-            channels: channels, compression: compression(from: compressionCode), isScanline: true,
-            attributes: attributes, image: image
+            path: path, width: header.width, height: header.height, dataWindow: (SIMD2(window.min.x, window.min.y), SIMD2(window.max.x, window.max.y)),
+            channels: header.channels, compression: compression, isScanline: true, attributes: file.attributes(), image: image,
+            decodedByCxxLibrary: viaCxx
         )
     }
 
-    private static func decodePixels(
-        _ ctxt: exr_context_t, path: String, into image: inout RGBAImage, originY: Int32, originX: Int32, capture: ExrErrorCapture
-    ) throws(PlateError) {
-        var chunkCount: Int32 = 0
-        var linesPerChunk: Int32 = 0
-        guard exr_get_chunk_count(ctxt, 0, &chunkCount) == 0, exr_get_scanlines_per_chunk(ctxt, 0, &linesPerChunk) == 0 else {
-            throw .exr(path: path, operation: "read chunk layout", message: capture.last ?? "")
+    /// Decodes `path` again with OpenEXR's C++ library and requires the same RGBA samples as
+    /// `exr` (NaN matching any NaN): a file OpenEXR refuses, or that our decoder reads differently,
+    /// is damaged. Doubles the work, so `inspect` does it and the publish path does not.
+    public static func verifyWithOpenEXR(_ exr: ExrImage) throws(PlateError) {
+        // Files whose codec Core lacks were decoded by the C++ library already.
+        guard !exr.decodedByCxxLibrary else { return }
+        var theirs = RGBAImage(width: exr.width, height: exr.height, fill: SIMD4(0, 0, 0, 1))
+        try ExrCxxLibrary.readRGBA(exr.path, into: &theirs, operation: "check")
+        let ours = exr.image.pixels
+        guard let i = theirs.pixels.indices.first(where: { ours[$0].bitPattern != theirs.pixels[$0].bitPattern && !(ours[$0].isNaN && theirs.pixels[$0].isNaN) }) else {
+            return
         }
-        let count = Int(chunkCount), width = image.width
+        let x = i / 4 % exr.width, y = i / 4 / exr.width, channel = ["R", "G", "B", "A"][i % 4]
+        throw .damaged(path: exr.path, reason: "OpenEXR's C++ library reads \(channel) at (\(x), \(y)) as \(theirs.pixels[i]), our decoder as \(ours[i])")
+    }
+
+    private static func decodePixels(
+        _ file: ExrReadContext, header: ExrReadContext.Header, chunks: [exr_chunk_info_t], into image: inout RGBAImage
+    ) throws(PlateError) {
+        let width = image.width, originY = header.window.min.y
         let channelIndex: [String: Int] = ["R": 0, "G": 1, "B": 2, "A": 3]
         let errors = FirstMessage()
-        let constContext: exr_const_context_t = ctxt
+        let constContext: exr_const_context_t = file.context
+        let capture = file.capture
         // Each chunk decodes into its own planar scratch (one plane per channel) and is then
         // interleaved into its rows: OpenEXR 3.1's fast unpack paths for interleaved output
         // assume the pointers follow file channel order (A, B, G, R) and would swap channels.
         image.pixels.withUnsafeMutableBufferPointer { destination in
             let out = destination.baseAddress!
-            concurrentForEach(count: count) { i in
-                var info = exr_chunk_info_t()
+            concurrentForEach(count: chunks.count) { i in
+                var info = chunks[i]
                 // The pipeline points into itself, so it must not move between calls.
                 let decoder = UnsafeMutablePointer<exr_decode_pipeline_t>.allocate(capacity: 1)
                 decoder.initialize(to: exr_decode_pipeline_t())
                 defer { decoder.deallocate() }
-                var result = exr_read_scanline_chunk_info(constContext, 0, originY + Int32(i) * linesPerChunk, &info)
                 let rows = Int(info.height), firstRow = Int(info.start_y - originY)
                 let planeSize = rows * width
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, planeSize * 4))
                 defer { scratch.deallocate() }
                 var present = [false, false, false, false]
-                if result == 0 { result = exr_decoding_initialize(constContext, 0, &info, decoder) }
+                var result = exr_decoding_initialize(constContext, 0, &info, decoder)
                 if result == 0 {
                     for c in 0..<Int(decoder.pointee.channel_count) {
                         let channel = decoder.pointee.channels + c
@@ -157,7 +137,8 @@ public enum PlateReader {
                     errors.record("chunk \(i): \(capture.message(for: result))")
                     return
                 }
-                // Absent channels read as 0, alpha as 1 (the image was created that way).
+                // Absent channels read as 0, alpha as 1 (the image was created that way). Every
+                // present plane is whole: subsampled R, G, B and A were refused with the header.
                 let base = out + firstRow * width * 4
                 for slot in 0..<4 where present[slot] {
                     let plane = scratch + slot * planeSize
@@ -165,42 +146,7 @@ public enum PlateReader {
                 }
             }
         }
-        if let message = errors.value { throw .exr(path: path, operation: "decode", message: message) }
-    }
-
-    private static func readAttributes(_ ctxt: exr_context_t) -> [String: ExrAttribute] {
-        var count: Int32 = 0
-        guard exr_get_attribute_count(ctxt, 0, &count) == 0 else { return [:] }
-        var out: [String: ExrAttribute] = [:]
-        for i in 0..<count {
-            var attr: UnsafePointer<exr_attribute_t>?
-            guard exr_get_attribute_by_index(ctxt, 0, EXR_ATTR_LIST_FILE_ORDER, i, &attr) == 0, let a = attr?.pointee else { continue }
-            let name = String(cString: a.name)
-            switch a.type {
-            case EXR_ATTR_STRING:
-                out[name] = .string(a.string.map { String(cString: $0.pointee.str) } ?? "")
-            case EXR_ATTR_INT: out[name] = .int(a.i)
-            case EXR_ATTR_FLOAT: out[name] = .float(a.f)
-            case EXR_ATTR_DOUBLE: out[name] = .double(a.d)
-            case EXR_ATTR_V2F:
-                if let v = a.v2f?.pointee { out[name] = .v2f(SIMD2(v.x, v.y)) }
-            case EXR_ATTR_CHROMATICITIES:
-                if let c = a.chromaticities?.pointee {
-                    out[name] = .chromaticities(Chromaticities(
-                        red: [c.red_x, c.red_y], green: [c.green_x, c.green_y], blue: [c.blue_x, c.blue_y], white: [c.white_x, c.white_y]))
-                }
-            case EXR_ATTR_RATIONAL:
-                if let r = a.rational?.pointee { out[name] = .rational(numerator: r.num, denominator: r.denom) }
-            case EXR_ATTR_TIMECODE:
-                if let t = a.timecode?.pointee { out[name] = .timecode(timeAndFlags: t.time_and_flags, userData: t.user_data) }
-            case EXR_ATTR_BOX2I:
-                if let b = a.box2i?.pointee { out[name] = .box2i(min: SIMD2(b.min.x, b.min.y), max: SIMD2(b.max.x, b.max.y)) }
-            case EXR_ATTR_COMPRESSION: out[name] = .compression(a.uc)
-            case EXR_ATTR_LINEORDER: out[name] = .lineOrder(a.uc)
-            default: out[name] = .other(typeName: String(cString: a.type_name))
-            }
-        }
-        return out
+        if let message = errors.value { throw .exr(path: file.path, operation: "decode", message: message) }
     }
 
     static func compression(from code: exr_compression_t) -> Compression? {

@@ -48,15 +48,15 @@ public final class PlateWriter: Sendable {
 
     /// Encodes `image` into a new file at `path` (no rename; callers wanting atomicity use `write`).
     public func encode(_ image: RGBAImage, to path: String, metadata: FrameMetadata) throws(PlateError) {
-        guard format.compression == .dwaa || format.compression == .dwab else {
+        guard Self.needsCxxCodec(Self.compressionCode(format.compression), floatChannels: format.bitDepth == .float) else {
             try encodeCore(image, to: path, metadata: metadata)
             return
         }
-        // OpenEXR 3.1's Core C API has no DWA codec: encode the frame uncompressed, with every
-        // attribute, into memory through Core, then let the C++ library write it as DWAA/DWAB.
+        // Encode the frame uncompressed, with every attribute, into memory through Core, then
+        // let the C++ library compress it.
         let capture = ExrErrorCapture()
         try encodeCore(image, to: path, metadata: metadata, capture: capture, inMemory: true)
-        try ExrTranscoder.transcode(memory: capture.memory, to: path, compression: format.compression, dwaLevel: format.dwaLevel)
+        try ExrCxxLibrary.transcode(memory: capture.memory, to: path, compression: format.compression, dwaLevel: format.dwaLevel)
     }
 
     /// Encodes through the Core API into `path`, or into `capture.memory` when `inMemory`.
@@ -101,7 +101,7 @@ public final class PlateWriter: Sendable {
         _ ctxt: exr_context_t, part: Int32, width: Int, height: Int, metadata: FrameMetadata,
         check: (exr_result_t, String) throws(PlateError) -> Void
     ) throws(PlateError) {
-        let coreCompression = format.compression == .dwaa || format.compression == .dwab ? Compression.none : format.compression
+        let coreCompression = Self.needsCxxCodec(Self.compressionCode(format.compression), floatChannels: format.bitDepth == .float) ? Compression.none : format.compression
         try check(exr_initialize_required_attr_simple(ctxt, part, Int32(width), Int32(height), Self.compressionCode(coreCompression)), "set required attributes")
         let pixelType = format.bitDepth == .half ? EXR_PIXEL_HALF : EXR_PIXEL_FLOAT
         let names = format.channels == .rgba ? ["A", "B", "G", "R"] : ["B", "G", "R"]
@@ -232,6 +232,18 @@ public final class PlateWriter: Sendable {
             }
         }
         return out
+    }
+
+    /// Whether frames with `code` go through OpenEXR's C++ library instead of Core 3.1 (both
+    /// ways): Core has no DWAA/DWAB codec, and its B44/B44A mixes up float channels (a B44 float
+    /// file written by the C++ library reads with R holding A's samples, and Core's own B44 float
+    /// files read that way in every other tool).
+    static func needsCxxCodec(_ code: exr_compression_t, floatChannels: Bool) -> Bool {
+        switch code {
+        case EXR_COMPRESSION_DWAA, EXR_COMPRESSION_DWAB: return true
+        case EXR_COMPRESSION_B44, EXR_COMPRESSION_B44A: return floatChannels
+        default: return false
+        }
     }
 
     static func compressionCode(_ c: Compression) -> exr_compression_t {

@@ -27,9 +27,12 @@ public struct FrameInspection: Sendable {
         stats = ["R", "G", "B", "A"].filter(present.contains).map { ChannelStats.of(exr.image, slot: slots[$0] ?? 0, name: $0) }
     }
 
-    /// Reads and inspects the file at `path`.
+    /// Reads and inspects the file at `path`, holding our decoder to OpenEXR's own: a file either
+    /// refuses, or reads differently, is reported as damaged.
     public static func read(_ path: String) throws(PlateError) -> FrameInspection {
-        FrameInspection(try PlateReader.read(path))
+        let exr = try PlateReader.read(path)
+        try PlateReader.verifyWithOpenEXR(exr)
+        return FrameInspection(exr)
     }
 
     public var nanCount: Int { stats.reduce(0) { $0 + $1.nanCount } }
@@ -42,7 +45,8 @@ public struct FrameInspection: Sendable {
                      "  channels: " + channels.map { "\($0.name) (\($0.type))" }.joined(separator: ", "),
                      "  attributes:"]
         for name in attributes.keys.sorted() {
-            if let value = attributes[name] { lines.append("    \(name): \(Self.describe(value))") }
+            // Names and strings come from the file: escaped, so they cannot drive the terminal.
+            if let value = attributes[name] { lines.append("    \(SpecField.escaped(name)): \(Self.describe(value))") }
         }
         lines.append("  statistics:")
         for s in stats {
@@ -54,7 +58,7 @@ public struct FrameInspection: Sendable {
     /// A header value as text, in the units the EXR standard gives it.
     public static func describe(_ attribute: ExrAttribute) -> String {
         switch attribute {
-        case .string(let s): return "\"\(s)\""
+        case .string(let s): return "\"\(SpecField.escaped(s))\""
         case .int(let i): return "\(i)"
         case .float(let f): return "\(f)"
         case .double(let d): return "\(d)"
@@ -68,7 +72,7 @@ public struct FrameInspection: Sendable {
         case .lineOrder(let o):
             let names = ["increasing y", "decreasing y", "random y"]
             return Int(o) < names.count ? names[Int(o)] : "code \(o)"
-        case .other(let type): return "<\(type)>"
+        case .other(let type): return "<\(SpecField.escaped(type))>"
         }
     }
 

@@ -14,8 +14,12 @@ public struct SequenceInspection: Sendable {
 
     public let pattern: SequencePattern
     public let frames: [FrameSummary]
-    /// Frame numbers between the first and last on disk that are absent.
-    public let missing: [Int]
+    /// Runs of frame numbers between the first and last on disk that are absent, in order. Kept as
+    /// ranges: frames 1 and 2000000000 make one gap, not two billion numbers.
+    public let missing: [ClosedRange<Int>]
+
+    /// How many frames the gaps hold.
+    public var missingCount: Int { missing.reduce(0) { $0 + $1.count } }
 
     public var first: Int? { frames.first?.frame }
     public var last: Int? { frames.last?.frame }
@@ -25,10 +29,9 @@ public struct SequenceInspection: Sendable {
     /// Reads every frame of `pattern` on disk.
     public static func read(_ pattern: SequencePattern) throws(PlateError) -> SequenceInspection {
         let numbers = pattern.framesOnDisk()
-        guard let first = numbers.first, let last = numbers.last else {
+        guard !numbers.isEmpty else {
             throw .io(path: pattern.display, message: "no frames match")
         }
-        let present = Set(numbers)
         var summaries: [FrameSummary] = []
         for n in numbers {
             let frame = try FrameInspection.read(pattern.path(n))
@@ -39,16 +42,21 @@ public struct SequenceInspection: Sendable {
                 frame: n, min: colour.map(\.min).filter { !$0.isNaN }.min() ?? .nan, max: colour.map(\.max).filter { !$0.isNaN }.max() ?? .nan,
                 mean: mean, nanCount: frame.nanCount, infCount: frame.infCount))
         }
-        return SequenceInspection(pattern: pattern, frames: summaries, missing: (first...last).filter { !present.contains($0) })
+        return SequenceInspection(pattern: pattern, frames: summaries, missing: gaps(numbers))
+    }
+
+    /// The runs absent between consecutive numbers of the sorted `numbers`.
+    static func gaps(_ numbers: [Int]) -> [ClosedRange<Int>] {
+        zip(numbers, numbers.dropFirst()).compactMap { earlier, later in later - earlier > 1 ? (earlier + 1)...(later - 1) : nil }
     }
 
     /// The report: range, missing frames, per-frame lines.
     public var text: String {
         var lines = [pattern.display]
         if let first, let last {
-            lines.append("  frames: \(first)–\(last), \(frames.count) on disk, \(missing.count) missing")
+            lines.append("  frames: \(first)–\(last), \(frames.count) on disk, \(missingCount) missing")
         }
-        if !missing.isEmpty { lines.append("  missing: " + Self.ranges(missing)) }
+        if !missing.isEmpty { lines.append("  missing: " + missing.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)–\($0.upperBound)" }.joined(separator: ", ")) }
         lines.append("  NaN: \(nanCount), Inf: \(infCount)")
         lines.append("  frame          min          max         mean    NaN    Inf")
         for f in frames {
@@ -58,21 +66,5 @@ public struct SequenceInspection: Sendable {
             lines.append(zip(columns, widths).map { String(repeating: " ", count: max(0, $1 - $0.count)) + $0 }.joined())
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// `1003, 1010–1012`
-    static func ranges(_ numbers: [Int]) -> String {
-        var parts: [String] = []
-        var start = numbers.first ?? 0, previous = start
-        for n in numbers.dropFirst() + [Int.min] {
-            if n == previous + 1 {
-                previous = n
-                continue
-            }
-            parts.append(start == previous ? "\(start)" : "\(start)–\(previous)")
-            start = n
-            previous = n
-        }
-        return numbers.isEmpty ? "" : parts.joined(separator: ", ")
     }
 }

@@ -23,7 +23,7 @@ public struct SequencePattern: Sendable, Equatable {
 
     /// The path of `frame`.
     public func path(_ frame: Int) -> String {
-        folder.appendingPathComponent(prefix + String(format: "%0\(padding)d", frame) + suffix).path
+        folder.appendingPathComponent(prefix + String(format: "%0\(padding)ld", frame) + suffix).path
     }
 
     /// Parses a `#`-run or `%0Nd` in the last path component; nil when there is neither.

@@ -8,8 +8,10 @@ struct InspectCommand: AsyncParsableCommand {
         abstract: "Print an EXR's header and channel statistics, or a sequence's range, missing frames and per-frame stats.",
         discussion: """
             PATH is an EXR file, a version folder, or a pattern such as shot_bg_v001.####.exr or shot_bg_v001.%04d.exr.
-            Exit codes: 0 all good; 1 frames are missing from the sequence or NaN/Inf samples were found (or a frame \
-            cannot be decoded); 2 the path does not exist or holds no frames.
+            Every file is decoded twice, by our reader and by OpenEXR's C++ library, and must read the same.
+            Exit codes: 0 all good; 1 frames are missing from the sequence or NaN/Inf samples were found; 2 the path \
+            does not exist, holds no frames, is not a regular file, or a file is damaged or beyond the limits in \
+            Docs/compositing.md.
             """
     )
 
@@ -20,8 +22,8 @@ struct InspectCommand: AsyncParsableCommand {
         do {
             report = try PlateInspector.inspect(path)
         } catch {
-            if case .io = error { throw fail(error.description, code: ExitCodes.badInput) }
-            throw fail(error.description, code: ExitCodes.failure)
+            // Every PlateError here is about the file the user named.
+            throw fail(error.description, code: ExitCodes.badInput)
         }
         print(report.text)
         if report.hasProblems { throw ExitCode(ExitCodes.failure) }
