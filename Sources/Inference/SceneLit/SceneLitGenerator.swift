@@ -69,10 +69,7 @@ public struct SceneLitGenerator: Generator {
         case .sky(let sky):
             text += "sky \(sky.sun) turbidity \(sky.turbidity) intensity \(sky.intensity) sun \(sky.sunEnabled)\n"
         case .hdri(let hdri):
-            guard let data = FileManager.default.contents(atPath: hdri.path) else {
-                throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "HDRI file '\(hdri.path)' cannot be read"))
-            }
-            text += "hdri \(SHA256Digest.hex(of: [UInt8](data))) rotation \(hdri.rotation) exposure \(hdri.exposure) colorspace \(hdri.colorspace)\n"
+            text += "hdri \(SHA256Digest.hex(of: try SceneLitHDRI.contents(path: hdri.path))) rotation \(hdri.rotation) exposure \(hdri.exposure) colorspace \(hdri.colorspace)\n"
         case .uniform(let radiance):
             text += "uniform \(radiance)\n"
         }

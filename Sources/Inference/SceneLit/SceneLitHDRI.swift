@@ -8,6 +8,14 @@ import ShotSpec
 enum SceneLitHDRI {
     private static let cache = SceneLitCache<String, LatLongMap>()
 
+    /// What an HDRI's header may claim (Docs/scenelit.md, Docs/compositing.md "Limits on EXR
+    /// input"): 16384×8192, the largest lat-long maps in use, already finer than any 8K frame
+    /// samples the sky; decoded and converted it costs about 3.5 GiB.
+    static let limits = ExrLimits(maxSide: 16384, maxPixels: 16384 * 8192, maxChannels: ExrLimits.plate.maxChannels, maxChunkBytes: ExrLimits.plate.maxChunkBytes)
+    /// Largest HDRI file hashed for the lighting id: the limit's pixels as uncompressed RGBA
+    /// Float32 plus room for the header and offset table.
+    static let maxFileBytes = Int64(limits.maxPixels) * 16 + (64 << 20)
+
     /// The HDRI of `spec` in ACEScg with exposure applied, rotation set.
     static func load(_ spec: HDRISpec, config: ColorConfig) throws(GeneratorError) -> LatLongMap {
         let key = "\(spec.path)|\(spec.colorspace)|\(spec.exposure)|\(config.source)"
@@ -33,12 +41,24 @@ enum SceneLitHDRI {
         return map
     }
 
-    /// The one place that reads EXR pixels.
+    /// The one place that reads EXR pixels; the header is checked against `limits` first.
     static func readEXR(path: String) throws(GeneratorError) -> RGBAImage {
         do {
-            return try PlateReader.read(path).image
+            return try PlateReader.read(path, limits: limits).image
+        } catch .overLimit(_, let reason) {
+            throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "HDRI '\(path)' is too large: \(reason)"))
         } catch {
             throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "cannot read HDRI '\(path)': \(error)"))
+        }
+    }
+
+    /// The HDRI file's bytes, for its content hash: a regular file of at most `maxFileBytes`,
+    /// never a FIFO or device that would block the read.
+    static func contents(path: String) throws(GeneratorError) -> [UInt8] {
+        do {
+            return [UInt8](try InputFile.read(path, limit: maxFileBytes))
+        } catch {
+            throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "HDRI '\(path)' \(error.reason)"))
         }
     }
 }
