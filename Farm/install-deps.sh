@@ -7,6 +7,7 @@ packages=(
     libopenexr-dev libopencolorio-dev libzmq3-dev libopenblas-dev liblapacke-dev pkg-config
     zlib1g-dev libjpeg62-turbo-dev libyaml-dev
     openexr openimageio-tools opencolorio-tools
+    libxml2-utils
 )
 # The tests drive Python tools (the reference plugin, an OTIO reader, a protocol client).
 command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-pip python3-numpy python3-zmq)
@@ -29,4 +30,9 @@ fi
 if ! python3 -c "import numpy, opentimelineio, zmq" 2>/dev/null; then
     python3 -m pip install -q --disable-pip-version-check numpy opentimelineio pyzmq 2>/dev/null \
         || python3 -m pip install -q --disable-pip-version-check --break-system-packages numpy opentimelineio pyzmq
+fi
+# The colour reference tests: pip's OpenColorIO (>= 2.2) carries the official ACES CG config built in.
+if ! python3 -c "import PyOpenColorIO as o; assert tuple(map(int, o.__version__.split('.')[:2])) >= (2, 2)" 2>/dev/null; then
+    python3 -m pip install -q --disable-pip-version-check "opencolorio>=2.2" 2>/dev/null \
+        || python3 -m pip install -q --disable-pip-version-check --break-system-packages "opencolorio>=2.2"
 fi

@@ -54,8 +54,11 @@ import Testing
         let config = try ColorConfig.resolve(explicit: nil, environment: ["OCIO": ""])
         #expect(config.source == BundledConfig.path)
         #expect(config.source.hasSuffix("ColorConfigs/aces-1.3-scenefarm.ocio"))
+        // The official ACES CG config v1.0.0's active colour spaces, in its order.
         #expect(config.colorspaceNames == [
-            "ACES2065-1", "ACEScc", "ACEScct", "ACEScg", "Linear Rec.709 (sRGB)", "sRGB - Texture", "Raw",
+            "ACES2065-1", "ACEScc", "ACEScct", "ACEScg", "Linear P3-D65", "Linear Rec.2020", "Linear Rec.709 (sRGB)",
+            "Gamma 1.8 Rec.709 - Texture", "Gamma 2.2 AP1 - Texture", "Gamma 2.2 Rec.709 - Texture", "Gamma 2.4 Rec.709 - Texture",
+            "sRGB Encoded AP1 - Texture", "sRGB - Texture", "Raw",
         ])
         #expect(config.validationProblem() == nil)
     }
@@ -103,8 +106,9 @@ import Testing
         let config = try ColorConfig.resolve(explicit: nil, environment: [:])
         let expected = [
             "scene_linear": "ACEScg", "rendering": "ACEScg", "aces_interchange": "ACES2065-1", "data": "Raw",
+            // As the official config v1.0.0 has them (texture_paint ACEScct, matte_paint sRGB - Texture).
             "compositing_log": "ACEScct", "color_timing": "ACEScct", "color_picking": "sRGB - Texture",
-            "texture_paint": "sRGB - Texture", "matte_paint": "ACEScct", "cie_xyz_d65_interchange": "CIE-XYZ-D65",
+            "texture_paint": "ACEScct", "matte_paint": "sRGB - Texture", "cie_xyz_d65_interchange": "CIE-XYZ-D65",
         ]
         #expect(Set(config.roleNames) == Set(expected.keys))
         try Self.expectResolves(expected, in: config)
@@ -117,6 +121,9 @@ import Testing
             "acescct_ap1": "ACEScct", "acescc_ap1": "ACEScc", "lin_srgb": "Linear Rec.709 (sRGB)",
             "Utility - Linear - Rec.709": "Linear Rec.709 (sRGB)", "srgb_tx": "sRGB - Texture", "Utility - Raw": "Raw",
             "srgb_display": "sRGB - Display", "rec1886_rec709_display": "Rec.1886 Rec.709 - Display",
+            "lin_p3d65": "Linear P3-D65", "lin_rec2020": "Linear Rec.2020", "Utility - Linear - Rec.2020": "Linear Rec.2020",
+            "g24_rec709": "Gamma 2.4 Rec.709 - Texture", "rec709_display": "Gamma 2.4 Rec.709 - Texture", "srgb_ap1": "sRGB Encoded AP1 - Texture",
+            "rec2100_pq_display": "Rec.2100-PQ - Display", "st2084_p3d65_display": "ST2084-P3-D65 - Display", "p3d65_display": "P3-D65 - Display",
         ]
         try Self.expectResolves(expected, in: config)
     }
@@ -143,7 +150,7 @@ import Testing
             #expect(available.contains("ACEScg") && available.contains("ACES2065-1") && available.contains("sRGB - Display"))
             let text = error.description
             #expect(text.contains("'ACEScgg'"))
-            #expect(text.contains("ACEScg, Linear Rec.709 (sRGB)"))
+            #expect(text.contains("ACEScg, Linear P3-D65"))
         }
     }
 
