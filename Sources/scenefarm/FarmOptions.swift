@@ -1,6 +1,7 @@
 import ArgumentParser
 import Farm
 import Foundation
+import ImageCore
 
 /// Options every client command shares: where the coordinator is and how to authenticate.
 struct ClientOptions: ParsableArguments {
@@ -66,5 +67,22 @@ final class SignalHandlers: @unchecked Sendable {
             source.resume()
             sources.append(source)
         }
+    }
+}
+
+/// `--threads`: how many threads pixel work uses on this machine. Pixels do not depend on it.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "Threads for pixel work (default $SCENEFARM_THREADS, else every core). Frames are bit-identical for any count.")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, !(1...WorkerThreads.maxCount).contains(threads) {
+            throw ValidationError("--threads must be 1…\(WorkerThreads.maxCount), got \(threads)")
+        }
+    }
+
+    /// Applies the option to this process.
+    func apply() {
+        if let threads { WorkerThreads.set(threads) }
     }
 }

@@ -11,8 +11,14 @@ struct RadiositySolve {
     let environment: SceneLitEnvironment
     let skySamples: Int
 
+    /// OpenBLAS splits sgesv and sgemm over its threads, and the split changes the summation
+    /// order: a two-core node and a one-core node solved the same scene 1 ulp apart. One thread
+    /// makes the solve, and so every frame lit by it, the same bits whatever the core count.
+    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+
     /// Indirect irradiance (sky past static geometry + bounced light), RGB per patch.
     func run(cancellation: CancellationFlag) throws(GeneratorError) -> [Float] {
+        Self.singleThreadedBLAS
         var centers: [SIMD3<Float>] = [], normals: [SIMD3<Float>] = [], areas: [Float] = []
         var albedo: [SIMD3<Float>] = [], emission: [SIMD3<Float>] = []
         for g in grids {

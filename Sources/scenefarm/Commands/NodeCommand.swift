@@ -19,6 +19,7 @@ struct NodeCommand: ParsableCommand {
     @Option(name: .customLong("curve-secret"), help: "This node's CURVE secret key file.") var curveSecret: String?
     @Option(name: .customLong("server-key"), help: "The coordinator's public key file.") var serverKey: String?
     @Option(help: "Plugin generators file (Farm/plugins/plugins.yaml).") var plugins: String?
+    @OptionGroup var threading: ThreadOptions
 
     func validate() throws {
         guard (storage == nil) == transfer else {
@@ -28,6 +29,7 @@ struct NodeCommand: ParsableCommand {
     }
 
     func run() throws {
+        threading.apply()
         let curve = try curvePair(secret: curveSecret, serverKey: serverKey)
         let registry = try loadRegistry(plugins: plugins)
         if let storage {

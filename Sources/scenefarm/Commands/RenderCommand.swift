@@ -17,8 +17,10 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(help: "Overlap frames between chunks (default round(0.5 s × fps)).") var overlap: Int?
     @Option(help: "OCIO config (overrides the spec's output.ocio_config, $OCIO and the bundled ACES config).") var ocio: String?
     @Option(help: "Plugin generators file (Farm/plugins/plugins.yaml), when the spec names a plugin.") var plugins: String?
+    @OptionGroup var threading: ThreadOptions
 
     func run() async throws {
+        threading.apply()
         let shot = try loadSpec(spec)
         var version: PlateVersion?
         if let plateVersion {

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Frames must be the same bits whichever node renders them, however many cores it has
+/// (issue 14): a render with 1, 2, 3 and 7 threads gives the same pixels, checked by OIIO's own
+/// pixel hash, and the same scene lighting solve.
+@Suite("pixels do not depend on the thread count", .serialized)
+struct ThreadIndependenceTests {
+    /// The courtyard scene (moving balls, motion blur, a lamp, GI) at 2 fps so 24 frames make
+    /// two chunks and a blended boundary, at a size a debug build renders in seconds.
+    static func shot() throws -> String {
+        var text = try String(contentsOfFile: Repository.path("Farm/shots/courtyard_long.yaml"), encoding: .utf8)
+        for (from, to) in [
+            ("fps: 24\n", "fps: 2\n"), ("  seconds: 26               # 624 frames, 1001-1624\n", "  count: 24\n"),
+            ("resolution: [960, 540]", "resolution: [64, 36]"), ("  version: next\n", "  version: v001\n"),
+            ("  compression: dwaa\n", "  compression: zip\n  proxies: {format: none}\n"),
+            ("end: 1240", "end: 1008"), ("start: 1240, end: 1480", "start: 1008, end: 1016"),
+            ("start: 1420, end: 1600", "start: 1012, end: 1024"), ("start: 1480, end: 1600", "start: 1016, end: 1024"),
+        ] {
+            #expect(text.contains(from), "courtyard_long.yaml changed: \(from)")
+            text = text.replacingOccurrences(of: from, with: to)
+        }
+        return text
+    }
+
+    @Test("render with 1 (on one core), 2, 3 and 7 threads: identical pixel hashes and lighting")
+    func sameBitsForAnyThreadCount() throws {
+        let dir = TemporaryDirectory("threads")
+        let spec = try dir.write("shot.yaml", try Self.shot())
+        var hashes: [Int: [String]] = [:]
+        var lighting: [Int: [Float]] = [:]
+        for threads in [1, 2, 3, 7] {
+            let out = dir.appending("t\(threads)")
+            // The one-thread render is also pinned to one core, as on a one-core node: libraries that
+            // size their own thread pools by the cores they see (OpenBLAS) then differ too.
+            let arguments = ["render", spec, "--out", out.path, "--threads", String(threads)]
+            let run = threads == 1
+                ? try Tool.run("taskset", ["-c", "0", Repository.scenefarm] + arguments)
+                : try Tool.run(Repository.scenefarm, arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            let folder = out.appendingPathComponent("demo/courtyard_020/plates/main/v001")
+            let frames = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".exr") }.sorted()
+            #expect(frames.count == 24)
+            let info = try Tool.run("iinfo", ["--hash"] + frames.map { folder.appendingPathComponent($0).path })
+            #expect(info.status == 0)
+            hashes[threads] = info.stdout.split(separator: "\n").filter { $0.contains("SHA-1") }.map(String.init)
+            #expect(hashes[threads]?.count == 24)
+            let solves = out.appendingPathComponent(".scenefarm/lighting")
+            let artifact = try #require(try FileManager.default.contentsOfDirectory(atPath: solves.path).first { $0.hasSuffix(".json") })
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: solves.appendingPathComponent(artifact))) as? [String: Any]
+            lighting[threads] = (json?["irradiance"] as? [NSNumber])?.map(\.floatValue)
+        }
+        #expect(hashes[1] != nil && !(hashes[1]!.isEmpty))
+        for threads in [2, 3, 7] {
+            #expect(hashes[threads] == hashes[1], "pixels with \(threads) threads differ from 1 thread")
+            let a = lighting[threads] ?? [], b = lighting[1] ?? []
+            #expect(!b.isEmpty && a.count == b.count)
+            let differing = zip(a, b).filter { $0.0.bitPattern != $0.1.bitPattern }.count
+            #expect(differing == 0, "lighting solve with \(threads) threads: \(differing) of \(b.count) irradiance values differ from 1 thread")
+        }
+    }
+
+    @Test("--threads outside 1…256 is bad input")
+    func threadsOutOfRange() throws {
+        let dir = TemporaryDirectory("threads")
+        let spec = try dir.write("shot.yaml", try Self.shot())
+        let run = try Tool.run(Repository.scenefarm, ["render", spec, "--threads", "0"])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("error: --threads must be 1…256, got 0"))
+    }
+}
