@@ -32,7 +32,8 @@ if ! python3 -c "import numpy, opentimelineio, zmq" 2>/dev/null; then
         || python3 -m pip install -q --disable-pip-version-check --break-system-packages numpy opentimelineio pyzmq
 fi
 # The colour reference tests: pip's OpenColorIO (>= 2.2) carries the official ACES CG config built in.
-if ! python3 -c "import PyOpenColorIO as o; assert tuple(map(int, o.__version__.split('.')[:2])) >= (2, 2)" 2>/dev/null; then
-    python3 -m pip install -q --disable-pip-version-check "opencolorio>=2.2" 2>/dev/null \
-        || python3 -m pip install -q --disable-pip-version-check --break-system-packages "opencolorio>=2.2"
+# OpenEXR's own Python reader checks the written plates.
+if ! python3 -c "import OpenEXR, PyOpenColorIO as o; assert tuple(map(int, o.__version__.split('.')[:2])) >= (2, 2)" 2>/dev/null; then
+    python3 -m pip install -q --disable-pip-version-check "opencolorio>=2.2" OpenEXR 2>/dev/null \
+        || python3 -m pip install -q --disable-pip-version-check --break-system-packages "opencolorio>=2.2" OpenEXR
 fi
