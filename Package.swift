@@ -68,6 +68,15 @@ let package = Package(
         .testTarget(name: "ChunkingTests", dependencies: ["TestSupport", "Chunking", "ShotSpec", "ImageCore", "Inference"]),
         .testTarget(name: "FarmTests", dependencies: ["TestSupport", "Farm", "ShotSpec", "Plates", "Inference", "Chunking"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ShotSpec", "Plates", "scenefarm"]),
+
+        // libFuzzer targets (Docs/security.md). Built with -DFUZZING and the fuzzer/address sanitizers
+        // in .build-fuzz by Fuzz/fuzz.sh; a plain `swift build` compiles only a stub main for each.
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/Sources/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/Sources/FuzzSupport"),
+        .executableTarget(name: "FuzzSpec", dependencies: ["FuzzSupport", "ShotSpec", "Chunking"], path: "Fuzz/Sources/FuzzSpec"),
+        .executableTarget(name: "FuzzEXR", dependencies: ["FuzzSupport", "Plates", "ImageCore", "ShotSpec"], path: "Fuzz/Sources/FuzzEXR"),
+        .executableTarget(name: "FuzzWire", dependencies: ["FuzzSupport", "Farm", "ShotSpec", "Chunking", "Inference"], path: "Fuzz/Sources/FuzzWire"),
+        .executableTarget(name: "FuzzPlugin", dependencies: ["FuzzSupport", "Inference", "ShotSpec"], path: "Fuzz/Sources/FuzzPlugin"),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
