@@ -30,16 +30,19 @@ struct SceneLitHostileHDRITests {
         }
     }
 
+    /// What `validate` and `prepare` (which hashes the file first) each say about `spec`.
+    private static func messages(_ spec: ShotSpec, root: URL) -> [(step: String, message: String?)] {
+        [("validate", message { try SceneLitGenerator().validate(spec) }),
+         ("prepare", message { _ = try SceneLitGenerator().prepare(spec, storageRoot: root, cancellation: CancellationFlag()) })]
+    }
+
     @Test("a real HDRI 100000 or 20000 pixels wide is refused as too large instead of rendering", arguments: [100_000, 20000])
     func wideHDRIIsRefused(width: Int) throws {
         let root = try SceneLitTestSupport.storageRoot()
         defer { SceneLitTestSupport.cleanUp(root) }
         let url = root.appendingPathComponent("wide.exr")
         try Self.writeHDRI(url, width: width, height: 2)
-        let spec = try Self.spec(hdri: url.path)
-        for (step, run) in [("validate", { try SceneLitGenerator().validate(spec) }),
-                            ("prepare", { _ = try SceneLitGenerator().prepare(spec, storageRoot: root, cancellation: CancellationFlag()) })] {
-            let message = Self.message(run)
+        for (step, message) in Self.messages(try Self.spec(hdri: url.path), root: root) {
             #expect(message?.hasPrefix("shot.environment.hdri.path: HDRI '\(url.path)' is too large: data window is \(width)×2 pixels") == true,
                     "\(step): \(message ?? "no error")")
         }
@@ -69,9 +72,7 @@ struct SceneLitHostileHDRITests {
         try FileManager.default.removeItem(at: url)
         try NamedPipe.make(url.path)
         try NamedPipe.withWatchdog(url.path) {
-            for (step, run) in [("validate", { try SceneLitGenerator().validate(spec) }),
-                                ("prepare", { _ = try SceneLitGenerator().prepare(spec, storageRoot: root, cancellation: CancellationFlag()) })] {
-                let message = Self.message(run)
+            for (step, message) in Self.messages(spec, root: root) {
                 #expect(message?.hasPrefix("shot.environment.hdri.path:") == true && message?.contains("is a named pipe (FIFO), not a regular file") == true,
                         "\(step): \(message ?? "no error")")
             }

@@ -48,7 +48,7 @@ enum SceneLitHDRI {
         } catch .overLimit(_, let reason) {
             throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "HDRI '\(path)' is too large: \(reason)"))
         } catch {
-            throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "cannot read HDRI '\(path)': \(error)"))
+            throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "cannot read HDRI \(error)"))
         }
     }
 
