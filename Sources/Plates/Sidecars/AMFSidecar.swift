@@ -1,34 +1,26 @@
+import Color
 import Foundation
 
 /// The ACES Metadata File sidecar `<baseName>.amf` (AMF v2.0, Academy S-2019-001): which
 /// ACES pipeline the plate belongs to, so Resolve, Baselight or Nuke can rebuild the viewing
-/// transform the proxies were made with.
+/// transform the version was reviewed through. Transform IDs are the Academy's ACES 1.3 IDs
+/// (`ACESTransformIDs`); the file validates against the Academy's AMF v2 XSD.
 public struct AMFSidecar: Sendable {
-    /// The ACES 1.x output transforms the proxies can be made with.
-    public enum Output: String, Sendable, CaseIterable {
-        case sRGB = "sRGB_100nits_dim"
-        case rec709 = "Rec709_100nits_dim"
-
-        /// The ODT's transform ID; AMF pairs it with the RRT, as the Academy's own examples do.
-        public var odtTransformId: String { "urn:ampas:aces:transformId:v1.5:ODT.Academy.\(rawValue).a1.0.3" }
-
-        var label: String { self == .sRGB ? "sRGB" : "Rec.709" }
-    }
-
     public static let namespace = "urn:ampas:aces:amf:v2.0"
-    public static let rrtTransformId = "urn:ampas:aces:transformId:v1.5:RRT.a1.0.3"
-    /// ACEScg (AP1) → ACES2065-1 (AP0), the step between SceneFarm's working space and its plates.
-    public static let acescgToACES = "urn:ampas:aces:transformId:v1.5:ACEScsc.Academy.ACEScg_to_ACES.a1.0.3"
 
     public let sequence: PlateSequence
-    public let output: Output
+    /// The display and view (of the ACES CG config) the version was reviewed through.
+    public let display: String
+    public let view: String
     public let description: String
     public let created: Date
     public let author: String
 
-    public init(sequence: PlateSequence, output: Output = .sRGB, description: String? = nil, author: String = "SceneFarm", created: Date = Date()) {
+    public init(sequence: PlateSequence, display: String = ProxyRenderer.display, view: String = ProxyRenderer.view,
+                description: String? = nil, author: String = "SceneFarm", created: Date = Date()) {
         self.sequence = sequence
-        self.output = output
+        self.display = display
+        self.view = view
         self.description = description ?? "SceneFarm plate \(sequence.baseName), \(sequence.colorspace)"
         self.author = author
         self.created = created
@@ -36,6 +28,10 @@ public struct AMFSidecar: Sendable {
 
     /// `<baseName>.amf`
     public var fileName: String { "\(sequence.baseName).amf" }
+
+    /// The ACES output transform of the review display/view; nil for views that are none
+    /// (`Un-tone-mapped`, `Raw`), which the AMF then leaves out.
+    public var outputTransform: ACESTransformIDs.Output? { ACESTransformIDs.output(display: display, view: view) }
 
     /// The AMF XML document.
     public func xml() -> String {
@@ -58,7 +54,7 @@ public struct AMFSidecar: Sendable {
                 </aces:clipId>
                 <aces:pipeline>
                     <aces:pipelineInfo>
-                        <aces:description>ACES 1.3: \(Self.escape(sequence.colorspace)) plates, viewed through ACES 1.0 Output - \(output.label)</aces:description>
+                        <aces:description>ACES 1.3: \(Self.escape(sequence.colorspace)) plates, reviewed through \(Self.escape(view)) on \(Self.escape(display))</aces:description>
             \(Self.dateTime(now, indent: 12))
                         <aces:uuid>urn:uuid:\(UUID().uuidString.lowercased())</aces:uuid>
                         <aces:systemVersion>
@@ -67,38 +63,57 @@ public struct AMFSidecar: Sendable {
                             <aces:patchVersion>0</aces:patchVersion>
                         </aces:systemVersion>
                     </aces:pipelineInfo>
-            \(inputTransform())        <aces:outputTransform applied="false">
-                        <aces:description>ACES 1.0 Output - \(output.label)</aces:description>
-                        <aces:referenceRenderingTransform>
-                            <aces:transformId>\(Self.rrtTransformId)</aces:transformId>
-                        </aces:referenceRenderingTransform>
-                        <aces:outputDeviceTransform>
-                            <aces:transformId>\(output.odtTransformId)</aces:transformId>
-                        </aces:outputDeviceTransform>
-                    </aces:outputTransform>
-                </aces:pipeline>
+            \(inputTransform())\(outputTransformElement())    </aces:pipeline>
             </aces:acesMetadataFile>
 
             """
     }
 
-    /// ACES2065-1 plates were converted from ACEScg by SceneFarm (applied); ACEScg plates still
-    /// need that step (not applied). Other colour spaces have no Academy transform ID, so the
-    /// element is left out and the pipeline description names the colour space.
+    /// ACES2065-1 plates were converted from ACEScg by SceneFarm (applied); ACEScg, ACEScct and
+    /// ACEScc plates still need their step to ACES2065-1 (not applied). Other colour spaces have
+    /// no Academy transform ID, so the element is left out and the pipeline description names the space.
     private func inputTransform() -> String {
-        let applied: Bool
-        switch sequence.colorspace {
-        case "ACES2065-1", "ACES - ACES2065-1", "aces2065_1", "lin_ap0": applied = true
-        case "ACEScg", "ACES - ACEScg", "lin_ap1": applied = false
-        default: return ""
-        }
+        let colorspace = sequence.colorspace
+        let applied = ACESTransformIDs.isACES2065(colorspace)
+        guard let id = ACESTransformIDs.toACES(colorspace: applied ? "ACEScg" : colorspace) else { return "" }
+        let source = applied ? "ACEScg" : colorspace
         return """
                     <aces:inputTransform applied="\(applied)">
-                        <aces:description>ACEScg to ACES2065-1\(applied ? " (applied by SceneFarm when writing the plates)" : "")</aces:description>
-                        <aces:transformId>\(Self.acescgToACES)</aces:transformId>
+                        <aces:description>\(Self.escape(source)) to ACES2065-1\(applied ? " (applied by SceneFarm when writing the plates)" : "")</aces:description>
+                        <aces:transformId>\(id)</aces:transformId>
                     </aces:inputTransform>
 
             """
+    }
+
+    /// The review's ACES output transform, not applied to the plates.
+    private func outputTransformElement() -> String {
+        let label = "\(Self.escape(view)) on \(Self.escape(display))"
+        switch outputTransform {
+        case .none:
+            return ""
+        case .rrtAndODT(let rrt, let odt)?:
+            return """
+                        <aces:outputTransform applied="false">
+                            <aces:description>\(label)</aces:description>
+                            <aces:referenceRenderingTransform>
+                                <aces:transformId>\(rrt)</aces:transformId>
+                            </aces:referenceRenderingTransform>
+                            <aces:outputDeviceTransform>
+                                <aces:transformId>\(odt)</aces:transformId>
+                            </aces:outputDeviceTransform>
+                        </aces:outputTransform>
+
+                """
+        case .rrtODT(let id)?:
+            return """
+                        <aces:outputTransform applied="false">
+                            <aces:description>\(label)</aces:description>
+                            <aces:transformId>\(id)</aces:transformId>
+                        </aces:outputTransform>
+
+                """
+        }
     }
 
     /// Writes the sidecar into `folder` (usually the staging folder before publish).
