@@ -35,5 +35,14 @@ fuzz: deps
 	Fuzz/fuzz.sh build
 	Fuzz/fuzz.sh run $(FUZZ_SECONDS)
 
+# Fault soak, not part of `make test`: three nodes and a coordinator on loopback render rounds of
+# 400 frames while nodes are stopped, killed and restarted and the coordinator restarts; passes
+# when the plates match `scenefarm render` and the published versions hold nothing else.
+# Bounded: SOAK_SECONDS of faults (default 240), then the round under way and the checks.
+.PHONY: soak
+SOAK_SECONDS ?= 240
+soak: build
+	Farm/soak/fault-soak.sh $(SOAK_SECONDS)
+
 clean:
 	rm -rf .build plates

@@ -117,9 +117,7 @@ public final class Coordinator: @unchecked Sendable {
         }
         // Finished jobs' folders may still be written by nodes stopped before the restart.
         let recent = Date().addingTimeInterval(-Double(Self.sweepFor.components.seconds))
-        for stored in try store.jobs() where stored.state.isFinal && (stored.finishedAt ?? .distantPast) > recent {
-            sweepLater(stored.job.id)
-        }
+        for job in try store.jobs(finishedSince: recent) { sweepLater(job) }
     }
 
     public var stats: CoordinatorStats {
@@ -268,8 +266,7 @@ public final class Coordinator: @unchecked Sendable {
                 logger.notice("ignored a result for attempt \(LogText.quoted(body.attempt)) that its sender does not hold")
                 return
             }
-            try accept(body.outcome, attempt: body.attempt, task: task, from: node.name)
-            nodes[peer]?.tasksDone += 1
+            if try accept(body.outcome, attempt: body.attempt, task: task, from: node.name) { nodes[peer]?.tasksDone += 1 }
         case FarmProtocol.failed:
             let body = try message.decodeBody(FailedBody.self)
             let held = try holds(body.attempt, peer: peer)
@@ -417,13 +414,17 @@ public final class Coordinator: @unchecked Sendable {
     /// Checks a result against what the task must have written and, if it holds, moves the
     /// attempt's files into the job's accepted area and completes the task; otherwise the
     /// attempt fails (retryable). A publish result also publishes the version.
-    private func accept(_ outcome: TaskOutcome, attempt: String, task: StoredTask, from node: String) throws {
+    /// Returns whether the result was accepted.
+    @discardableResult
+    private func accept(_ outcome: TaskOutcome, attempt: String, task: StoredTask, from node: String) throws -> Bool {
+        leaseDeadlines[attempt] = nil
         guard config.checksResults else {
-            guard let done = try store.complete(attempt: attempt, outcome: outcome) else { return }
+            guard let done = try store.complete(attempt: attempt, outcome: outcome) else { return false }
             count { $0.completed += 1 }
-            return try afterCompletion(done, outcome: outcome)
+            try afterCompletion(done, outcome: outcome)
+            return true
         }
-        guard let facts = try facts(task.job) else { return }
+        guard let facts = try facts(task.job) else { return false }
         let output = AttemptOutput(staging: facts.staging, storageRoot: config.storageRoot, attempt: attempt, task: task.node,
                                    plan: facts.plan, width: facts.width, height: facts.height)
         let moves: [(from: URL, to: URL)]
@@ -432,7 +433,8 @@ public final class Coordinator: @unchecked Sendable {
         } catch {
             count { $0.resultsRejected += 1 }
             logger.warning("\(task.job) \(task.node.name) from \(node): \(error)")
-            return try fail(attempt, error: error.description, retryable: true)
+            try fail(attempt, error: error.description, retryable: true)
+            return false
         }
         try AttemptOutput.accept(moves)
         var published: String?
@@ -444,20 +446,23 @@ public final class Coordinator: @unchecked Sendable {
                 if !removed.isEmpty { logger.warning("\(task.job): removed \(removed.count) stray entr(ies) from the accepted area before publishing: \(LogText.quoted(removed.prefix(5).joined(separator: ", ")))") }
                 published = relative(folder)
             } catch {
-                return try fail(attempt, error: error.description, retryable: false)
+                try fail(attempt, error: error.description, retryable: false)
+                return false
             }
         }
         var recorded = outcome
         if task.node.kind == .publish { recorded.published = published }
-        guard let done = try store.complete(attempt: attempt, outcome: recorded) else { return }
+        guard let done = try store.complete(attempt: attempt, outcome: recorded) else { return false }
         orphanLeases[attempt] = nil
         count { $0.completed += 1 }
         removeAttemptFolder(attempt, job: task.job)
         try afterCompletion(done, outcome: recorded)
+        return true
     }
 
     /// Records a failed attempt (from the node, a rejected result or an expired lease).
     private func fail(_ attempt: String, error: String, retryable: Bool) throws {
+        leaseDeadlines[attempt] = nil
         guard let (task, jobFailed) = try store.fail(attempt: attempt, error: LogText.quoted(error, limit: 2000), retryable: retryable, maxAttempts: config.maxAttempts) else { return }
         orphanLeases[attempt] = nil
         removeAttemptFolder(attempt, job: task.job)
@@ -468,6 +473,7 @@ public final class Coordinator: @unchecked Sendable {
     /// Puts a leased task back in the queue (its node died, left or lost it) and removes the
     /// attempt's folder: whatever a stale writer still does there is never read.
     private func retire(_ attempt: String, reason: String) throws {
+        leaseDeadlines[attempt] = nil
         let job = try store.task(attempt: attempt)?.job
         try store.requeue(attempt: attempt, reason: reason)
         if let job { removeAttemptFolder(attempt, job: job) }
@@ -565,7 +571,9 @@ public final class Coordinator: @unchecked Sendable {
     private func startLeaseClock(_ attempt: String, task: TaskNode, job: String) throws {
         guard let facts = try facts(job) else { return }
         let seconds = config.leaseLimits.seconds(for: task, plan: facts.plan, width: facts.width, height: facts.height)
-        leaseDeadlines[attempt] = (.now + .milliseconds(Int64(seconds * 1000)), seconds)
+        // Clamped so a huge --lease-base cannot overflow the clock (a year is "for ever" here).
+        let clamped = min(max(seconds, 0), 365 * 86_400)
+        leaseDeadlines[attempt] = (.now + .milliseconds(Int64(clamped * 1000)), clamped)
     }
 
     /// Cancels attempts whose lease ran out and counts them as failed (retryable): the task is

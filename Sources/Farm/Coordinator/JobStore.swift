@@ -122,6 +122,13 @@ public final class JobStore: Sendable {
         return try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM jobs \(filter) ORDER BY submitted_at, id").map(Self.job) }
     }
 
+    /// Ids of jobs that became final after `date`.
+    public func jobs(finishedSince date: Date) throws -> [String] {
+        try db.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE state IN ('done', 'failed', 'cancelled') AND finished_at > ?", arguments: [date.timeIntervalSince1970])
+        }
+    }
+
     public func tasks(job: String) throws -> [StoredTask] {
         try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE job_id = ? ORDER BY seq", arguments: [job]).map(Self.task) }
     }
