@@ -37,3 +37,8 @@ if ! python3 -c "import OpenEXR, PyOpenColorIO as o; assert tuple(map(int, o.__v
     python3 -m pip install -q --disable-pip-version-check "opencolorio>=2.2" OpenEXR 2>/dev/null \
         || python3 -m pip install -q --disable-pip-version-check --break-system-packages "opencolorio>=2.2" OpenEXR
 fi
+# Farm-queue export tests: Open Job Description's own CLI (`openjd check`, `openjd run`).
+if ! command -v openjd >/dev/null 2>&1; then
+    python3 -m pip install -q --disable-pip-version-check openjd-cli 2>/dev/null \
+        || python3 -m pip install -q --disable-pip-version-check --break-system-packages openjd-cli
+fi

@@ -13,6 +13,7 @@ struct SceneFarmCommand: AsyncParsableCommand {
             PlanCommand.self,
             RenderCommand.self,
             InspectCommand.self,
+            RelinkCommand.self,
             SubmitCommand.self,
             StatusCommand.self,
             WaitCommand.self,
@@ -21,6 +22,8 @@ struct SceneFarmCommand: AsyncParsableCommand {
             NodeCommand.self,
             NodesCommand.self,
             KeygenCommand.self,
+            ExportCommand.self,
+            TaskCommand.self,
             BenchCommand.self,
         ]
     )

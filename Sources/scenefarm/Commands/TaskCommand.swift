@@ -1,0 +1,62 @@
+import ArgumentParser
+import Farm
+import Foundation
+import Inference
+
+/// `scenefarm task run`: one task of an exported job, for a farm queue's own workers.
+struct TaskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "task",
+        abstract: "Run tasks of an exported job (see `scenefarm export`).",
+        subcommands: [TaskRunCommand.self]
+    )
+}
+
+struct TaskRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one task of an exported job against shared storage.",
+        discussion: """
+            Exit codes for the queue's retry logic: 0 done (or already done: running a finished task again changes nothing), \
+            1 failed or its inputs are not done yet (retry later), 2 bad input (do not retry).
+            """
+    )
+
+    @Argument(help: "The job file written by `scenefarm export` (job.json).") var jobFile: String
+    @Option(help: "Task kind: lighting, generate, blend or publish.") var task: TaskKind
+    @Option(help: "Chunk index (generate) or boundary index (blend).") var index: Int?
+    @Option(help: "Plugin generators file, when the job's generator is a plugin.") var plugins: String?
+    @Option(help: "Name recorded in the frames' scenefarm/node (default: this host's name).") var name: String = ProcessInfo.processInfo.hostName
+    @OptionGroup var threading: ThreadOptions
+
+    func run() throws {
+        threading.apply()
+        let queueJob: QueueJob
+        do { queueJob = try QueueJob.load(path: jobFile) } catch { throw specFailure(error, file: jobFile) }
+        let runner = QueueTaskRunner(queueJob: queueJob, registry: try loadRegistry(plugins: plugins), nodeName: name)
+        let indexed = task == .generate || task == .blend
+        guard !indexed || index != nil else { throw fail("--index: a \(task.rawValue) task needs --index", code: ExitCodes.badInput) }
+        let node: TaskNode
+        do {
+            node = try runner.task(named: TaskNode.name(task, index ?? 0))
+        } catch {
+            throw fail(error.description, code: ExitCodes.badInput)
+        }
+        let started = Date()
+        do {
+            switch try runner.run(node) {
+            case .alreadyDone:
+                print("\(queueJob.job.id) \(node.name): already done")
+            case .alreadyPublished(let folder):
+                print("\(queueJob.job.id) \(node.name): the version is published already: \(folder)")
+            case .ran(let outcome):
+                let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+                print("\(queueJob.job.id) \(node.name): done in \(seconds) s, \(outcome.framesWritten) frame(s)\(outcome.published.map { ", published \($0)" } ?? "")")
+            }
+        } catch {
+            throw fail("\(queueJob.job.id) \(node.name): \(error.description)", code: error.isBadInput ? ExitCodes.badInput : ExitCodes.failure)
+        }
+    }
+}
+
+extension TaskKind: ExpressibleByArgument {}
