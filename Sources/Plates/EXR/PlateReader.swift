@@ -44,7 +44,7 @@ public struct ExrImage: Sendable {
     /// RGBA Float32; channels absent from the file read as 0 (alpha as 1).
     public let image: RGBAImage
     /// True when OpenEXR's C++ library decoded the pixels (DWA, B44 with float channels).
-    public var decodedByCxxLibrary = false
+    public let decodedByCxxLibrary: Bool
 }
 
 /// Reads single-part scanline EXR files through the Core C API, all chunks in parallel.
