@@ -9,7 +9,9 @@
 #   Fuzz/fuzz.sh repro TARGET FILE…      run the given inputs once each
 #
 # A crash, hang (-timeout) or memory blow-up (-rss_limit_mb) stops the run with a non-zero
-# status and leaves the input in .build-fuzz/artifacts/TARGET/.
+# status and leaves the input in .build-fuzz/artifacts/TARGET/. FUZZ_FLAGS adds libFuzzer flags,
+# e.g. FUZZ_FLAGS="-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1" to keep going
+# past each finding and collect them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,7 +52,7 @@ run_one() {
     mkdir -p "$SCRATCH/artifacts/$target/" "$FUZZ_TMPDIR"
     echo "== $target: ${seconds}s"
     TMPDIR="$FUZZ_TMPDIR" "$BIN/$target" -max_total_time="$seconds" -max_len="$(max_len "$target")" -rss_limit_mb=2048 -timeout=10 \
-        -dict="Fuzz/dict/$name.dict" -artifact_prefix="$SCRATCH/artifacts/$target/" -print_final_stats=1 "$@" \
+        -dict="Fuzz/dict/$name.dict" -artifact_prefix="$SCRATCH/artifacts/$target/" -print_final_stats=1 ${FUZZ_FLAGS:-} "$@" \
         2> >(tee "$SCRATCH/artifacts/$target/last-run.log" | grep -Ev "^#[0-9]+ +(NEW|REDUCE|pulse)" >&2)
 }
 
@@ -92,7 +94,7 @@ case "$command" in
         TMPDIR="$FUZZ_TMPDIR" "$BIN/$target" -rss_limit_mb=2048 -timeout=10 "$@"
         ;;
     *)
-        sed -n '2,13p' "$0" >&2
+        sed -n '2,14p' "$0" >&2
         exit 64
         ;;
 esac

@@ -12,46 +12,47 @@ public struct ChannelStats: Sendable, Equatable {
     /// Finite samples the min/max/mean cover.
     public var finiteCount: Int
 
-    /// Statistics of interleaved RGBA channel `slot` (0 R … 3 A) of `image`.
+    /// Statistics of interleaved RGBA channel `slot` (0 R … 3 A) of `image`. The partial sums of
+    /// the bands are added in band order, so the mean is the same bits on any number of cores.
     public static func of(_ image: RGBAImage, slot: Int, name: String) -> ChannelStats {
-        let lock = NSLockBox()
-        var total = ChannelStats(name: name, min: .infinity, max: -.infinity, mean: 0, nanCount: 0, infCount: 0, finiteCount: 0)
-        var sum = 0.0
+        let count = image.pixelCount, minimumBand = 16384
+        let bands = bandCount(count: count, minimumBand: minimumBand)
+        var partials = [Partial](repeating: Partial(), count: bands)
         image.pixels.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            parallelBands(count: image.pixelCount, minimumBand: 16384) { range in
-                var lo = Float.infinity, hi = -Float.infinity, partial = 0.0, nan = 0, inf = 0, finite = 0
-                for i in range {
-                    let v = base[i * 4 + slot]
-                    if v.isNaN { nan += 1 } else if v.isInfinite { inf += 1 } else {
-                        lo = Swift.min(lo, v)
-                        hi = Swift.max(hi, v)
-                        partial += Double(v)
-                        finite += 1
+            partials.withUnsafeMutableBufferPointer { out in
+                guard let base = buffer.baseAddress, let slots = out.baseAddress else { return }
+                concurrentForEach(count: bands) { band in
+                    var p = Partial()
+                    for i in bandRange(band, of: bands, count: count) {
+                        let v = base[i * 4 + slot]
+                        if v.isNaN { p.nan += 1 } else if v.isInfinite { p.inf += 1 } else {
+                            p.lo = Swift.min(p.lo, v)
+                            p.hi = Swift.max(p.hi, v)
+                            p.sum += Double(v)
+                            p.finite += 1
+                        }
                     }
-                }
-                lock.run {
-                    total.min = Swift.min(total.min, lo)
-                    total.max = Swift.max(total.max, hi)
-                    total.nanCount += nan
-                    total.infCount += inf
-                    total.finiteCount += finite
-                    sum += partial
+                    slots[band] = p
                 }
             }
+        }
+        var total = ChannelStats(name: name, min: .infinity, max: -.infinity, mean: 0, nanCount: 0, infCount: 0, finiteCount: 0)
+        var sum = 0.0
+        for p in partials {
+            total.min = Swift.min(total.min, p.lo)
+            total.max = Swift.max(total.max, p.hi)
+            total.nanCount += p.nan
+            total.infCount += p.inf
+            total.finiteCount += p.finite
+            sum += p.sum
         }
         total.mean = total.finiteCount > 0 ? sum / Double(total.finiteCount) : .nan
         if total.finiteCount == 0 { total.min = .nan; total.max = .nan }
         return total
     }
-}
 
-/// A lock around a closure, for folding per-band partial results.
-final class NSLockBox: @unchecked Sendable {
-    private let lock = NSLock()
-    func run(_ body: () -> Void) {
-        lock.lock()
-        body()
-        lock.unlock()
+    /// One band's share of the statistics.
+    private struct Partial {
+        var lo = Float.infinity, hi = -Float.infinity, sum = 0.0, nan = 0, inf = 0, finite = 0
     }
 }
