@@ -12,6 +12,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The coordinator's dashboard, HTTP API and /metrics (FarmWeb).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // C shims: module maps and headers only, no logic.
@@ -51,10 +55,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // HTTP beside the coordinator: reads its snapshots, queues actions to its loop.
+        .target(
+            name: "FarmWeb",
+            dependencies: [
+                "Farm", "Plates", "ShotSpec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "scenefarm",
             dependencies: [
-                "Farm", "ShotSpec", "Plates", "Color", "Inference", "Chunking", "ImageCore",
+                "Farm", "FarmWeb", "ShotSpec", "Plates", "Color", "Inference", "Chunking", "ImageCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +82,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["TestSupport", "Inference", "ShotSpec", "ImageCore", "Plates"]),
         .testTarget(name: "ChunkingTests", dependencies: ["TestSupport", "Chunking", "ShotSpec", "ImageCore", "Inference"]),
         .testTarget(name: "FarmTests", dependencies: ["TestSupport", "Farm", "ShotSpec", "Plates", "Inference", "Chunking"]),
+        .testTarget(name: "FarmWebTests", dependencies: ["TestSupport", "Farm", "FarmWeb"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ShotSpec", "Plates", "scenefarm"]),
 
         // libFuzzer targets (Docs/security.md). Built with -DFUZZING and the fuzzer/address sanitizers

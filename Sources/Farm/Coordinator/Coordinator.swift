@@ -54,6 +54,9 @@ public final class Coordinator: @unchecked Sendable {
     private var submitsInFlight = 0
     /// Checked SUBMITs waiting for the loop to store and answer them (under `stateLock`).
     private var checkedSubmits: [CheckedSubmit] = []
+    /// The dashboard's view of the loop's state, and its actions (Coordinator+Dashboard.swift).
+    let snapshots: SnapshotPublisher
+    let inbox = ActionInbox()
 
     private var nodes: [Data: NodeRecord] = [:]
     private var drained: Set<String>
@@ -80,6 +83,7 @@ public final class Coordinator: @unchecked Sendable {
         }
         store = try JobStore(directory: config.stateDirectory)
         drained = try store.drainedNodes()
+        snapshots = SnapshotPublisher(store: store, storageRoot: config.storageRoot.path)
         nodeRules = WireRules(commands: FarmProtocol.nodeCommands, maxMessageBytes: config.maxMessageBytes)
         clientRules = WireRules(commands: FarmProtocol.clientCommands, maxMessageBytes: 16 << 20)
         preparation = JobPreparation(registry: config.registry, ocioOverride: config.ocioOverride)
@@ -164,9 +168,11 @@ public final class Coordinator: @unchecked Sendable {
                 if ready.contains(0) { try drainNodeSocket() }
                 if ready.contains(1) { try drainClientSocket() }
                 try finishSubmits()
+                try performActions()
                 if ready.contains(2) { try drainDisconnects() }
                 try housekeeping()
                 try dispatch()
+                if snapshots.isDue { try publishSnapshot() }
             } catch {
                 logger.error("coordinator loop: \(error)")
                 Thread.sleep(forTimeInterval: 0.05)
@@ -361,7 +367,8 @@ public final class Coordinator: @unchecked Sendable {
         running.merge(previous?.running ?? [:]) { current, _ in current }
         nodes[peer] = NodeRecord(
             peer: peer, name: ready.name, slots: min(max(1, ready.slots), Self.maxSlots), generators: Array(ready.generators.prefix(256)), storage: ready.storage,
-            lastSeen: .now, running: running, dispatchedAt: previous?.dispatchedAt ?? [:], draining: ready.draining, tasksDone: previous?.tasksDone ?? 0
+            lastSeen: .now, running: running, dispatchedAt: previous?.dispatchedAt ?? [:], draining: ready.draining, tasksDone: previous?.tasksDone ?? 0,
+            cores: ready.cores, memoryBytes: ready.memoryBytes
         )
         refusedPeers.remove(peer)
         logger.info("node \(ready.name) ready: \(ready.slots) slot(s), \(ready.storage.rawValue) storage, generators \(LogText.quoted(ready.generators.map(\.name).joined(separator: ",")))")
@@ -707,17 +714,25 @@ public final class Coordinator: @unchecked Sendable {
         for _ in 0..<100 {
             guard let received = try nextMessage(clientSocket, rules: clientRules, from: "client") else { return }
             guard case .valid(let peer, let message) = received else { continue }
-            let reply: WireMessage
-            do {
-                guard let answer = try handleClient(message, from: peer) else { continue }
-                reply = answer
-            } catch let error as WireError {
-                count { $0.dropped += 1 }
-                // Echo the request id when the body has one, so the client can match the answer.
-                reply = try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: Self.requestID(message), code: "bad_input", message: error.description))
-            }
-            try? clientSocket.send(reply, to: peer)
+            if let reply = try answer(message, from: peer) { deliver(reply, to: peer) }
         }
+    }
+
+    /// The answer to a client request (from the socket or the action inbox), nil when it comes
+    /// later (a SUBMIT being checked).
+    private func answer(_ message: WireMessage, from peer: Data) throws -> WireMessage? {
+        do {
+            return try handleClient(message, from: peer)
+        } catch let error as WireError {
+            count { $0.dropped += 1 }
+            // Echo the request id when the body has one, so the client can match the answer.
+            return try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: Self.requestID(message), code: "bad_input", message: error.description))
+        }
+    }
+
+    /// Sends a reply to a client, or hands it to the action waiting for it.
+    private func deliver(_ reply: WireMessage, to peer: Data) {
+        if !inbox.deliver(reply, to: peer) { try? clientSocket.send(reply, to: peer) }
     }
 
     /// The reply to a client request, or nil when it comes later (a SUBMIT being checked).
@@ -841,7 +856,7 @@ public final class Coordinator: @unchecked Sendable {
             case .failure(let error):
                 reply = try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: request, code: error.isBadInput ? "bad_input" : "failure", message: error.description))
             }
-            try? clientSocket.send(reply, to: checked.peer)
+            deliver(reply, to: checked.peer)
         }
     }
 
@@ -882,5 +897,24 @@ public final class Coordinator: @unchecked Sendable {
                 tasksDone: node.tasksDone
             )
         }
+    }
+
+    // MARK: - Dashboard hooks (issue 13)
+
+    /// Answers the actions queued by the HTTP server exactly as the same client requests.
+    private func performActions() throws {
+        for (peer, action) in inbox.take() {
+            guard let message = try action.message(request: ActionInbox.request, job: { try store.job($0)?.job }) else {
+                deliver(try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: ActionInbox.request, code: "bad_input", message: "no such job on this coordinator")), to: peer)
+                continue
+            }
+            if let reply = try answer(message, from: peer) { deliver(reply, to: peer) }
+        }
+    }
+
+    private func publishSnapshot() throws {
+        var hardware: [String: (cores: Int, memoryBytes: UInt64)] = [:]
+        for node in nodes.values { hardware[node.name] = (node.cores, node.memoryBytes) }
+        try snapshots.publish(stats: stats, nodes: nodeStatuses(), hardware: hardware, drained: drained)
     }
 }

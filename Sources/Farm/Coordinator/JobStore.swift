@@ -43,7 +43,8 @@ public struct StoredJob: Sendable, Equatable {
 /// The coordinator's durable job store: SQLite in WAL mode under `--state`. Survives restarts;
 /// every state change is one transaction.
 public final class JobStore: Sendable {
-    private let db: DatabasePool
+    /// Internal, not private: the attempt history and the snapshot queries live in JobStore+Timeline.swift.
+    let db: DatabasePool
 
     public init(directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -90,6 +91,7 @@ public final class JobStore: Sendable {
                 CREATE TABLE drained_nodes (name TEXT PRIMARY KEY);
                 """)
         }
+        Self.registerTimeline(&migrator)
         try migrator.migrate(db)
     }
 
@@ -313,7 +315,7 @@ public final class JobStore: Sendable {
         )
     }
 
-    private static func task(_ row: Row) throws -> StoredTask {
+    static func task(_ row: Row) throws -> StoredTask {
         let decoder = WireMessage.makeDecoder()
         return StoredTask(
             job: row["job_id"],

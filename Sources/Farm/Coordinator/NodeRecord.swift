@@ -18,6 +18,9 @@ struct NodeRecord {
     var tasksDone: Int
     /// The connection's file descriptor (ZMQ_SRCFD), matched against disconnect events.
     var descriptor: Int32 = -1
+    /// What READY said about the machine, for the dashboard.
+    var cores = 0
+    var memoryBytes: UInt64 = 0
 
     /// One attempt a node holds: which task it is, for status and for clamping its progress.
     struct Lease {

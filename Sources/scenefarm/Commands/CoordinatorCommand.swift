@@ -1,5 +1,6 @@
 import ArgumentParser
 import Farm
+import FarmWeb
 import Foundation
 import Inference
 import Logging
@@ -27,6 +28,10 @@ struct CoordinatorCommand: ParsableCommand {
     var leaseBase = LeaseLimits.default.base
     @Option(name: .customLong("lease-per-megapixel-frame"), help: "Lease seconds added per frame per megapixel the task renders or reads.")
     var leasePerMegapixelFrame = LeaseLimits.default.perMegapixelFrame
+    @Option(help: "Serve the dashboard, the HTTP API (/api/v1) and /metrics on HOST:PORT, e.g. 127.0.0.1:8080. A non-loopback address needs --http-token-file or --insecure.")
+    var http: String?
+    @Option(name: .customLong("http-token-file"), help: "Bearer tokens (one a line, mode 0600) for HTTP actions, and for reads on a non-loopback --http. Default: a new token in STATE/http-token.")
+    var httpTokenFile: String?
 
     func run() throws {
         var curve: (keyPair: CurveKeyPair, keys: FarmKeys)?
@@ -59,9 +64,30 @@ struct CoordinatorCommand: ParsableCommand {
         } catch {
             throw fail("cannot start the coordinator: \(error)", code: ExitCodes.failure)
         }
+        let web = try startWeb(coordinator)
         let handlers = SignalHandlers([SIGTERM, SIGINT]) { _ in coordinator.stop() }
         coordinator.run()
+        web?.stop()
         withExtendedLifetime(handlers) {}
+    }
+
+    /// The HTTP server for `--http`, nil without it.
+    private func startWeb(_ coordinator: Coordinator) throws -> WebServer? {
+        guard let http else {
+            guard httpTokenFile == nil else { throw fail("--http-token-file needs --http", code: ExitCodes.badInput) }
+            return nil
+        }
+        do {
+            let (host, port) = try WebConfig.parseBind(http)
+            var config = WebConfig(host: host, port: port, tokens: try httpTokenFile.map { path throws(WebError) in try BearerTokens.load(file: path) } ?? BearerTokens([]), insecure: insecure)
+            try config.check()
+            // Actions always need a token: without a file, one is made for this run.
+            if config.tokens.isEmpty { config.tokens = try BearerTokens.generate(into: URL(fileURLWithPath: state).appendingPathComponent("http-token")) }
+            return try WebServer(coordinator: coordinator, config: config)
+        } catch let error as WebError {
+            if case .cannotBind = error { throw fail(error.description, code: ExitCodes.failure) }
+            throw fail(error.description, code: ExitCodes.badInput)
+        }
     }
 }
 
