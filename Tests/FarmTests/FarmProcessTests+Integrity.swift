@@ -13,7 +13,7 @@ extension FarmProcessTests {
     @Test func aNodeStoppedMidTaskAndResumedAfterPublishChangesNothingInTheVersion() throws {
         let farm = try FarmHarness()
         defer { farm.shutdown() }
-        let shot = try farm.writeShot(name: "slow", fps: 4, frames: 160, width: 320, height: 180)
+        let shot = try slowShot(farm)
         try farm.startCoordinator()
         let nodes = ["n1": try farm.startNode("n1"), "n2": try farm.startNode("n2")]
         let client = try farm.client()
@@ -22,7 +22,7 @@ extension FarmProcessTests {
         let store = try farm.store()
         var held: StoredTask?
         #expect(FarmHarness.eventually(timeout: .seconds(20)) {
-            held = try store.tasks(job: job).first { $0.node.kind == .generate && $0.state == .leased && $0.framesDone > 0 && $0.framesDone < 30 }
+            held = try generateInProgress(store, job: job)
             return held != nil
         })
         let stopped = try #require(held?.worker)
@@ -104,7 +104,7 @@ extension FarmProcessTests {
     @Test func aForgedFailureAfterACoordinatorRestartIsIgnoredAndNodesShowTaskNames() throws {
         let farm = try FarmHarness()
         defer { farm.shutdown() }
-        let shot = try farm.writeShot(name: "slow", fps: 4, frames: 160, width: 320, height: 180)
+        let shot = try slowShot(farm)
         let first = try farm.startCoordinator()
         try farm.startNode("n1")
         let client = try farm.client()
@@ -113,7 +113,7 @@ extension FarmProcessTests {
         let store = try farm.store()
         var held: StoredTask?
         #expect(FarmHarness.eventually(timeout: .seconds(20)) {
-            held = try store.tasks(job: job).first { $0.node.kind == .generate && $0.state == .leased && $0.framesDone > 0 && $0.framesDone < 30 }
+            held = try generateInProgress(store, job: job)
             return held != nil
         })
         let task = try #require(held)

@@ -7,12 +7,12 @@ import TestSupport
 /// Nodes and the coordinator dying, joining and leaving while a job runs.
 extension FarmProcessTests {
     /// 160 frames at 4 fps: four chunks of about 41 frames, each taking about a second at 320×180.
-    private func slowShot(_ farm: FarmHarness, frames: Int = 160) throws -> String {
+    func slowShot(_ farm: FarmHarness, frames: Int = 160) throws -> String {
         try farm.writeShot(name: "slow", fps: 4, frames: frames, width: 320, height: 180)
     }
 
     /// The first generate task of `job` seen leased with some, but not all, of its frames written.
-    private func generateInProgress(_ store: JobStore, job: String, on worker: String? = nil) throws -> StoredTask? {
+    func generateInProgress(_ store: JobStore, job: String, on worker: String? = nil) throws -> StoredTask? {
         try store.tasks(job: job).first {
             $0.node.kind == .generate && $0.state == .leased && $0.framesDone > 0 && $0.framesDone < 30
                 && (worker == nil || $0.worker == worker)

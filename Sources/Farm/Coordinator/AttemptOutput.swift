@@ -122,11 +122,7 @@ struct AttemptOutput {
         }
     }
 
-    private func relative(_ url: URL) -> String {
-        let base = storageRoot.standardizedFileURL.path
-        let path = url.standardizedFileURL.path
-        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
-    }
+    private func relative(_ url: URL) -> String { StoragePath.relative(url, to: storageRoot) }
 
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }

@@ -491,11 +491,7 @@ public final class Coordinator: @unchecked Sendable {
         try? FileManager.default.removeItem(at: facts.staging.attemptFolder(attempt))
     }
 
-    private func relative(_ url: URL) -> String {
-        let base = config.storageRoot.standardizedFileURL.path + "/"
-        let path = url.standardizedFileURL.path
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
-    }
+    private func relative(_ url: URL) -> String { StoragePath.relative(url, to: config.storageRoot) }
 
     /// What the coordinator needs to check a job's results, by job id.
     private struct JobFacts {

@@ -109,9 +109,5 @@ struct TaskContext {
         )
     }
 
-    func relative(_ url: URL) -> String {
-        let path = url.standardizedFileURL.path
-        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
-    }
+    func relative(_ url: URL) -> String { StoragePath.relative(url, to: root) }
 }

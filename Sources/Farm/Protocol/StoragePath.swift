@@ -12,4 +12,12 @@ public enum StoragePath {
         let url = base.appendingPathComponent(components.joined(separator: "/")).standardizedFileURL
         return url.path.hasPrefix(base.path.hasSuffix("/") ? base.path : base.path + "/") ? url : nil
     }
+
+    /// `url` as a path relative to `root` (what messages carry), or its whole path if outside.
+    public static func relative(_ url: URL, to root: URL) -> String {
+        let base = root.standardizedFileURL.path
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
 }
