@@ -8,6 +8,7 @@ packages=(
     zlib1g-dev libjpeg62-turbo-dev libyaml-dev
     openexr openimageio-tools opencolorio-tools
     libxml2-utils
+    prometheus chromium chromium-driver curl
 )
 # The tests drive Python tools (the reference plugin, an OTIO reader, a protocol client).
 command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-pip python3-numpy python3-zmq)
@@ -41,4 +42,10 @@ fi
 if ! command -v openjd >/dev/null 2>&1; then
     python3 -m pip install -q --disable-pip-version-check openjd-cli 2>/dev/null \
         || python3 -m pip install -q --disable-pip-version-check --break-system-packages openjd-cli
+fi
+# The dashboard tests: schemathesis fuzzes the HTTP API against its OpenAPI document; Selenium
+# drives Debian's Chromium through chromedriver.
+if ! python3 -c "import schemathesis, selenium" 2>/dev/null; then
+    python3 -m pip install -q --disable-pip-version-check schemathesis selenium 2>/dev/null \
+        || python3 -m pip install -q --disable-pip-version-check --break-system-packages schemathesis selenium
 fi
