@@ -63,18 +63,19 @@ enum DashboardAssets {
             refresh();
           });
 
+          // Images come through fetch too, so they load with the token when reads need one.
           async function loadImages() {
-            for (const img of main.querySelectorAll('img[data-src]')) {
+            await Promise.all([...main.querySelectorAll('img[data-src]')].map(async (img) => {
               const source = img.dataset.src;
-              if (images.has(source)) { img.src = images.get(source); continue; }
+              if (images.has(source)) { img.src = images.get(source); return; }
               try {
                 const response = await fetch(source, { headers: auth() });
-                if (!response.ok) continue;
+                if (!response.ok) return;
                 const url = URL.createObjectURL(await response.blob());
                 images.set(source, url);
                 img.src = url;
               } catch (e) { /* the next update tries again */ }
-            }
+            }));
           }
 
           async function refresh() {

@@ -89,8 +89,9 @@ enum DashboardPages {
                 html += "<h3>Contact sheet</h3><img class=\"thumb contact\" alt=\"contact sheet\" data-src=\"\(escape(APIDocuments.fileURL(job, sheet)))\">"
             }
             if !files.proxies.isEmpty {
-                html += "<h3>Proxies</h3><div class=\"thumbs\">"
-                for name in files.proxies { html += "<img class=\"thumb\" alt=\"\(escape(name))\" data-src=\"\(escape(APIDocuments.fileURL(job, name)))\">" }
+                let shown = evenlySpaced(files.proxies, count: Self.thumbnailsShown)
+                html += "<h3>Proxies</h3><p class=\"muted\">\(shown.count) of \(files.proxies.count), evenly spaced.</p><div class=\"thumbs\">"
+                for name in shown { html += "<img class=\"thumb\" alt=\"\(escape(name))\" data-src=\"\(escape(APIDocuments.fileURL(job, name)))\">" }
                 html += "</div>"
             }
             if let report = files.report, let text = try? String(contentsOf: report, encoding: .utf8) {
@@ -98,6 +99,14 @@ enum DashboardPages {
             }
         }
         return html
+    }
+
+    /// Proxies on a job page at most; the contact sheet shows the whole shot.
+    static let thumbnailsShown = 12
+
+    static func evenlySpaced<T>(_ items: [T], count: Int) -> [T] {
+        guard items.count > count, count > 1 else { return items }
+        return (0..<count).map { items[$0 * (items.count - 1) / (count - 1)] }
     }
 
     /// lighting → generate ×k → blend ×b → publish, each task a chip coloured by state.
