@@ -110,7 +110,10 @@ public enum PlateReader {
                 defer { decoder.deallocate() }
                 let rows = Int(info.height), firstRow = Int(info.start_y - originY)
                 let planeSize = rows * width
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, planeSize * 4))
+                // Planes R, G, B, A, then one that every other channel (Z, ids, …) is decoded into
+                // and dropped: OpenEXR 3.1's 3- and 4-channel unpackers write every channel's
+                // pointer without checking it, so none may be nil.
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, planeSize * 5))
                 defer { scratch.deallocate() }
                 var present = [false, false, false, false]
                 var result = exr_decoding_initialize(constContext, 0, &info, decoder)
@@ -118,11 +121,8 @@ public enum PlateReader {
                     for c in 0..<Int(decoder.pointee.channel_count) {
                         let channel = decoder.pointee.channels + c
                         let name = String(cString: channel.pointee.channel_name)
-                        guard let slot = channelIndex[name] else {
-                            channel.pointee.decode_to_ptr = nil
-                            continue
-                        }
-                        present[slot] = true
+                        let slot = channelIndex[name] ?? 4
+                        if slot < 4 { present[slot] = true }
                         channel.pointee.decode_to_ptr = UnsafeMutableRawPointer(scratch + slot * planeSize).assumingMemoryBound(to: UInt8.self)
                         channel.pointee.user_pixel_stride = 4
                         channel.pointee.user_line_stride = Int32(width * 4)
