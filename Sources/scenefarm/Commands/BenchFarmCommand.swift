@@ -1,6 +1,10 @@
 import ArgumentParser
 import Farm
+import FarmWeb
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Inference
 import Logging
 
@@ -24,7 +28,10 @@ struct BenchFarmCommand: ParsableCommand {
         }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("scenefarm-bench-farm-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: work) }
-        try throughput(work: work.appendingPathComponent("throughput"))
+        let plain = try throughput(work: work.appendingPathComponent("throughput"), dashboard: false)
+        let watched = try throughput(work: work.appendingPathComponent("throughput-dashboard"), dashboard: true)
+        print(String(format: "dispatch with the dashboard: %.0f tasks/s without it, %.0f tasks/s with it open (event stream + page refresh on each update) and /metrics scraped every second (%.2fx; goal ≥ 1000 both)",
+                     plain, watched, watched / plain))
         try redispatch(work: work.appendingPathComponent("redispatch"))
         try scaling(work: work.appendingPathComponent("scaling"))
     }
@@ -48,11 +55,13 @@ struct BenchFarmCommand: ParsableCommand {
 
     /// Jobs are queued while every node is drained, then the nodes are resumed: the clock
     /// measures dispatch, the protocol round trip and the job store, not submission.
-    private func throughput(work: URL) throws {
+    private func throughput(work: URL, dashboard: Bool) throws -> Double {
         let spec = try noopSpec(work, chunks: 1)
         let jobs = max(1, tasks / 3)
         let farm = try BenchFarm(work: work, nodes: nodes, slots: slots) { _ in TaskOutcome() }
         defer { farm.shutdown() }
+        let viewer = dashboard ? try DashboardViewer(farm.coordinator) : nil
+        defer { viewer?.stop() }
         for node in farm.farmNodes { _ = try farm.client.setDrained(node.name, true) }
         var last = ""
         for _ in 0..<jobs { last = try farm.submit(spec) }
@@ -67,8 +76,10 @@ struct BenchFarmCommand: ParsableCommand {
         let seconds = (ContinuousClock.now - start).seconds
         let total = jobs * 3
         let done = statuses.filter { $0.state == .done }.count
-        print(String(format: "dispatch: %d no-op tasks (%d jobs × lighting, generate, publish) through 1 coordinator and %d nodes × %d slots in %.2f s = %.0f tasks/s (goal ≥ 1000: %.2fx); %d/%d jobs done",
-                     total, jobs, nodes, slots, seconds, Double(total) / seconds, Double(total) / seconds / 1000, done, jobs))
+        print(String(format: "dispatch%@: %d no-op tasks (%d jobs × lighting, generate, publish) through 1 coordinator and %d nodes × %d slots in %.2f s = %.0f tasks/s (goal ≥ 1000: %.2fx); %d/%d jobs done%@",
+                     dashboard ? " (dashboard open)" : "", total, jobs, nodes, slots, seconds, Double(total) / seconds, Double(total) / seconds / 1000, done, jobs,
+                     viewer.map { String(format: "; %d metrics scrapes, %d page refreshes", $0.scrapes, $0.refreshes) } ?? ""))
+        return Double(total) / seconds
     }
 
     private func redispatch(work: URL) throws {
@@ -198,4 +209,56 @@ private final class Gate: @unchecked Sendable {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// What a wrangler's open dashboard and a Prometheus server do to a coordinator: an event
+/// stream held open, the jobs fragment fetched again on each update (at most twice a second,
+/// as the page's script does) and /metrics scraped every second.
+private final class DashboardViewer: @unchecked Sendable {
+    private let server: WebServer
+    private let stream: Process
+    private let lock = NSLock()
+    private var stopped = false
+    private var counts = (scrapes: 0, refreshes: 0)
+    private let done = DispatchGroup()
+
+    init(_ coordinator: Coordinator) throws {
+        server = try WebServer(coordinator: coordinator, config: WebConfig(host: "127.0.0.1", port: 0, tokens: BearerTokens(["bench-token-0123456789"])))
+        stream = Process()
+        stream.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        stream.arguments = ["curl", "-sN", "\(server.url)/api/v1/events"]
+        stream.standardOutput = FileHandle.nullDevice
+        stream.standardError = FileHandle.nullDevice
+        try stream.run()
+        poll(every: 1.0) { [self] in fetch("/metrics"); lock.withLock { counts.scrapes += 1 } }
+        poll(every: 0.5) { [self] in fetch("/fragments/jobs"); lock.withLock { counts.refreshes += 1 } }
+    }
+
+    var scrapes: Int { lock.withLock { counts.scrapes } }
+    var refreshes: Int { lock.withLock { counts.refreshes } }
+
+    private func poll(every seconds: Double, _ body: @escaping @Sendable () -> Void) {
+        done.enter()
+        Thread.detachNewThread { [self] in
+            while !lock.withLock({ stopped }) {
+                body()
+                Thread.sleep(forTimeInterval: seconds)
+            }
+            done.leave()
+        }
+    }
+
+    private func fetch(_ path: String) {
+        guard let url = URL(string: server.url + path) else { return }
+        let finished = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: url) { _, _, _ in finished.signal() }.resume()
+        _ = finished.wait(timeout: .now() + 10)
+    }
+
+    func stop() {
+        lock.withLock { stopped = true }
+        done.wait()
+        stream.terminate()
+        server.stop()
+    }
 }
