@@ -37,7 +37,9 @@ import ShotSpec
         guard again == document else { fatalError("a valid spec's canonical JSON reads back differently: \(canonical.prefix(400))") }
     }
 
-    /// Seeds: the example shots, plus a few small documents in both syntaxes.
+    /// Seeds: the example shots, a few small documents in both syntaxes, and specs near the
+    /// loader's limits (deep nesting, alias expansion, large rational frame rates), from which
+    /// the mutator reaches past them in a few steps.
     static func writeSeeds(_ folder: URL) throws {
         let shots = URL(fileURLWithPath: "Farm/shots", isDirectory: true)
         for file in try FileManager.default.contentsOfDirectory(atPath: shots.path).sorted() {
@@ -64,5 +66,30 @@ import ShotSpec
             generator: {name: scenelit, params: {a: *r, b: [*r, *r]}}
             """
         try Fuzzer.write(anchors.utf8, to: folder, "anchors.yaml")
+        let header = "show: demo\nshot: sh020\nfps: \"120000/1001\"\nframes: {first: 1001, last: 1100}\nresolution: [32, 18]\n"
+        let deep = String(repeating: "[", count: 24) + "1" + String(repeating: "]", count: 24)
+        try Fuzzer.write((header + "generator: {name: scenelit, params: {a: \(deep), b: {c: {d: {e: [x, {f: 1}]}}}}}\n").utf8, to: folder, "deep.yaml")
+        var laughs = "generator:\n  name: scenelit\n  params:\n    l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...3 {
+            laughs += "    l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        try Fuzzer.write((header + laughs).utf8, to: folder, "aliases.yaml")
+        let extremes = header.replacingOccurrences(of: "120000/1001", with: "1000000/999999")
+            + "chunking: {overlap: 99, conditioning_frames: 7}\ncamera: {position: [999999, 0, -999999], target: [0, 1e-300, 0]}\n"
+        try Fuzzer.write(extremes.utf8, to: folder, "extremes.yaml")
+
+        // The hostile specs of issue 10, each of which crashed or exhausted the loader before its
+        // limits: here they keep the limits under test in every short run of `make test`.
+        let hostile: [(String, String)] = [
+            ("deep-list", header + "generator: {name: scenelit, params: {a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "}}\n"),
+            ("deep-map", header + "camera: " + String(repeating: "{a: ", count: 5_000) + "1" + String(repeating: "}", count: 5_000) + "\n"),
+            ("laughs", header + "generator:\n  name: scenelit\n  params:\n    l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
+                + (1...7).map { "    l\($0): &l\($0) [" + Array(repeating: "*l\($0 - 1)", count: 10).joined(separator: ", ") + "]\n" }.joined()),
+            ("fps-int64", header.replacingOccurrences(of: "120000/1001", with: "9223372036854775807/9223372036854775806")),
+            ("fps-int32", header.replacingOccurrences(of: "120000/1001", with: "2147483648/2147483647")),
+            ("overlap", header + "chunking: {overlap: 4611686018427387904}\n"),
+            ("coordinates", header + "camera: {position: [1e308, 0, 0], target: [0, 0, 0], moves: [{type: dolly, start: 1001, end: 1100, distance: 1e308}]}\n"),
+        ]
+        for (name, text) in hostile { try Fuzzer.write(text.utf8, to: folder, "hostile-\(name).yaml") }
     }
 }

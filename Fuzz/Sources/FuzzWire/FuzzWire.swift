@@ -109,6 +109,10 @@ import ShotSpec
         let specText = try String(contentsOfFile: "Farm/shots/testpattern.yaml", encoding: .utf8)
         try seed("submit", .coordinatorFromClient, WireMessage(command: FarmProtocol.submit, body: SubmitBody(
             request: "r1", specText: specText, specName: "testpattern.yaml", baseDirectory: "/srv/shots", plateVersion: "next", overlap: 2, owner: "fuzz")))
+        // Issue 10's one-message coordinator crash: a SUBMIT whose spec nests 10,000 flow lists.
+        let deep = "show: demo\nshot: sh010\nfps: 24\nframes: {count: 1}\nresolution: " + String(repeating: "[", count: 10_000) + "\n"
+        try seed("submit-deep", .coordinatorFromClient, WireMessage(command: FarmProtocol.submit, body: SubmitBody(
+            request: "r9", specText: deep, specName: "deep.yaml", baseDirectory: "/srv/shots", plateVersion: nil, overlap: nil, owner: "fuzz")))
         try seed("status", .coordinatorFromClient, WireMessage(command: FarmProtocol.status, body: TargetBody(request: "r2", job: job.id)))
         try seed("drain-node", .coordinatorFromClient, WireMessage(command: FarmProtocol.drainNode, body: TargetBody(request: "r3", node: "node-1")))
 
