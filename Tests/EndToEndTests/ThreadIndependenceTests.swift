@@ -70,3 +70,44 @@ struct ThreadIndependenceTests {
         #expect(run.stderr.hasPrefix("error: --threads must be 1…256, got 0"))
     }
 }
+
+/// Issue 14's property: whatever the split of chunks into frame-range tasks, the order the tasks
+/// run in and the threads each uses, the plate is render's, pixel for pixel (OIIO's hash).
+@Suite("split chunks stay bit-identical", .serialized)
+struct SplitChunkPropertyTests {
+    @Test("random splits, task orders and thread counts all give render's pixels")
+    func randomSplits() throws {
+        let dir = TemporaryDirectory("split")
+        let spec = try dir.write("shot.yaml", try ThreadIndependenceTests.shot())
+        let render = try Tool.run(Repository.scenefarm, ["render", spec, "--out", dir.appending("render").path])
+        #expect(render.status == 0, "\(render.stderr)")
+        let expected = try FarmQueueExportTests.pixelHashes(render.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(expected.count == 24)
+
+        var random = SystemRandomNumberGenerator()
+        for trial in 0..<3 {
+            let taskFrames = Int.random(in: 1...9, using: &random)
+            let root = dir.appending("farm\(trial)")
+            let bundle = dir.appending("bundle\(trial)")
+            let export = try Tool.run(Repository.scenefarm, ["export", "openjd", spec, "--out", bundle.path, "--root", root.path, "--task-frames", String(taskFrames)])
+            #expect(export.status == 0, "\(export.stderr)")
+            let job = bundle.appendingPathComponent("job.json").path
+            let graph = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: job))) as? [String: Any]
+            let parts = ((graph?["tasks"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == "generate" }.count
+            // 24 frames in two chunks of 13 and 12 (one overlap frame), cut into runs of ≤ taskFrames.
+            #expect(parts == (13 + taskFrames - 1) / taskFrames + (12 + taskFrames - 1) / taskFrames, "taskFrames \(taskFrames)")
+
+            func run(_ arguments: [String]) throws {
+                let threads = String(Int.random(in: 1...4, using: &random))
+                let result = try Tool.run(Repository.scenefarm, ["task", "run", job, "--threads", threads] + arguments)
+                #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            }
+            try run(["--task", "lighting"])
+            for part in (0..<parts).shuffled(using: &random) { try run(["--task", "generate", "--part", String(part)]) }
+            try run(["--task", "blend", "--index", "0"])
+            try run(["--task", "publish"])
+            let published = try FarmQueueExportTests.pixelHashes(root.appendingPathComponent("demo/courtyard_020/plates/main/v001").path)
+            #expect(published == expected, "taskFrames \(taskFrames): pixels differ from render")
+        }
+    }
+}

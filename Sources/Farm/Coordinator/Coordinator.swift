@@ -400,8 +400,11 @@ public final class Coordinator: @unchecked Sendable {
         guard let url = StoragePath.resolve(body.path, under: config.storageRoot) else { return deny("not a path inside the storage root") }
         guard url.path.hasPrefix(folder.path + "/") else { return deny("not inside the attempt's own folder") }
         let rest = String(url.path.dropFirst(folder.path.count + 1))
-        if let expected = facts.staging.expectedFiles(for: lease.task, plan: facts.plan) {
-            guard expected.finals.values.contains(rest) || expected.intermediates.contains(rest) else { return deny("not a file \(lease.task.name) writes") }
+        // Only frame-writing tasks send files (transfer nodes run generate tasks only), and only
+        // the files they write: a node cannot fill the storage through FILE.
+        guard let expected = facts.staging.expectedFiles(for: lease.task, plan: facts.plan),
+              expected.finals.values.contains(rest) || expected.intermediates.contains(rest) else {
+            return deny("not a file \(lease.task.name) writes")
         }
         let parent = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -831,6 +834,15 @@ public final class Coordinator: @unchecked Sendable {
         return taken
     }
 
+    /// How finely a job's chunks are split over nodes: only a deterministic generator in
+    /// parallel mode renders any frame the same bits on any node, so only its chunks split.
+    private func taskFrames(for job: ShotJob, generator: String) -> Int? {
+        guard case .parallel = job.mode, (try? config.registry.generator(named: generator).capabilities.deterministic) == true else { return nil }
+        if let frames = config.taskFrames { return frames > 0 ? frames : nil }
+        let available = nodes.values.filter { !$0.draining && !drained.contains($0.name) }.count
+        return TaskGraph.automaticTaskFrames(plan: job.plan, nodes: available)
+    }
+
     /// Stores the jobs of checked SUBMITs and answers their clients.
     private func finishSubmits() throws {
         for checked in takeCheckedSubmits() {
@@ -839,9 +851,11 @@ public final class Coordinator: @unchecked Sendable {
             let reply: WireMessage
             switch checked.result {
             case .success(let prepared):
-                let job = prepared.job, spec = prepared.spec
+                var job = prepared.job
+                let spec = prepared.spec
+                job.taskFrames = taskFrames(for: job, generator: spec.generator.name)
                 do {
-                    try store.insert(job, tasks: TaskGraph.build(plan: job.plan, mode: job.mode))
+                    try store.insert(job, tasks: job.tasks)
                     logger.info("job \(job.id) submitted: \(spec.show)/\(spec.shot) \(PlateVersion.label(job.version)), \(spec.frames.count) frames in \(job.plan.chunks.count) chunk(s)")
                     reply = try WireMessage(command: FarmProtocol.reply, body: ClientReply(request: request, job: job.id))
                 } catch {

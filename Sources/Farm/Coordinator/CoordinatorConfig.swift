@@ -27,6 +27,9 @@ public struct CoordinatorConfig: Sendable {
     /// publish assembles the version. Only `scenefarm bench farm` turns it off: its no-op tasks
     /// write nothing, and it measures the scheduler and protocol alone.
     public var checksResults = true
+    /// Frames per generate task for deterministic generators in parallel mode: nil chooses from
+    /// the nodes connected at submit (`TaskGraph.automaticTaskFrames`), 0 keeps whole chunks.
+    public var taskFrames: Int?
 
     public init(
         nodeEndpoint: String, clientEndpoint: String, stateDirectory: URL, storageRoot: URL,

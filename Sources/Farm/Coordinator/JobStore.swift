@@ -168,9 +168,15 @@ public final class JobStore: Sendable {
             let row = try Row.fetchOne(db, sql: """
                 SELECT
                     COALESCE(SUM(CASE WHEN name LIKE 'generate-%' OR name LIKE 'blend-%' THEN frames_done ELSE 0 END), 0) AS frames,
-                    COALESCE(SUM(CASE WHEN name LIKE 'generate-%' AND state = 'done' THEN 1 ELSE 0 END), 0) AS chunks,
+                    (SELECT COUNT(*) FROM (
+                        -- A chunk is done when every generate task of it is: 'generate-0003', or its
+                        -- parts 'generate-0003-1041-1064' when it was split over nodes.
+                        SELECT CASE WHEN instr(substr(name, 10), '-') > 0 THEN substr(name, 1, 8 + instr(substr(name, 10), '-')) ELSE name END AS chunk
+                        FROM tasks WHERE job_id = ?1 AND name LIKE 'generate-%'
+                        GROUP BY chunk HAVING SUM(state != 'done') = 0
+                    )) AS chunks,
                     COALESCE(SUM(CASE WHEN state = 'leased' THEN 1 ELSE 0 END), 0) AS running
-                FROM tasks WHERE job_id = ?
+                FROM tasks WHERE job_id = ?1
                 """, arguments: [job])
             let workers = try String.fetchAll(db, sql: "SELECT DISTINCT worker FROM tasks WHERE job_id = ? AND state = 'leased' AND worker IS NOT NULL ORDER BY worker", arguments: [job])
             return Progress(framesDone: row?["frames"] ?? 0, chunksDone: row?["chunks"] ?? 0, running: row?["running"] ?? 0, workers: workers)

@@ -26,7 +26,7 @@ public struct LeaseLimits: Sendable, Equatable {
     static func frames(of task: TaskNode, plan: ChunkPlan) -> Int {
         switch task.kind {
         case .lighting: return 0
-        case .generate: return plan.chunks.indices.contains(task.index) ? plan.chunks[task.index].frames.count : 0
+        case .generate: return task.frames?.count ?? (plan.chunks.indices.contains(task.index) ? plan.chunks[task.index].frames.count : 0)
         case .blend: return plan.boundaries.first { $0.index == task.index }?.overlap ?? 0
         case .publish: return plan.frames.count
         }

@@ -72,7 +72,7 @@ public struct JobStaging: Sendable, Equatable {
             let chunk = plan.chunks[task.index]
             var finals: [Int: String] = [:]
             var intermediates: Set<String> = []
-            for frame in chunk.frames {
+            for frame in task.frames ?? chunk.frames where chunk.frames.contains(frame) {
                 switch chunk.role(of: frame) {
                 case .owned: finals[frame] = framePath(frame)
                 case .overlapWithPrevious, .overlapWithNext: intermediates.insert(Self.intermediatePath(chunk: task.index, frame: frame))

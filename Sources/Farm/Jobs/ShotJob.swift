@@ -21,6 +21,11 @@ public struct ShotJob: Sendable, Codable, Equatable {
     public var submittedAt: Date
     /// Filled in by the coordinator once the lighting task reports; recorded in frame metadata.
     public var lightingID: String?
+    /// Frames per generate task when chunks are split over nodes (`TaskGraph.build`); nil: whole chunks.
+    public var taskFrames: Int?
+
+    /// The job's task graph.
+    public var tasks: [TaskNode] { TaskGraph.build(plan: plan, mode: mode, taskFrames: taskFrames) }
 
     public init(id: String, spec: ShotSpec, storageRoot: URL, version: Int, plan: ChunkPlan, mode: ChunkMode, ocioConfig: String?, owner: String, submittedAt: Date = Date()) {
         self.id = id

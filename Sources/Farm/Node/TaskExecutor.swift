@@ -35,7 +35,7 @@ public struct TaskExecutor: Sendable {
                 let artifact = try context.generator.prepare(spec, storageRoot: context.root, cancellation: cancellation)
                 return TaskOutcome(lightingID: artifact.id)
             case .generate:
-                return try generate(context, chunkIndex: task.index, cancellation: cancellation, progress: progress)
+                return try generate(context, chunkIndex: task.index, part: task.frames, cancellation: cancellation, progress: progress)
             case .blend:
                 return try blend(context, boundaryIndex: task.index, cancellation: cancellation, progress: progress)
             case .publish:
@@ -46,10 +46,15 @@ public struct TaskExecutor: Sendable {
         }
     }
 
-    private func generate(_ context: TaskContext, chunkIndex: Int, cancellation: CancellationFlag, progress: @Sendable (Int) -> Void) throws -> TaskOutcome {
+    /// Generates chunk `chunkIndex`, or only its frames `part` when the chunk is split over nodes.
+    private func generate(_ context: TaskContext, chunkIndex: Int, part: ClosedRange<Int>?, cancellation: CancellationFlag, progress: @Sendable (Int) -> Void) throws -> TaskOutcome {
         let plan = context.job.plan
         guard plan.chunks.indices.contains(chunkIndex) else { throw ChunkingError.chunkOutOfRange(index: chunkIndex, chunks: plan.chunks.count) }
         let chunk = plan.chunks[chunkIndex]
+        let frames = part ?? chunk.frames
+        guard chunk.frames.contains(frames.lowerBound), chunk.frames.contains(frames.upperBound) else {
+            throw TaskError.failed("frames \(frames.lowerBound)–\(frames.upperBound) are not all in chunk \(chunkIndex) (\(chunk.frames.lowerBound)–\(chunk.frames.upperBound))")
+        }
         let lighting = try context.generator.prepare(context.spec, storageRoot: context.root, cancellation: cancellation)
 
         var conditioning: [RGBAImage] = []
@@ -60,7 +65,7 @@ public struct TaskExecutor: Sendable {
             }
         }
         let request = GenerationRequest(
-            spec: context.spec, frames: chunk.frames, chunkIndex: chunkIndex, conditioning: conditioning, lighting: lighting
+            spec: context.spec, frames: frames, chunkIndex: chunkIndex, conditioning: conditioning, lighting: lighting
         )
         var outcome = TaskOutcome(lightingID: lighting.id)
         try context.makeAttemptFolders(intermediateChunk: chunkIndex)
@@ -69,7 +74,7 @@ public struct TaskExecutor: Sendable {
             guard image.width == context.spec.resolution.width, image.height == context.spec.resolution.height else {
                 throw TaskError.failed("generator \(context.generator.capabilities.name) returned a \(image.width)x\(image.height) frame \(frame); the shot is \(context.spec.resolution.width)x\(context.spec.resolution.height)")
             }
-            switch chunk.role(of: frame) {
+            switch frames.contains(frame) ? chunk.role(of: frame) : nil {
             case .owned:
                 outcome.files.append(try context.writeFinal(image, frame: frame, chunk: chunkIndex))
                 outcome.framesWritten += 1
@@ -77,7 +82,7 @@ public struct TaskExecutor: Sendable {
             case .overlapWithPrevious, .overlapWithNext:
                 outcome.files.append(try context.writeIntermediate(image, frame: frame, chunk: chunkIndex))
             case nil:
-                throw TaskError.failed("generator returned frame \(frame), outside chunk \(chunkIndex) (\(chunk.frames.lowerBound)–\(chunk.frames.upperBound))")
+                throw TaskError.failed("generator returned frame \(frame), outside the frames asked for (\(frames.lowerBound)–\(frames.upperBound) of chunk \(chunkIndex))")
             }
         }
         return outcome

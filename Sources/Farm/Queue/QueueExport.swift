@@ -32,19 +32,26 @@ public struct QueueExport: Sendable {
     /// The stages in dependency order; a shot with one chunk has no blend stage.
     public var stages: [Stage] {
         let plan = queueJob.job.plan
+        // Sequential chunking never splits, so there part i is chunk i.
         let chained = queueJob.tasks.contains { $0.kind == .generate && $0.dependsOn.contains { $0.hasPrefix("generate-") } }
         var stages = [Stage(kind: .lighting, indices: [0], after: [], chained: false)]
-        stages.append(Stage(kind: .generate, indices: plan.chunks.map(\.index), after: [.lighting], chained: chained))
+        // Generate tasks by part number: whole chunks, or the parts chunks were split into.
+        stages.append(Stage(kind: .generate, indices: Array(generateTasks.indices), after: [.lighting], chained: chained))
         let boundaries = queueJob.tasks.filter { $0.kind == .blend }.map(\.index)
         if !boundaries.isEmpty { stages.append(Stage(kind: .blend, indices: boundaries, after: [.generate], chained: false)) }
         stages.append(Stage(kind: .publish, indices: [0], after: [boundaries.isEmpty ? .generate : .blend], chained: false))
         return stages
     }
 
-    /// `scenefarm task run JOB --task KIND [--index N]` with `index` standing for the queue's own
-    /// placeholder (`{{Task.Param.Index}}`, `#IFRAME#`).
+    /// The generate tasks in graph order: part `p` of the queue's Generate step or layer.
+    public var generateTasks: [TaskNode] { queueJob.tasks.filter { $0.kind == .generate } }
+
+    /// `scenefarm task run JOB --task KIND [--part P | --index N]` with `index` standing for the
+    /// queue's own placeholder (`{{Task.Param.Index}}`, `#IFRAME#`): a generate part, or a
+    /// blend boundary.
     public func arguments(_ kind: TaskKind, index: String?) -> [String] {
-        ["task", "run", jobFile, "--task", kind.rawValue] + (index.map { ["--index", $0] } ?? [])
+        let flag = kind == .generate ? "--part" : "--index"
+        return ["task", "run", jobFile, "--task", kind.rawValue] + (index.map { [flag, $0] } ?? [])
     }
 
     /// `0-2`, or `0,2,5` for indices that are not one run.
@@ -175,10 +182,12 @@ public struct QueueExport: Sendable {
         }
         for stage in stages {
             if stage.kind == .blend {
-                // Boundary b needs exactly chunks b and b + 1.
+                // Boundary b needs exactly the generate parts of chunks b and b + 1.
+                let parts = generateTasks
                 for b in stage.indices {
-                    depend("FRAME_ON_FRAME", .blend, b, on: .generate, b)
-                    depend("FRAME_ON_FRAME", .blend, b, on: .generate, b + 1)
+                    for (part, task) in parts.enumerated() where task.index == b || task.index == b + 1 {
+                        depend("FRAME_ON_FRAME", .blend, b, on: .generate, part)
+                    }
                 }
             } else {
                 for after in stage.after { depend("LAYER_ON_LAYER", stage.kind, nil, on: after, nil) }

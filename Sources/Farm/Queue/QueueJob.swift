@@ -21,15 +21,22 @@ public struct QueueJob: Sendable, Codable, Equatable {
     public init(job: ShotJob, builtIn: Bool) {
         format = Self.currentFormat
         self.job = job
-        tasks = TaskGraph.build(plan: job.plan, mode: job.mode)
+        tasks = job.tasks
         generatorBuiltIn = builtIn
     }
 
     /// Checks, resolves the version of and reserves a job for `spec`, like `submit` on a farm.
+    /// `taskFrames` splits chunks into generate tasks of about that many frames, for a
+    /// deterministic generator in parallel mode (others keep whole chunks).
     public static func prepare(
-        _ spec: ShotSpec, preparation: JobPreparation, rootOverride: String?, versionOverride: PlateVersion?, overlap: Int?
+        _ spec: ShotSpec, preparation: JobPreparation, rootOverride: String?, versionOverride: PlateVersion?, overlap: Int?,
+        taskFrames: Int? = nil
     ) throws(TaskError) -> QueueJob {
-        let job = try preparation.prepare(spec, rootOverride: rootOverride, versionOverride: versionOverride, overlap: overlap)
+        var job = try preparation.prepare(spec, rootOverride: rootOverride, versionOverride: versionOverride, overlap: overlap)
+        if let taskFrames, case .parallel = job.mode,
+           (try? preparation.registry.generator(named: spec.generator.name).capabilities.deterministic) == true {
+            job.taskFrames = taskFrames
+        }
         do {
             _ = try job.layout(spec: spec).reserve(job: job.id, version: job.version)
         } catch {
@@ -69,7 +76,7 @@ public struct QueueJob: Sendable, Codable, Equatable {
         guard file.format <= currentFormat else {
             throw .spec(SpecError(path: path, reason: "job file format \(file.format) is newer than this SceneFarm reads (\(currentFormat))"))
         }
-        guard file.tasks == TaskGraph.build(plan: file.job.plan, mode: file.job.mode) else {
+        guard file.tasks == file.job.tasks else {
             throw .spec(SpecError(path: path, reason: "its task graph does not match its chunk plan; export the shot again"))
         }
         return file

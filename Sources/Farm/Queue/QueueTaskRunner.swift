@@ -33,6 +33,15 @@ public struct QueueTaskRunner: Sendable {
         self.nodeName = nodeName
     }
 
+    /// Generate task number `part` in graph order (a whole chunk, or one part of a split chunk).
+    public func generateTask(part: Int) throws(TaskError) -> TaskNode {
+        let generates = queueJob.tasks.filter { $0.kind == .generate }
+        guard generates.indices.contains(part) else {
+            throw .spec(SpecError(path: "--part", reason: "job \(queueJob.job.id) has generate parts 0–\(generates.count - 1), not \(part)"))
+        }
+        return generates[part]
+    }
+
     /// The task called `name` (`lighting`, `generate-0002`, `blend-0000`, `publish`).
     public func task(named name: String) throws(TaskError) -> TaskNode {
         guard let task = queueJob.tasks.first(where: { $0.name == name }) else {

@@ -28,6 +28,8 @@ struct CoordinatorCommand: ParsableCommand {
     var leaseBase = LeaseLimits.default.base
     @Option(name: .customLong("lease-per-megapixel-frame"), help: "Lease seconds added per frame per megapixel the task renders or reads.")
     var leasePerMegapixelFrame = LeaseLimits.default.perMegapixelFrame
+    @Option(name: .customLong("task-frames"), help: "Frames per generate task when chunks of deterministic generators are split over nodes; 0 keeps whole chunks; default: chosen from the nodes connected at submit.")
+    var taskFrames: Int?
     @Option(help: "Serve the dashboard, the HTTP API (/api/v1) and /metrics on HOST:PORT, e.g. 127.0.0.1:8080. A non-loopback address needs --http-token-file or --insecure.")
     var http: String?
     @Option(name: .customLong("http-token-file"), help: "Bearer tokens (one a line, mode 0600) for HTTP actions, and for reads on a non-loopback --http. Default: a new token in STATE/http-token.")
@@ -49,16 +51,19 @@ struct CoordinatorCommand: ParsableCommand {
         guard leaseBase > 0, leasePerMegapixelFrame >= 0, leaseBase.isFinite, leasePerMegapixelFrame.isFinite else {
             throw fail("--lease-base must be above 0 and --lease-per-megapixel-frame at least 0", code: ExitCodes.badInput)
         }
+        if let taskFrames, taskFrames < 0 { throw fail("--task-frames must be 0 (whole chunks) or more, got \(taskFrames)", code: ExitCodes.badInput) }
         let registry = try loadRegistry(plugins: plugins)
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let coordinator: Coordinator
         do {
-            coordinator = try Coordinator(config: CoordinatorConfig(
+            var config = CoordinatorConfig(
                 nodeEndpoint: bind, clientEndpoint: clientBind, stateDirectory: URL(fileURLWithPath: state),
                 storageRoot: URL(fileURLWithPath: storage).standardizedFileURL, curve: curve, insecure: insecure,
                 maxAttempts: max(1, maxAttempts), registry: registry, ocioOverride: ocio, maxMessageBytes: max(1024, maxMessageBytes),
                 leaseLimits: LeaseLimits(base: leaseBase, perMegapixelFrame: leasePerMegapixelFrame)
-            ))
+            )
+            config.taskFrames = taskFrames
+            coordinator = try Coordinator(config: config)
         } catch let error as SecurityError {
             throw fail(error.description, code: ExitCodes.badInput)
         } catch {

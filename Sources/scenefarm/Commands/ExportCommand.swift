@@ -22,6 +22,11 @@ struct ExportOptions: ParsableArguments {
     @Option(help: "OCIO config the plates use (overrides the spec's output.ocio_config).") var ocio: String?
     @Option(help: "Plugin generators file, when the spec names a plugin.") var plugins: String?
     @Option(help: "The scenefarm executable as the workers see it (default: this one's absolute path).") var executable: String?
+    @Option(name: .customLong("task-frames"), help: "Split chunks into generate tasks of about this many frames (deterministic generators in parallel mode), so more workers share a shot; default: whole chunks.") var taskFrames: Int?
+
+    func validate() throws {
+        if let taskFrames, taskFrames < 1 { throw ValidationError("--task-frames must be at least 1, got \(taskFrames)") }
+    }
 
     /// Checks the shot, reserves its version and returns the job with the executable to run.
     func prepare() throws -> (job: QueueJob, executable: String) {
@@ -36,7 +41,7 @@ struct ExportOptions: ParsableArguments {
         let preparation = JobPreparation(registry: try loadRegistry(plugins: plugins), ocioOverride: ocio)
         let job: QueueJob
         do {
-            job = try QueueJob.prepare(shot, preparation: preparation, rootOverride: root, versionOverride: version, overlap: overlap)
+            job = try QueueJob.prepare(shot, preparation: preparation, rootOverride: root, versionOverride: version, overlap: overlap, taskFrames: taskFrames)
         } catch {
             throw specFailure(error, file: spec)
         }

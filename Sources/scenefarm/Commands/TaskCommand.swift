@@ -24,7 +24,8 @@ struct TaskRunCommand: ParsableCommand {
 
     @Argument(help: "The job file written by `scenefarm export` (job.json).") var jobFile: String
     @Option(help: "Task kind: lighting, generate, blend or publish.") var task: TaskKind
-    @Option(help: "Chunk index (generate) or boundary index (blend).") var index: Int?
+    @Option(help: "Chunk index (generate, when chunks are whole) or boundary index (blend).") var index: Int?
+    @Option(help: "Generate task number in the job's graph (a chunk, or a part of a split chunk), as the exports use.") var part: Int?
     @Option(help: "Plugin generators file, when the job's generator is a plugin.") var plugins: String?
     @Option(help: "Name recorded in the frames' scenefarm/node (default: this host's name).") var name: String = ProcessInfo.processInfo.hostName
     @OptionGroup var threading: ThreadOptions
@@ -35,10 +36,16 @@ struct TaskRunCommand: ParsableCommand {
         do { queueJob = try QueueJob.load(path: jobFile) } catch { throw specFailure(error, file: jobFile) }
         let runner = QueueTaskRunner(queueJob: queueJob, registry: try loadRegistry(plugins: plugins), nodeName: name)
         let indexed = task == .generate || task == .blend
-        guard !indexed || index != nil else { throw fail("--index: a \(task.rawValue) task needs --index", code: ExitCodes.badInput) }
+        guard !indexed || index != nil || (task == .generate && part != nil) else {
+            throw fail("--index: a \(task.rawValue) task needs --index\(task == .generate ? " or --part" : "")", code: ExitCodes.badInput)
+        }
         let node: TaskNode
         do {
-            node = try runner.task(named: TaskNode.name(task, index ?? 0))
+            if task == .generate, let part {
+                node = try runner.generateTask(part: part)
+            } else {
+                node = try runner.task(named: TaskNode.name(task, index ?? 0))
+            }
         } catch {
             throw fail(error.description, code: ExitCodes.badInput)
         }
