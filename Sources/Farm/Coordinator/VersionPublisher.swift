@@ -36,8 +36,10 @@ struct VersionPublisher {
             let url = folder.appendingPathComponent(entry)
             var status = stat()
             guard lstat(url.path, &status) == 0 else { continue }
-            let isFolder = status.st_mode & S_IFMT == S_IFDIR
-            if isFolder ? !expected.contains(where: { $0.hasPrefix(entry + "/") }) : !expected.contains(entry) {
+            let kind = status.st_mode & S_IFMT
+            let isFolder = kind == S_IFDIR
+            // Only regular files and the folders holding them: a link named like a frame is stray.
+            if isFolder ? !expected.contains(where: { $0.hasPrefix(entry + "/") }) : (kind != S_IFREG || !expected.contains(entry)) {
                 try? fm.removeItem(at: url)
                 removed.append(entry)
             }
