@@ -16,8 +16,8 @@ struct ExrFuzzRegressionTests {
     }
 
     /// Four channels of which one is not R, G, B or A (found by mutating a channel name of a seed):
-    /// OpenEXR Core 3.1's specialised 3- and 4-channel unpackers write through the nil
-    /// `decode_to_ptr` the reader gives a channel it skips.
+    /// OpenEXR Core 3.1's specialised 3- and 4-channel unpackers wrote through the nil
+    /// `decode_to_ptr` the reader used to give a channel it skips (SIGSEGV, fixed in 9e1c563).
     @Test(
         "a frame with a channel other than R, G, B and A is reported or refused, not a crash",
         arguments: inputs("non-rgba-channel-")
