@@ -90,6 +90,41 @@ struct ReviewMovieTests {
         #expect(codes["mean"]! <= 2.5 * Double(report["bits"] as? Int == 10 ? 4 : 1), "\(codes)")
     }
 
+    @Test("a version's extras write each review movie with an AMF for its display/view")
+    func versionExtrasWriteReviewWithItsAMF() throws {
+        let dir = TemporaryDirectory("review")
+        let spec = try dir.write("shot.yaml", """
+            show: rev
+            shot: sh040
+            fps: 25
+            frames: {first: 1001, count: 4}
+            resolution: [32, 18]
+            generator: {name: testpattern}
+            output: {version: v001, proxies: {format: none}}
+            """)
+        #expect(try Tool.run(Repository.scenefarm, ["render", spec, "--out", dir.appending("plates").path]).status == 0)
+        let published = dir.appending("plates/rev/sh040/plates/main/v001")
+        let folder = dir.appending("staging")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let sequence = PlateSequence(folder: folder, baseName: "sh040_main_v001", frames: FrameRange(first: 1001, count: 4),
+                                     fps: FrameRate(numerator: 25, denominator: 1)!, colorspace: "ACES2065-1")
+        let hdr = try ReviewMovie(display: "Rec.2100-PQ - Display", view: "ACES 1.1 - HDR Video (1000 nits & Rec.2020 lim)", codec: .hevc)
+        let extras = VersionExtras(sequence: sequence, proxyFormat: .none, proxyEvery: 1, author: "tester", reviews: [hdr])
+        let written = try extras.writeReviews(into: folder, config: try ColorConfig.resolve(explicit: nil, environment: [:])) { frame throws(PlateError) in
+            try PlateReader.read(published.appendingPathComponent(sequence.frameName(frame)).path).image
+        }
+        let slug = "Rec_2100_PQ___Display_ACES_1_1___HDR_Video__1000_nits___Rec_2020_lim_"
+        #expect(written == ["review/sh040_main_v001.\(slug).mov", "sh040_main_v001.\(slug).amf"])
+        let amf = try String(contentsOf: folder.appendingPathComponent(written[1]), encoding: .utf8)
+        #expect(amf.contains("<aces:transformId>urn:ampas:aces:transformId:v1.5:RRTODT.Academy.Rec2020_1000nits_15nits_ST2084.a1.1.0</aces:transformId>"))
+        if FileManager.default.fileExists(atPath: SidecarSchema.path) {
+            let lint = try Tool.run("xmllint", ["--noout", "--schema", SidecarSchema.path, folder.appendingPathComponent(written[1]).path])
+            #expect(lint.status == 0, "\(lint.stderr)")
+        } else {
+            print("AMF XSD validation skipped: \(SidecarSchema.path) is absent")
+        }
+    }
+
     @Test("HDR needs HEVC, and displays without a review encoding are refused by name")
     func unsupportedCombinationsAreRefused() {
         #expect(throws: PlateError.self) { try ReviewMovie(display: "Rec.2100-PQ - Display", view: "Raw", codec: .h264) }
@@ -101,4 +136,9 @@ struct ReviewMovieTests {
             #expect(error.description.contains("no review movie for display 'P3-D65 - Display'"))
         }
     }
+}
+
+/// The Academy's AMF v2 schema beside the checkout (not in a user's clone).
+enum SidecarSchema {
+    static let path = Repository.root.deletingLastPathComponent().appendingPathComponent("shared/reference/amf-schema/acesMetadataFile.xsd").path
 }

@@ -97,8 +97,7 @@ struct SidecarTests {
         #expect(xml.contains("ODT.Academy.Rec709_100nits_dim.a1.0.3"))
     }
 
-    /// The Academy's AMF v2 schema beside the checkout (not in a user's clone).
-    static let amfSchema = Repository.root.deletingLastPathComponent().appendingPathComponent("shared/reference/amf-schema/acesMetadataFile.xsd").path
+    static let amfSchema = SidecarSchema.path
 
     /// Every display/view pair of the official ACES CG config, with the colour spaces the plates may be in.
     static let officialPairs = [

@@ -57,11 +57,13 @@ public struct ReviewMovie: Sendable {
         }
     }
 
-    /// `review/<baseName>.<display>.<view>.mov`, spaces and punctuation folded to `_`.
+    /// `review/<baseName>.<slug>.mov`.
     public func relativePath(_ sequence: PlateSequence) -> String {
-        let slug = "\(display)-\(view)".map { $0.isLetter || $0.isNumber ? $0 : "_" }
-        return "\(Self.folderName)/\(sequence.baseName).\(String(slug)).mov"
+        "\(Self.folderName)/\(sequence.baseName).\(slug).mov"
     }
+
+    /// Display and view with spaces and punctuation folded to `_`, for file names.
+    public var slug: String { AMFSidecar.slug(display: display, view: view) }
 
     /// ffmpeg's arguments: raw 16-bit RGB frames on stdin, the movie at `output`.
     public func ffmpegArguments(width: Int, height: Int, sequence: PlateSequence, output: String) -> [String] {
@@ -95,6 +97,16 @@ public struct ReviewMovie: Sendable {
     /// `folder/review/…mov`; returns its path relative to `folder`.
     @discardableResult
     public func write(_ sequence: PlateSequence, in folder: URL, config: ColorConfig, ffmpeg: String = "ffmpeg") throws(PlateError) -> String {
+        try write(sequence, in: folder, config: config, ffmpeg: ffmpeg) { frame throws(PlateError) in
+            try PlateReader.read(folder.appendingPathComponent(sequence.frameName(frame)).path).image
+        }
+    }
+
+    /// As `write(_:in:config:ffmpeg:)`, with the plate frames from `read` (the publish task reads
+    /// accepted frames from wherever the farm left them).
+    @discardableResult
+    public func write(_ sequence: PlateSequence, in folder: URL, config: ColorConfig, ffmpeg: String = "ffmpeg",
+                      read: (Int) throws(PlateError) -> RGBAImage) throws(PlateError) -> String {
         let processor: ColorProcessor
         do {
             processor = try config.displayProcessor(from: sequence.colorspace, display: display, view: view)
@@ -110,7 +122,7 @@ public struct ReviewMovie: Sendable {
         }
         var encoder: FFmpegPipe?
         for frame in sequence.frames.first...sequence.frames.last {
-            var image = try PlateReader.read(folder.appendingPathComponent(sequence.frameName(frame)).path).image
+            var image = try read(frame)
             do {
                 try processor.apply(&image)
             } catch {

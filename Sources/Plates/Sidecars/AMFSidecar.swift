@@ -26,8 +26,19 @@ public struct AMFSidecar: Sendable {
         self.created = created
     }
 
-    /// `<baseName>.amf`
-    public var fileName: String { "\(sequence.baseName).amf" }
+    /// `<baseName>.amf` for the proxies' display/view, `<baseName>.<display-view>.amf` for any other
+    /// review (a version reviewed in SDR and HDR has one AMF per pipeline).
+    public var fileName: String {
+        display == ProxyRenderer.display && view == ProxyRenderer.view
+            ? "\(sequence.baseName).amf"
+            : "\(sequence.baseName).\(Self.slug(display: display, view: view)).amf"
+    }
+
+    /// A display and view as one file-name part, spaces and punctuation folded to `_`; review
+    /// movies use the same, so a movie and its AMF share a name.
+    public static func slug(display: String, view: String) -> String {
+        String("\(display)-\(view)".map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
 
     /// The ACES output transform of the review display/view; nil for views that are none
     /// (`Un-tone-mapped`, `Raw`), which the AMF then leaves out.

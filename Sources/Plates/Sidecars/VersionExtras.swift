@@ -1,5 +1,6 @@
 import Color
 import Foundation
+import ImageCore
 import ShotSpec
 
 /// Everything a version carries beside its frames: the OTIO and AMF sidecars and the sRGB proxies
@@ -13,13 +14,34 @@ public struct VersionExtras: Sendable {
     public let author: String
     /// Extra `metadata.scenefarm` entries for the OTIO clip (job id, show).
     public let metadata: [String: String]
+    /// Review movies to make beside the proxies (the spec's `output.review`), each with its own AMF.
+    public let reviews: [ReviewMovie]
 
-    public init(sequence: PlateSequence, proxyFormat: ProxyFormat, proxyEvery: Int, author: String, metadata: [String: String] = [:]) {
+    public init(sequence: PlateSequence, proxyFormat: ProxyFormat, proxyEvery: Int, author: String, metadata: [String: String] = [:],
+                reviews: [ReviewMovie] = []) {
         self.sequence = sequence
         self.proxyFormat = proxyFormat
         self.proxyEvery = proxyEvery
         self.author = author
         self.metadata = metadata
+        self.reviews = reviews
+    }
+
+    /// Encodes each review movie (frames from `read`) and writes the AMF of its display/view;
+    /// returns the written paths relative to `folder`. Data plates (`Raw`) have no display rendering.
+    @discardableResult
+    public func writeReviews(into folder: URL, config: ColorConfig, read: (Int) throws(PlateError) -> RGBAImage) throws(PlateError) -> [String] {
+        guard sequence.colorspace != "Raw" else { return [] }
+        var written: [String] = []
+        for review in reviews {
+            written.append(try review.write(sequence, in: folder, config: config, read: read))
+            let amf = AMFSidecar(sequence: sequence, display: review.display, view: review.view, author: author)
+            if amf.fileName != AMFSidecar(sequence: sequence).fileName {
+                try amf.write(into: folder)
+                written.append(amf.fileName)
+            }
+        }
+        return written
     }
 
     /// Writes the sidecars, and the proxies when asked for and the plates have a colour space
@@ -27,12 +49,14 @@ public struct VersionExtras: Sendable {
     @discardableResult
     public func write(into folder: URL, config: ColorConfig) throws(PlateError) -> [String] {
         var written = try writeSidecars(into: folder)
+        let read = { (frame: Int) throws(PlateError) -> RGBAImage in
+            try PlateReader.read(folder.appendingPathComponent(sequence.frameName(frame)).path).image
+        }
         if let session = try proxySession(in: folder, config: config) {
-            let result = try session.finish { frame throws(PlateError) in
-                try PlateReader.read(folder.appendingPathComponent(sequence.frameName(frame)).path).image
-            }
+            let result = try session.finish(read: read)
             written += result.proxies + (result.contactSheet.map { [$0] } ?? [])
         }
+        written += try writeReviews(into: folder, config: config, read: read)
         return written
     }
 
