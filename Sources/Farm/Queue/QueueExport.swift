@@ -1,5 +1,6 @@
 import Chunking
 import Foundation
+import ShotSpec
 
 /// The command lines a farm queue runs for a `QueueJob`: one `scenefarm task run` per task,
 /// grouped into steps (Open Job Description) or layers (OpenCue) by task kind.
@@ -275,27 +276,11 @@ enum YAMLText {
 
     private static func scalar(_ node: Node) -> String {
         switch node {
-        case .string(let s): return quoted(s)
+        case .string(let s): return SpecValue.jsonString(s)
         case .int(let i): return String(i)
         case .map(let pairs) where pairs.isEmpty: return "{}"
         case .list(let items) where items.isEmpty: return "[]"
         default: return ""
         }
-    }
-
-    /// A JSON string literal, which YAML reads as a double-quoted scalar.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20 || c.value == 0x7F: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

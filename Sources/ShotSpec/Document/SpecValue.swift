@@ -48,7 +48,7 @@ public indirect enum SpecValue: Sendable, Equatable {
     /// Canonical JSON (sorted keys, no whitespace): the input to spec hashes and the wire form.
     public var canonicalJSON: String {
         switch self {
-        case .string(let s, _): return Self.quote(s)
+        case .string(let s, _): return Self.jsonString(s)
         case .number(let d, _, _):
             if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
             return "\(d)"
@@ -56,12 +56,13 @@ public indirect enum SpecValue: Sendable, Equatable {
         case .null: return "null"
         case .array(let items, _): return "[" + items.map(\.canonicalJSON).joined(separator: ",") + "]"
         case .object(let pairs, _):
-            let body = pairs.sorted { $0.key < $1.key }.map { Self.quote($0.key) + ":" + $0.value.canonicalJSON }
+            let body = pairs.sorted { $0.key < $1.key }.map { Self.jsonString($0.key) + ":" + $0.value.canonicalJSON }
             return "{" + body.joined(separator: ",") + "}"
         }
     }
 
-    private static func quote(_ s: String) -> String {
+    /// `s` as a JSON string literal (which YAML also reads as a double-quoted scalar).
+    public static func jsonString(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

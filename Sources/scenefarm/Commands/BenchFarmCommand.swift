@@ -19,6 +19,9 @@ struct BenchFarmCommand: ParsableCommand {
     @Option(help: "Nodes for the throughput run.") var nodes = 4
     @Option(help: "Slots per node for the throughput run.") var slots = 4
     @Option(help: "Shot for the 1-vs-2-node run (default Farm/shots/courtyard_short.yaml at 480x270).") var shot: String?
+    @Flag(help: "Only the scaling run: 1, 2 and 4 node processes (as the cores allow), each pinned to its own core with taskset and --threads 1, on Farm/shots/courtyard_long.yaml at 320x180 (or --shot); speed-ups printed beside the ideal.")
+    var scaling = false
+    @Option(help: "Runs of each node count for --scaling; the median is reported with min–max.") var runs = 3
 
     func run() throws {
         LoggingSystem.bootstrap { label in
@@ -28,6 +31,10 @@ struct BenchFarmCommand: ParsableCommand {
         }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("scenefarm-bench-farm-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: work) }
+        if scaling {
+            try PinnedScaling(shot: shot, runs: max(1, runs)).run(work: work.appendingPathComponent("pinned"))
+            return
+        }
         let plain = try throughput(work: work.appendingPathComponent("throughput"), dashboard: false)
         let watched = try throughput(work: work.appendingPathComponent("throughput-dashboard"), dashboard: true)
         print(String(format: "dispatch with the dashboard: %.0f tasks/s without it, %.0f tasks/s with it open (event stream + page refresh on each update) and /metrics scraped every second (%.2fx; goal ≥ 1000 both)",

@@ -31,13 +31,7 @@ struct ExportOptions: ParsableArguments {
     /// Checks the shot, reserves its version and returns the job with the executable to run.
     func prepare() throws -> (job: QueueJob, executable: String) {
         let shot = try loadSpec(spec)
-        var version: PlateVersion?
-        if let plateVersion {
-            guard let parsed = PlateVersion.parse(plateVersion) else {
-                throw fail("--plate-version: '\(plateVersion)' is not a version; use v001, v002, … or next", code: ExitCodes.badInput)
-            }
-            version = parsed
-        }
+        let version = try parsePlateVersion(plateVersion)
         let preparation = JobPreparation(registry: try loadRegistry(plugins: plugins), ocioOverride: ocio)
         let job: QueueJob
         do {

@@ -22,13 +22,7 @@ struct RenderCommand: AsyncParsableCommand {
     func run() async throws {
         threading.apply()
         let shot = try loadSpec(spec)
-        var version: PlateVersion?
-        if let plateVersion {
-            guard let parsed = PlateVersion.parse(plateVersion) else {
-                throw fail("--plate-version: '\(plateVersion)' is not a version; use v001, v002, … or next", code: ExitCodes.badInput)
-            }
-            version = parsed
-        }
+        let version = try parsePlateVersion(plateVersion)
         let registry = try loadRegistry(plugins: plugins)
         let preparation = JobPreparation(registry: registry, ocioOverride: ocio)
         let job: ShotJob
@@ -79,4 +73,13 @@ func loadSpec(_ path: String) throws -> ShotSpec {
 /// `file:line: shot.field: reason` for a check that failed after loading, exit 2 for bad input.
 func specFailure(_ error: TaskError, file: String) -> ExitCode {
     fail(error.specError?.located(in: file) ?? "\(file): \(error.description)", code: error.isBadInput ? ExitCodes.badInput : ExitCodes.failure)
+}
+
+/// `--plate-version` parsed, nil when not given; exit 2 for anything but v001, v002, … or next.
+func parsePlateVersion(_ text: String?) throws -> PlateVersion? {
+    guard let text else { return nil }
+    guard let version = PlateVersion.parse(text) else {
+        throw fail("--plate-version: '\(text)' is not a version; use v001, v002, … or next", code: ExitCodes.badInput)
+    }
+    return version
 }
