@@ -46,9 +46,17 @@ public final class ProxyRenderer: Sendable {
 
     /// Display-referred Float32 RGBA → 8-bit RGB, clamped, rounded to nearest; NaN becomes 0.
     public static func quantize(_ image: RGBAImage) -> DisplayImage {
-        var rgb = [UInt8](repeating: 0, count: image.pixelCount * 3)
+        DisplayImage(width: image.width, height: image.height, rgb: quantize(image, as: UInt8.self))
+    }
+
+    /// Display-referred Float32 RGBA → packed RGB codes of `Code`'s full range, clamped to [0, 1]
+    /// (OCIO's output transforms have no final clamp), rounded to nearest; NaN becomes 0. Proxies
+    /// take 8 bits, review movies 16.
+    public static func quantize<Code: FixedWidthInteger & UnsignedInteger>(_ image: RGBAImage, as: Code.Type) -> [Code] {
+        var codes = [Code](repeating: 0, count: image.pixelCount * 3)
+        let scale = Float(Code.max)
         image.pixels.withUnsafeBufferPointer { src in
-            rgb.withUnsafeMutableBufferPointer { dst in
+            codes.withUnsafeMutableBufferPointer { dst in
                 let s = src.baseAddress!, d = dst.baseAddress!
                 parallelBands(count: image.pixelCount, minimumBand: 4096) { range in
                     for i in range {
@@ -56,12 +64,12 @@ public final class ProxyRenderer: Sendable {
                             let v = s[i * 4 + c]
                             // `!(v > 0)` also catches NaN.
                             let clamped: Float = !(v > 0) ? 0 : (v >= 1 ? 1 : v)
-                            d[i * 3 + c] = UInt8((clamped * 255).rounded())
+                            d[i * 3 + c] = Code((clamped * scale).rounded())
                         }
                     }
                 }
             }
         }
-        return DisplayImage(width: image.width, height: image.height, rgb: rgb)
+        return codes
     }
 }

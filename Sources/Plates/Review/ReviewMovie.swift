@@ -137,24 +137,8 @@ public struct ReviewMovie: Sendable {
         return relative
     }
 
-    /// Display-referred RGBA → packed little-endian 16-bit RGB, clamped to [0, 1] (OCIO's output
-    /// transforms leave no final clamp), rounded to nearest; NaN becomes 0.
+    /// Display-referred RGBA → packed little-endian 16-bit RGB, as `ProxyRenderer.quantize` clamps and rounds.
     public static func quantize16(_ image: RGBAImage) -> Data {
-        var out = [UInt16](repeating: 0, count: image.pixelCount * 3)
-        image.pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                let s = src.baseAddress!, d = dst.baseAddress!
-                parallelBands(count: image.pixelCount, minimumBand: 4096) { range in
-                    for i in range {
-                        for c in 0..<3 {
-                            let v = s[i * 4 + c]
-                            let clamped: Float = !(v > 0) ? 0 : (v >= 1 ? 1 : v)
-                            d[i * 3 + c] = UInt16((clamped * 65535).rounded()).littleEndian
-                        }
-                    }
-                }
-            }
-        }
-        return out.withUnsafeBufferPointer { Data(buffer: $0) }
+        ProxyRenderer.quantize(image, as: UInt16.self).map(\.littleEndian).withUnsafeBufferPointer { Data(buffer: $0) }
     }
 }
