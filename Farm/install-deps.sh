@@ -7,7 +7,7 @@ packages=(
     libopenexr-dev libopencolorio-dev libzmq3-dev libopenblas-dev liblapacke-dev pkg-config
     zlib1g-dev libjpeg62-turbo-dev libyaml-dev
     openexr openimageio-tools opencolorio-tools
-    libxml2-utils ffmpeg
+    libxml2-utils ffmpeg blender
     prometheus chromium chromium-driver curl
 )
 # The tests drive Python tools (the reference plugin, an OTIO reader, a protocol client).
