@@ -152,7 +152,7 @@ public enum ShotSpecLoader {
         guard let field else { return out }
         let obj = try field.object(allowed: [
             "root", "plate", "version", "colorspace", "compression", "dwa_level", "bit_depth", "channels",
-            "aces_container", "proxies", "ocio_config",
+            "aces_container", "proxies", "ocio_config", "review",
         ])
         if let f = obj.optional("root") {
             out.root = try f.string()
@@ -178,6 +178,19 @@ public enum ShotSpecLoader {
         if let f = obj.optional("channels") { out.channels = ChannelSet(rawValue: try f.oneOf(ChannelSet.allCases.map(\.rawValue)))! }
         if let f = obj.optional("aces_container") { out.acesContainer = try f.bool() }
         if let f = obj.optional("ocio_config") { out.ocioConfig = try f.string() }
+        if let f = obj.optional("review") {
+            // One movie as a mapping, or several as a list of them.
+            let items: [SpecField] = if case .array = f.value { try f.items() } else { [f] }
+            guard items.count <= 8 else { throw f.fail("\(items.count) review movies; a version may have at most 8") }
+            out.reviews = []
+            for item in items {
+                let review = try item.object(allowed: ["display", "view", "codec"])
+                out.reviews.append(ReviewSpec(
+                    display: try review.required("display").string(), view: try review.required("view").string(),
+                    codec: try review.optional("codec")?.oneOf(ReviewSpec.codecs) ?? "h264"
+                ))
+            }
+        }
         if let f = obj.optional("proxies") {
             let proxies = try f.object(allowed: ["format", "every"])
             if let p = proxies.optional("format") {

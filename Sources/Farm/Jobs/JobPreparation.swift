@@ -51,6 +51,7 @@ public struct JobPreparation: Sendable {
             } catch let error as PlateError {
                 throw TaskError.spec(SpecError(path: "shot.output.colorspace", reason: error.description))
             }
+            _ = try Self.reviewMovies(spec, config: config)
             for (i, object) in spec.objects.enumerated() {
                 do { _ = try config.colorspace(named: object.material.colorspace) } catch {
                     throw TaskError.spec(SpecError(path: "shot.objects[\(i)].material.colorspace", reason: error.description))
@@ -68,6 +69,27 @@ public struct JobPreparation: Sendable {
         } catch {
             throw TaskError.from(error).locating(in: spec.document)
         }
+    }
+
+    /// The review movies `output.review` asks for, each checked against the encoder and the config
+    /// (the display and view must exist and render the plate's colour space).
+    public static func reviewMovies(_ spec: ShotSpec, config: ColorConfig) throws(TaskError) -> [ReviewMovie] {
+        var movies: [ReviewMovie] = []
+        for (i, review) in spec.output.reviews.enumerated() {
+            let path = spec.output.reviews.count == 1 && spec.document.line(at: "shot.output.review[0]") == nil ? "shot.output.review" : "shot.output.review[\(i)]"
+            do {
+                let movie = try ReviewMovie(display: review.display, view: review.view, codec: ReviewMovie.Codec(rawValue: review.codec) ?? .h264)
+                _ = try config.displayProcessor(from: try config.colorspace(named: spec.output.colorspace), display: review.display, view: review.view)
+                movies.append(movie)
+            } catch let error as PlateError {
+                throw .spec(SpecError(path: path, reason: error.description))
+            } catch let error as ColorError {
+                throw .spec(SpecError(path: path, reason: error.description))
+            } catch {
+                throw .spec(SpecError(path: path, reason: "\(error)"))
+            }
+        }
+        return movies
     }
 
     /// Checks the spec and the output root, resolves the version and builds the job. Creates nothing.

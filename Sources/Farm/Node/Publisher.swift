@@ -21,7 +21,8 @@ struct Publisher {
         let sequence = PlateSequence(layout: context.layout, version: job.version, frames: spec.frames, fps: spec.fps, colorspace: context.plateColorspace)
         let extras = VersionExtras(
             sequence: sequence, proxyFormat: spec.output.proxyFormat, proxyEvery: spec.output.proxyEvery,
-            author: job.owner, metadata: ["show": spec.show, "shot": spec.shot, "job": job.id]
+            author: job.owner, metadata: ["show": spec.show, "shot": spec.shot, "job": job.id],
+            reviews: try JobPreparation.reviewMovies(spec, config: context.colorConfig)
         )
         // Each frame is decoded once: the seam score and the proxies share what is read.
         try context.makeAttemptFolders()
@@ -41,6 +42,10 @@ struct Publisher {
             written += result.proxies + (result.contactSheet.map { [$0] } ?? [])
         }
         written += try extras.writeSidecars(into: folder)
+        // Review movies read the accepted frames again, one at a time, through their display/view.
+        written += try extras.writeReviews(into: folder, config: context.colorConfig) { frame throws(PlateError) in
+            try PlateReader.read(context.acceptedFinalPath(frame: frame).path).image
+        }
         let report = JobReport(job: job, spec: spec, colorspace: context.plateColorspace, seams: seams)
         let reportName = "\(context.layout.baseName(version: job.version)).report.json"
         try report.write(to: folder.appendingPathComponent(reportName))

@@ -117,6 +117,26 @@ public struct OutputSpec: Sendable, Equatable {
     public var proxyEvery: Int
     /// An OCIO config for this shot, overriding `$OCIO` and the bundled config.
     public var ocioConfig: String?
+    /// Review movies made at publish, each through a display/view of the config.
+    public var reviews: [ReviewSpec] = []
+}
+
+/// One review movie of a version (`output.review`): the display and view the plates are seen
+/// through, and the codec (`h264`, `prores`, or `hevc` for Rec.2100-PQ). Checked against the
+/// config and the review encoder when the job is prepared.
+public struct ReviewSpec: Sendable, Equatable {
+    public var display: String
+    public var view: String
+    public var codec: String
+
+    public init(display: String, view: String, codec: String) {
+        self.display = display
+        self.view = view
+        self.codec = codec
+    }
+
+    /// The codecs the review encoder offers.
+    public static let codecs = ["h264", "prores", "hevc"]
 }
 
 /// How long shots are split; see Docs/chunking.md.
