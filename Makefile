@@ -27,10 +27,10 @@ test: deps
 
 # libFuzzer targets (Docs/security.md, "Fuzzing"), built in .build-fuzz: `make fuzz` runs each for
 # FUZZ_SECONDS (default 600) and keeps what it learns in .build-fuzz/corpus; `make test` runs
-# each for FUZZ_CI_SECONDS (default 20) with a fixed seed from the committed seeds.
+# each for FUZZ_CI_SECONDS (default 10) with a fixed seed from the committed seeds.
 .PHONY: fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_CI_SECONDS ?= 20
+FUZZ_CI_SECONDS ?= 10
 fuzz: deps
 	Fuzz/fuzz.sh build
 	Fuzz/fuzz.sh run $(FUZZ_SECONDS)

@@ -11,7 +11,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // The coordinator's dashboard, HTTP API and /metrics (FarmWeb).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -24,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         // libyaml's event parser: iterative, so the spec reader bounds depth and aliases itself.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // SHA-256 for spec hashes and content addresses.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // DWAA/DWAB only: OpenEXR 3.1's Core C API cannot encode or decode them.
@@ -42,7 +43,7 @@ let package = Package(
 
         // Libraries, layered: ImageCore/ShotSpec → Color, Plates, Inference, Chunking → Farm → CLI.
         .target(name: "ImageCore"),
-        .target(name: "ShotSpec", dependencies: ["CYAML", "ImageCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ShotSpec", dependencies: ["CYAML", "CLibCrypto", "ImageCore"]),
         .target(name: "Color", dependencies: ["COCIO", "ImageCore"]),
         .target(name: "Plates", dependencies: ["COpenEXR", "COpenEXRCxx", "CZlib", "CJPEG", "ImageCore", "Color", "ShotSpec"]),
         .target(name: "Inference", dependencies: ["COpenBLAS", "ImageCore", "ShotSpec", "Color", "Plates"]),

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     libopenexr-dev libopencolorio-dev libzmq3-dev libopenblas-dev liblapacke-dev pkg-config
-    zlib1g-dev libjpeg62-turbo-dev libyaml-dev
+    zlib1g-dev libjpeg62-turbo-dev libyaml-dev libssl-dev
     openexr openimageio-tools opencolorio-tools
     libxml2-utils ffmpeg blender
     prometheus chromium chromium-driver curl

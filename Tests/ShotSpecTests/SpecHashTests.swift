@@ -67,3 +67,21 @@ import Testing
         #expect(a != b)
     }
 }
+
+/// The digest against coreutils' `sha256sum`, an implementation independent of ours.
+@Suite struct SHA256DigestTests {
+    @Test(arguments: ["", "abc", String(repeating: "scenefarm ", count: 10_000)])
+    func matchesSha256sum(_ text: String) throws {
+        let folder = try TemporaryFolder()
+        let path = folder.write("input.txt", text)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(SHA256Digest.hex(of: text) == String(output.prefix(64)))
+    }
+}
