@@ -5,6 +5,8 @@ public enum PlateError: Error, Sendable, Equatable, CustomStringConvertible {
     case exr(path: String, operation: String, message: String)
     case notWritable(path: String, reason: String)
     case versionExists(path: String, next: String)
+    /// Another job (running, or exported to a farm queue) has reserved the version.
+    case versionReserved(path: String, next: String)
     case unknownChromaticities(colorspace: String)
     case unsupported(path: String, reason: String)
     case io(path: String, message: String)
@@ -21,6 +23,8 @@ public enum PlateError: Error, Sendable, Equatable, CustomStringConvertible {
             return "output root \(path) is not writable: \(reason)"
         case .versionExists(let path, let next):
             return "\(path) is already published and is never overwritten; render to \(next) instead (output.version: \(next), or --plate-version next)"
+        case .versionReserved(let path, let next):
+            return "\(path) is reserved by another job that has not published it yet; render to \(next) instead (output.version: \(next), or --plate-version next)"
         case .unknownChromaticities(let colorspace):
             return "no chromaticities are known for colorspace '\(colorspace)'; write ACES2065-1, ACEScg, ACEScct, ACEScc, Linear Rec.709 (sRGB), Linear P3-D65 or Linear Rec.2020, or Raw"
         case .unsupported(let path, let reason):

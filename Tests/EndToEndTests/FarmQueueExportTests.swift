@@ -187,6 +187,24 @@ struct FarmQueueExportTests {
         #expect(notAJob.stderr.contains("is not a SceneFarm job file"), "\(notAJob.stderr)")
     }
 
+    @Test("an export that cannot be written reserves nothing; a reserved version is named as reserved")
+    func failedExportReservesNothing() throws {
+        let dir = TemporaryDirectory("queue")
+        let spec = try dir.write("shot.yaml", Self.shot)
+        let root = dir.appending("plates")
+        let blocked = try dir.write("not-a-folder", "x")
+        let failed = try Tool.run(Repository.scenefarm, ["export", "openjd", spec, "--out", blocked + "/bundle", "--root", root.path])
+        #expect(failed.status == 2, "\(failed.stderr)")
+        #expect(failed.stderr.contains("cannot create the bundle folder"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("queue/q010/plates/main/.work").path))
+
+        #expect(try Tool.run(Repository.scenefarm, ["export", "openjd", spec, "--out", dir.appending("b1").path, "--root", root.path]).status == 0)
+        let second = try Tool.run(Repository.scenefarm, ["export", "openjd", spec, "--out", dir.appending("b2").path, "--root", root.path])
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("v001 is reserved by another job that has not published it yet; render to v002 instead"), "\(second.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appending("b2").path))
+    }
+
     /// Frames of an OpenCue range (`0`, `0-2`, `0,2,5`).
     static func frames(_ range: String) -> [Int] {
         range.split(separator: ",").flatMap { part -> [Int] in

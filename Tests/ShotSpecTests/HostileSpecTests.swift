@@ -151,6 +151,10 @@ import Testing
         let folder = try TemporaryFolder()
         let valid = #"{"show": "demo", "shot": "s010", "fps": 24, "frames": {"count": 10}, "resolution": [64, 36]}"#
         #expect(try ShotSpecLoader.load(path: folder.write("ok.json", valid)).shot == "s010")
+        // A UTF-8 byte order mark (Windows editors write one) is ignored, as RFC 8259 §8.1 allows.
+        let bom = folder.url.appendingPathComponent("bom.json")
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(valid.utf8)).write(to: bom)
+        #expect(try ShotSpecLoader.load(path: bom.path).shot == "s010")
         let cases: [(String, String)] = [
             (#"{"show": "demo", "shot": "s010", "fps": 24, "frames": {"count": 10}, "resolution": [64, 36],}"#, "not valid JSON: trailing comma before '}' at line 1, column 93"),
             (#"{"show": "demo", "resolution": [64, 36,]}"#, "not valid JSON: trailing comma before ']' at line 1, column 40"),

@@ -76,7 +76,7 @@ extension TaskError {
             }
         case .plate(let e):
             switch e {
-            case .notWritable, .versionExists, .unknownChromaticities: return true
+            case .notWritable, .versionExists, .versionReserved, .unknownChromaticities: return true
             default: return false
             }
         case .color(let e):

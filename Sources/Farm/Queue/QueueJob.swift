@@ -46,6 +46,12 @@ public struct QueueJob: Sendable, Codable, Equatable {
         return QueueJob(job: job, builtIn: GeneratorRegistry.builtIn.names.contains(spec.generator.name))
     }
 
+    /// Gives back the version reserved at export (the export could not be written).
+    public func discardReservation() {
+        guard let spec = try? job.spec() else { return }
+        job.layout(spec: spec).discard(job: job.id)
+    }
+
     /// The job file's bytes: pretty JSON, so a wrangler can read what a task will do.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()

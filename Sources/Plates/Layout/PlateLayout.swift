@@ -81,8 +81,11 @@ public struct PlateLayout: Sendable, Equatable {
         case .next:
             return next
         case .fixed(let n):
-            if taken.contains(n) {
+            if publishedVersions().contains(n) {
                 throw .versionExists(path: versionFolder(n).path, next: PlateVersion.label(next))
+            }
+            if taken.contains(n) {
+                throw .versionReserved(path: versionFolder(n).path, next: PlateVersion.label(next))
             }
             return n
         }

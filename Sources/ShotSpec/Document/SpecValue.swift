@@ -96,8 +96,10 @@ extension SpecValue {
         guard data.count <= SpecLimits.maxBytes else {
             throw SpecError(path: file, reason: "is \(data.count) bytes; a spec may be at most \(SpecLimits.maxBytes) bytes (1 MiB)")
         }
-        guard let text = String(validating: data, as: UTF8.self) else { throw SpecError(path: file, reason: "is not UTF-8 text") }
-        try StrictJSON.check(Array(data), file: file)
+        // RFC 8259 §8.1 lets a parser ignore a byte order mark, which Windows editors write.
+        let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(data.dropFirst(3)) : Array(data)
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw SpecError(path: file, reason: "is not UTF-8 text") }
+        try StrictJSON.check(bytes, file: file)
         return try parseYAML(text.replacingOccurrences(of: "\t", with: " "), file: file)
     }
 

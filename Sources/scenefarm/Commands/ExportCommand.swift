@@ -73,17 +73,31 @@ struct ExportOpenJDCommand: ParsableCommand {
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: bundle.path), !existing.isEmpty {
             throw fail("\(bundle.path): is not empty; give a new folder for the bundle", code: ExitCodes.badInput)
         }
-        let (job, executable) = try options.prepare()
+        // The folder first: a bundle that cannot be written must not leave a version reserved.
+        let existed = FileManager.default.fileExists(atPath: bundle.path)
         do {
             try FileManager.default.createDirectory(at: bundle, withIntermediateDirectories: true)
         } catch {
-            throw fail("\(bundle.path): cannot create: \(error.localizedDescription)", code: ExitCodes.badInput)
+            throw fail("\(bundle.path): cannot create the bundle folder (\(error.localizedDescription))", code: ExitCodes.badInput)
+        }
+        let job: QueueJob, executable: String
+        do {
+            (job, executable) = try options.prepare()
+        } catch {
+            if !existed { try? FileManager.default.removeItem(at: bundle) }
+            throw error
         }
         let jobFile = bundle.appendingPathComponent("job.json")
         let export = QueueExport(queueJob: job, executable: executable, jobFile: jobFile.path)
-        try ExportOptions.write(String(decoding: try job.encoded(), as: UTF8.self), to: jobFile)
-        try ExportOptions.write(export.openJobDescription(), to: bundle.appendingPathComponent("template.yaml"))
-        try ExportOptions.write(export.parameterValues(), to: bundle.appendingPathComponent("parameter_values.yaml"))
+        do {
+            try ExportOptions.write(String(decoding: try job.encoded(), as: UTF8.self), to: jobFile)
+            try ExportOptions.write(export.openJobDescription(), to: bundle.appendingPathComponent("template.yaml"))
+            try ExportOptions.write(export.parameterValues(), to: bundle.appendingPathComponent("parameter_values.yaml"))
+        } catch {
+            job.discardReservation()
+            if !existed { try? FileManager.default.removeItem(at: bundle) }
+            throw error
+        }
         print(bundle.path)
         FileHandle.standardError.write(Data("job \(job.job.id): \(job.tasks.count) tasks in \(export.stages.count) steps, version v\(String(format: "%03d", job.job.version)) reserved under \(job.job.storageRoot)\n".utf8))
     }
@@ -104,11 +118,21 @@ struct ExportOpenCueCommand: ParsableCommand {
         guard !FileManager.default.fileExists(atPath: xml.path) else {
             throw fail("\(xml.path): exists; give a new file name", code: ExitCodes.badInput)
         }
+        guard FileManager.default.isWritableFile(atPath: xml.deletingLastPathComponent().path) else {
+            throw fail("\(xml.deletingLastPathComponent().path): is not a folder this user can write", code: ExitCodes.badInput)
+        }
         let (job, executable) = try options.prepare()
         let jobFile = xml.deletingPathExtension().appendingPathExtension("job.json")
         let export = QueueExport(queueJob: job, executable: executable, jobFile: jobFile.path)
-        try ExportOptions.write(String(decoding: try job.encoded(), as: UTF8.self), to: jobFile)
-        try ExportOptions.write(export.openCue(user: user), to: xml)
+        do {
+            try ExportOptions.write(String(decoding: try job.encoded(), as: UTF8.self), to: jobFile)
+            try ExportOptions.write(export.openCue(user: user), to: xml)
+        } catch {
+            // Nothing half-written: no job file without its XML, no version reserved for neither.
+            job.discardReservation()
+            try? FileManager.default.removeItem(at: jobFile)
+            throw error
+        }
         print(xml.path)
     }
 }
