@@ -108,6 +108,18 @@ struct AttemptOutput {
         return moves
     }
 
+    /// Accepts checked files and, for a publish task, publishes the version made of the accepted
+    /// frames and these sidecars: the coordinator's and `scenefarm task run`'s one way to finish a
+    /// task. Returns the version folder and any stray entries removed first (publish only);
+    /// throws `VersionPublisher.Failure` when the version cannot be published.
+    static func acceptAndPublish(_ moves: [(from: URL, to: URL)], task: TaskNode, staging: JobStaging, frames: FrameRange) throws -> (folder: URL, removed: [String])? {
+        try accept(moves)
+        guard task.kind == .publish else { return nil }
+        let prefix = staging.acceptedFrames.path + "/"
+        let sidecars = moves.map { String($0.to.path.dropFirst(prefix.count)) }
+        return try VersionPublisher(staging: staging, frames: frames).publish(sidecars: sidecars)
+    }
+
     /// Moves checked files into the accepted area (renames on one file system).
     static func accept(_ moves: [(from: URL, to: URL)]) throws {
         var made: Set<String> = []

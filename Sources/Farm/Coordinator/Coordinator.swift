@@ -446,22 +446,18 @@ public final class Coordinator: @unchecked Sendable {
             try fail(attempt, error: error.description, retryable: true)
             return false
         }
-        try AttemptOutput.accept(moves)
-        var published: String?
-        if task.node.kind == .publish {
-            let prefix = facts.staging.acceptedFrames.path + "/"
-            let sidecars = moves.map { String($0.to.path.dropFirst(prefix.count)) }
-            do {
-                let (folder, removed) = try VersionPublisher(staging: facts.staging, frames: facts.plan.frames).publish(sidecars: sidecars)
-                if !removed.isEmpty { logger.warning("\(task.job): removed \(removed.count) stray entr(ies) from the accepted area before publishing: \(LogText.quoted(removed.prefix(5).joined(separator: ", ")))") }
-                published = relative(folder)
-            } catch {
-                try fail(attempt, error: error.description, retryable: false)
-                return false
-            }
+        let version: (folder: URL, removed: [String])?
+        do {
+            version = try AttemptOutput.acceptAndPublish(moves, task: task.node, staging: facts.staging, frames: facts.plan.frames)
+        } catch let failure as VersionPublisher.Failure {
+            try fail(attempt, error: failure.description, retryable: false)
+            return false
+        }
+        if let removed = version?.removed, !removed.isEmpty {
+            logger.warning("\(task.job): removed \(removed.count) stray entr(ies) from the accepted area before publishing: \(LogText.quoted(removed.prefix(5).joined(separator: ", ")))")
         }
         var recorded = outcome
-        if task.node.kind == .publish { recorded.published = published }
+        if task.node.kind == .publish { recorded.published = version.map { relative($0.folder) } }
         guard let done = try store.complete(attempt: attempt, outcome: recorded) else { return false }
         orphanLeases[attempt] = nil
         count { $0.completed += 1 }

@@ -80,11 +80,8 @@ public struct QueueTaskRunner: Sendable {
                                    width: spec.resolution.width, height: spec.resolution.height)
         do {
             let moves = try output.check(outcome)
-            try AttemptOutput.accept(moves)
-            if task.kind == .publish {
-                let prefix = staging.acceptedFrames.path + "/"
-                let sidecars = moves.map { String($0.to.path.dropFirst(prefix.count)) }
-                outcome.published = try VersionPublisher(staging: staging, frames: job.plan.frames).publish(sidecars: sidecars).folder.path
+            if let version = try AttemptOutput.acceptAndPublish(moves, task: task, staging: staging, frames: job.plan.frames) {
+                outcome.published = version.folder.path
                 return .ran(outcome)
             }
         } catch {
