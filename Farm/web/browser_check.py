@@ -33,6 +33,12 @@ def wait(what, condition, timeout=30.0, every=0.1):
     fail(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+def click(what, find):
+    """Finds and clicks in one retried step: a live update can replace the element between
+    finding it and clicking it (a stale element), and then the click must find it again."""
+    wait(what, lambda: find().click() or True, timeout=10)
+
+
 def api(url, path):
     with urllib.request.urlopen(url + path, timeout=10) as response:
         return json.load(response)
@@ -99,13 +105,17 @@ def main():
         # The job page: every task on the timeline, thumbnails decoded.
         tasks = api(args.url, f"/api/v1/jobs/{job}/tasks")["tasks"]
         driver.get(f"{args.url}/jobs/{job}")
-        rows = wait("the timeline", lambda: driver.find_elements(By.CSS_SELECTOR, "table.timeline tr.task"))
-        listed = [r.get_attribute("data-task") for r in rows]
+        def timeline():
+            # Read in one go (retried by wait if a live update replaces the rows meanwhile).
+            rows = driver.find_elements(By.CSS_SELECTOR, "table.timeline tr.task")
+            return [(r.get_attribute("data-task"), r.get_attribute("data-state"), bool(r.find_elements(By.CSS_SELECTOR, ".bar.done"))) for r in rows] or None
+        rows = wait("the timeline", timeline)
+        listed = [name for name, _, _ in rows]
         if listed != [t["name"] for t in tasks]:
             fail(f"timeline lists {listed}, the job has {[t['name'] for t in tasks]}")
-        if any(r.get_attribute("data-state") != "done" for r in rows):
+        if any(state != "done" for _, state, _ in rows):
             fail("a task on the timeline is not done")
-        if any(not r.find_elements(By.CSS_SELECTOR, ".bar.done") for r in rows):
+        if any(not bar for _, _, bar in rows):
             fail("a task has no bar on the timeline")
         seen["timeline"] = listed
         def decoded():
@@ -120,12 +130,12 @@ def main():
         driver.execute_script("window.__scenefarmNoReload = 1")
         node = f'tr[data-node="{args.node}"]'
         wait("the node on the nodes page", lambda: driver.find_elements(By.CSS_SELECTOR, node))
-        driver.find_element(By.CSS_SELECTOR, node + " button[data-action$='/drain']").click()
+        click("the node's drain button", lambda: driver.find_element(By.CSS_SELECTOR, node + " button[data-action$='/drain']"))
         wait("the node to show drained", lambda: driver.find_element(By.CSS_SELECTOR, node).get_attribute("data-state") == "drained", timeout=10)
         if not [n for n in api(args.url, "/api/v1/nodes")["nodes"] if n["name"] == args.node and n["drained"]]:
             fail("the API does not list the node as drained")
         shot("nodes-drained")
-        driver.find_element(By.CSS_SELECTOR, node + " button[data-action$='/resume']").click()
+        click("the node's resume button", lambda: driver.find_element(By.CSS_SELECTOR, node + " button[data-action$='/resume']"))
         wait("the node to show resumed", lambda: driver.find_element(By.CSS_SELECTOR, node).get_attribute("data-state") in ("idle", "busy"), timeout=10)
         if driver.execute_script("return window.__scenefarmNoReload") != 1:
             fail("the nodes page reloaded")
@@ -136,8 +146,7 @@ def main():
         second = submit(args.long_shot)
         seen["cancelled"] = second
         row = f'tr[data-job="{second}"]'
-        button = wait("the second job's cancel button", lambda: driver.find_element(By.CSS_SELECTOR, row + " button[data-action$='/cancel']"), timeout=10)
-        button.click()
+        click("the second job's cancel button", lambda: driver.find_element(By.CSS_SELECTOR, row + " button[data-action$='/cancel']"))
         wait("the second job to show cancelled", lambda: driver.find_element(By.CSS_SELECTOR, row).get_attribute("data-state") == "cancelled", timeout=10)
         if api(args.url, f"/api/v1/jobs/{second}")["state"] != "cancelled":
             fail("the API does not show the second job cancelled")
