@@ -48,7 +48,11 @@ public final class JobStore: Sendable {
 
     public init(directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        db = try DatabasePool(path: directory.appendingPathComponent("scenefarm.sqlite").path)
+        var configuration = Configuration()
+        // A second process on the same file (a second coordinator, or a test reading beside one)
+        // waits for the write lock instead of failing at once with SQLITE_BUSY.
+        configuration.busyMode = .timeout(10)
+        db = try DatabasePool(path: directory.appendingPathComponent("scenefarm.sqlite").path, configuration: configuration)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -92,6 +96,10 @@ public final class JobStore: Sendable {
                 """)
         }
         Self.registerTimeline(&migrator)
+        migrator.registerMigration("v3-active-coordinator") { db in
+            // One row at most (id is always 1): who may dispatch, and until when.
+            try db.execute(sql: "CREATE TABLE active_coordinator (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL)")
+        }
         try migrator.migrate(db)
     }
 
@@ -297,6 +305,40 @@ public final class JobStore: Sendable {
 
     public func drainedNodes() throws -> Set<String> {
         try db.read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM drained_nodes")) }
+    }
+
+    // MARK: - Active coordinator lease
+
+    /// Takes or renews the single "active coordinator" lease for `holder` until `now + ttl`; true
+    /// when `holder` has it. It is free to take when nobody holds it, when the holder's lease has
+    /// expired, or when `holder` already holds it (a renewal). One `INSERT … ON CONFLICT DO UPDATE
+    /// … WHERE` statement, so of two coordinators racing (two processes, or two machines on one
+    /// PostgreSQL) exactly one changes the row and wins; the loser's statement changes nothing.
+    /// Times come from the caller's clock: the pair's clocks must agree to well within `ttl`.
+    public func claimActive(holder: String, now: Date, ttl: TimeInterval) throws -> Bool {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO active_coordinator (id, holder, expires_at) VALUES (1, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE active_coordinator.holder = excluded.holder OR active_coordinator.expires_at <= ?
+                """, arguments: [holder, now.addingTimeInterval(ttl).timeIntervalSince1970, now.timeIntervalSince1970])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Gives the lease up at once (a clean shutdown or a step down), so the peer need not wait for
+    /// it to expire. Does nothing when `holder` does not hold it.
+    public func releaseActive(holder: String) throws {
+        try db.write { db in try db.execute(sql: "DELETE FROM active_coordinator WHERE holder = ?", arguments: [holder]) }
+    }
+
+    /// Who holds the active-coordinator lease and until when; nil when nobody ever took it or it was released.
+    public func activeHolder() throws -> (holder: String, expiresAt: Date)? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT holder, expires_at FROM active_coordinator WHERE id = 1").map {
+                ($0["holder"], Date(timeIntervalSince1970: $0["expires_at"]))
+            }
+        }
     }
 
     // MARK: - Rows
