@@ -72,6 +72,12 @@ public final class Coordinator: @unchecked Sendable {
     /// The endpoints actually bound (with real ports when `:*` or port 0 was asked for).
     public let boundNodeEndpoint: String
     public let boundClientEndpoint: String
+    /// Where this coordinator publishes its pair state, nil alone.
+    public let boundPeerEndpoint: String?
+    /// Binary Star and the store's active lease (Pair/, StateMachines/); only the loop touches it.
+    private var failover: FailoverMachine
+    private let peerLink: PeerLink?
+    private let leaseHolder: String
 
     public init(config: CoordinatorConfig, context: ZMQContext? = nil, logger: Logger = Logger(label: "scenefarm.coordinator")) throws {
         self.config = config
@@ -81,6 +87,8 @@ public final class Coordinator: @unchecked Sendable {
         for endpoint in [config.nodeEndpoint, config.clientEndpoint] {
             try BindPolicy.check(endpoint: endpoint, secured: config.curve != nil, insecure: config.insecure)
         }
+        // The pair link carries only the two coordinators' states, unencrypted even with CURVE.
+        if let pair = config.pair { try BindPolicy.check(endpoint: pair.peerBind, secured: false, insecure: config.insecure) }
         store = try JobStore(directory: config.stateDirectory)
         drained = try store.drainedNodes()
         snapshots = SnapshotPublisher(store: store, storageRoot: config.storageRoot.path)
@@ -109,19 +117,12 @@ public final class Coordinator: @unchecked Sendable {
         boundNodeEndpoint = try LoopbackBind.bind(nodeSocket, config.nodeEndpoint)
         boundClientEndpoint = try LoopbackBind.bind(clientSocket, config.clientEndpoint)
         nodeMonitor = try nodeSocket.monitorDisconnects()
-
-        // Tasks leased before a restart keep their lease for one liveness window: a node that
-        // reconnects and lists the attempt as running keeps it; otherwise it is requeued.
-        let grace = ContinuousClock.now + FarmProtocol.heartbeatInterval * FarmProtocol.liveness * 2
-        for task in try store.leasedTasks() {
-            guard let attempt = task.attempt else { continue }
-            orphanLeases[attempt] = grace
-            // Inherited leases get a fresh clock: the store does not keep lease start times.
-            try startLeaseClock(attempt, task: task.node, job: task.job)
-        }
-        // Finished jobs' folders may still be written by nodes stopped before the restart.
-        let recent = Date().addingTimeInterval(-Double(Self.sweepFor.components.seconds))
-        for job in try store.jobs(finishedSince: recent) { sweepLater(job) }
+        peerLink = try config.pair.map { try PeerLink(context: context, config: $0) }
+        boundPeerEndpoint = peerLink?.boundEndpoint
+        leaseHolder = PairConfig.leaseHolder(config.pair)
+        failover = FailoverMachine(role: config.pair?.role, now: .now, timing: config.pair?.timing ?? .default)
+        // Leased tasks and finished jobs' folders are taken over when this coordinator first
+        // holds the store's active lease (`takeOver`), not here: a passive one touches nothing.
     }
 
     public var stats: CoordinatorStats {
@@ -161,7 +162,7 @@ public final class Coordinator: @unchecked Sendable {
     /// The event loop; returns after `stop()`.
     public func run() {
         logger.info("coordinator listening", metadata: ["nodes": "\(boundNodeEndpoint)", "clients": "\(boundClientEndpoint)", "storage": "\(config.storageRoot.path)"])
-        let poller = ZMQPoller([nodeSocket, clientSocket, nodeMonitor])
+        let poller = ZMQPoller([nodeSocket, clientSocket, nodeMonitor] + (peerLink.map { [$0.subscriber] } ?? []))
         while !shouldStop {
             do {
                 let ready = try poller.poll(timeout: .milliseconds(100))
@@ -170,8 +171,12 @@ public final class Coordinator: @unchecked Sendable {
                 try finishSubmits()
                 try performActions()
                 if ready.contains(2) { try drainDisconnects() }
-                try housekeeping()
-                try dispatch()
+                if ready.contains(3) { try receivePeerStates() }
+                perform(failover.tick(now: .now))
+                if isServing {
+                    try housekeeping()
+                    try dispatch()
+                }
                 if snapshots.isDue { try publishSnapshot() }
             } catch {
                 logger.error("coordinator loop: \(error)")
@@ -183,6 +188,8 @@ public final class Coordinator: @unchecked Sendable {
         for checked in takeCheckedSubmits() {
             if case .success(let prepared) = checked.result { prepared.job.layout(spec: prepared.spec).discard(job: prepared.job.id) }
         }
+        // A clean stop hands the lease over at once instead of making the peer wait for it.
+        if failover.leaseValidUntil != nil { try? store.releaseActive(holder: leaseHolder) }
         authenticator?.stop()
         logger.info("coordinator stopped")
     }
@@ -213,6 +220,10 @@ public final class Coordinator: @unchecked Sendable {
         for _ in 0..<1000 {
             guard let received = try nextMessage(nodeSocket, rules: nodeRules, from: "node") else { return }
             guard case .valid(let peer, let message) = received else { continue }
+            guard admit() else {
+                if message.command != FarmProtocol.bye { try? nodeSocket.send(WireMessage(command: FarmProtocol.passive, body: EmptyBody()), to: peer) }
+                continue
+            }
             let descriptor = nodeSocket.lastSourceDescriptor
             defer { if descriptor >= 0 { nodes[peer]?.descriptor = descriptor } }
             do {
@@ -714,6 +725,10 @@ public final class Coordinator: @unchecked Sendable {
     }
 
     /// The answer to a client request (from the socket or the action inbox), nil when it comes
+            guard admit() else {
+                deliver(try passiveReply(to: message), to: peer)
+                continue
+            }
     /// later (a SUBMIT being checked).
     private func answer(_ message: WireMessage, from peer: Data) throws -> WireMessage? {
         do {
@@ -851,6 +866,12 @@ public final class Coordinator: @unchecked Sendable {
                 let spec = prepared.spec
                 job.taskFrames = taskFrames(for: job, generator: spec.generator.name)
                 do {
+            // Stepped down while it was checked: the active coordinator stores it, not this one.
+            guard isServing else {
+                if case .success(let prepared) = checked.result { prepared.job.layout(spec: prepared.spec).discard(job: prepared.job.id) }
+                deliver(try passiveReply(to: try WireMessage(command: FarmProtocol.submit, body: checked.body)), to: checked.peer)
+                continue
+            }
                     try store.insert(job, tasks: job.tasks)
                     logger.info("job \(job.id) submitted: \(spec.show)/\(spec.shot) \(PlateVersion.label(job.version)), \(spec.frames.count) frames in \(job.plan.chunks.count) chunk(s)")
                     reply = try WireMessage(command: FarmProtocol.reply, body: ClientReply(request: request, job: job.id))
@@ -918,9 +939,115 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
+            guard isServing else {
+                deliver(try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: ActionInbox.request, code: Self.passiveCode, message: Self.passiveMessage)), to: peer)
+                continue
+            }
     private func publishSnapshot() throws {
         var hardware: [String: (cores: Int, memoryBytes: UInt64)] = [:]
         for node in nodes.values { hardware[node.name] = (node.cores, node.memoryBytes) }
         try snapshots.publish(stats: stats, nodes: nodeStatuses(), hardware: hardware, drained: drained)
     }
 }
+
+    // MARK: - The pair (Binary Star) and the store's active lease
+
+    /// Answer nodes and clients, dispatch and keep leases: only while the FSM lets this
+    /// coordinator serve and it holds the job store's active lease.
+    private var isServing: Bool { failover.serving(at: .now) }
+
+    /// ERROR code of a client request refused by a coordinator that is not serving.
+    static let passiveCode = "passive"
+    static let passiveMessage = "this coordinator is passive (the other of its pair is active, or it is waiting for the job store's active lease); ask the next coordinator"
+
+    private func passiveReply(to message: WireMessage) throws -> WireMessage {
+        try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: Self.requestID(message), code: Self.passiveCode, message: Self.passiveMessage))
+    }
+
+    /// A node or client message is the guide's CLIENT_REQUEST: it may make a passive backup
+    /// take over. Whether it is answered as the serving coordinator.
+    private func admit() -> Bool {
+        let now = ContinuousClock.now
+        perform(failover.request(now: now))
+        return failover.serving(at: now)
+    }
+
+    private func receivePeerStates() throws {
+        guard let peerLink else { return }
+        for body in try peerLink.received() { perform(failover.peer(body.state, now: .now)) }
+    }
+
+    /// Whether the last claim was refused, so "waiting for the lease" is logged once per wait.
+    private var claimRefused = false
+
+    /// Performs what the fail-over machine asked for.
+    private func perform(_ actions: [FailoverMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .publish(let state):
+                if let peerLink, let role = config.pair?.role { try? peerLink.publish(role: role, state: state) }
+            case .claimLease:
+                let started = ContinuousClock.now
+                let ttl = failover.timing.leaseTTL
+                var held: Bool?
+                do {
+                    held = try store.claimActive(holder: leaseHolder, now: Date(), ttl: Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18)
+                } catch {
+                    logger.error("cannot reach the job store to claim or renew the active lease (retrying): \(error)")
+                }
+                if held == false, !claimRefused {
+                    let holder = (try? store.activeHolder())?.holder ?? "?"
+                    logger.notice("waiting: the job store's active lease is held by '\(LogText.quoted(holder))'")
+                }
+                if let held { claimRefused = !held }
+                perform(failover.leaseAnswered(held, claimedAt: started))
+            case .releaseLease:
+                try? store.releaseActive(holder: leaseHolder)
+            case .takeOver:
+                do {
+                    try takeOver()
+                } catch {
+                    logger.error("cannot take over the job store's leased tasks (retrying): \(error)")
+                    try? store.releaseActive(holder: leaseHolder)
+                    perform(failover.leaseAbandoned())
+                }
+            case .stepDown(let why):
+                stepDown(why)
+            case .log(let text):
+                logger.notice("pair: \(text)")
+            }
+        }
+    }
+
+    /// Becomes the serving coordinator: the store's leased tasks (a previous coordinator's, or
+    /// this one's before a restart) keep their lease for one liveness window, so a node that
+    /// reconnects and lists the attempt as running keeps it; otherwise it is requeued.
+    private func takeOver() throws {
+        drained = try store.drainedNodes()
+        let grace = ContinuousClock.now + FarmProtocol.heartbeatInterval * FarmProtocol.liveness * 2
+        for task in try store.leasedTasks() {
+            guard let attempt = task.attempt else { continue }
+            orphanLeases[attempt] = grace
+            // Inherited leases get a fresh clock: the store does not keep lease start times.
+            try startLeaseClock(attempt, task: task.node, job: task.job)
+        }
+        // Finished jobs' folders may still be written by nodes stopped before the switch.
+        let recent = Date().addingTimeInterval(-Double(Self.sweepFor.components.seconds))
+        for job in try store.jobs(finishedSince: recent) { sweepLater(job) }
+        lastHeartbeat = .now
+        logger.notice("active: serving nodes and clients as '\(leaseHolder)' (\(orphanLeases.count) leased task(s) taken over)")
+    }
+
+    /// Stops serving: nodes are told PASSIVE (they move to the next coordinator, keeping their
+    /// running attempts); everything this coordinator knew about them is forgotten, the store
+    /// keeps the leases for whoever serves next.
+    private func stepDown(_ why: String) {
+        logger.warning("passive: \(why); nodes and clients are answered PASSIVE")
+        for peer in nodes.keys { try? nodeSocket.send(WireMessage(command: FarmProtocol.passive, body: EmptyBody()), to: peer) }
+        nodes = [:]
+        orphanLeases = [:]
+        leaseDeadlines = [:]
+        jobs = [:]
+        jobFacts = [:]
+        sweeps = [:]
+    }

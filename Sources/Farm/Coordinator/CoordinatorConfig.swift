@@ -30,6 +30,9 @@ public struct CoordinatorConfig: Sendable {
     /// Frames per generate task for deterministic generators in parallel mode: nil chooses from
     /// the nodes connected at submit (`TaskGraph.automaticTaskFrames`), 0 keeps whole chunks.
     public var taskFrames: Int?
+    /// One half of a Binary Star pair (`--primary|--backup`); nil runs alone. Either way the
+    /// coordinator serves only while it holds the job store's active lease.
+    public var pair: PairConfig?
 
     public init(
         nodeEndpoint: String, clientEndpoint: String, stateDirectory: URL, storageRoot: URL,

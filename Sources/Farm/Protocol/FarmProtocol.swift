@@ -23,6 +23,8 @@ public enum FarmProtocol {
     public static let cancel = "CANCEL"
     public static let drain = "DRAIN"
     public static let reconnect = "RECONNECT"
+    /// The passive half of a coordinator pair: "not me, try the next endpoint" (Binary Star).
+    public static let passive = "PASSIVE"
     // Client ↔ coordinator
     public static let submit = "SUBMIT"
     public static let status = "STATUS"
@@ -34,7 +36,7 @@ public enum FarmProtocol {
     public static let error = "ERROR"
 
     public static let nodeCommands: Set<String> = [ready, heartbeat, progress, file, result, failed, bye]
-    public static let coordinatorCommands: Set<String> = [welcome, task, heartbeat, cancel, drain, reconnect]
+    public static let coordinatorCommands: Set<String> = [welcome, task, heartbeat, cancel, drain, reconnect, passive]
     public static let clientCommands: Set<String> = [submit, status, cancelJob, nodes, drainNode, resumeNode]
     public static let clientReplies: Set<String> = [reply, error]
 }

@@ -7,9 +7,12 @@ import Foundation
 /// the thread (a dedicated `Thread`, not the cooperative pool, since receives block) that sends
 /// and receives on it, and keep it there. The context it came from may be shared freely.
 public final class ZMQSocket {
-    /// The socket patterns SceneFarm uses: ROUTER (coordinator) ↔ DEALER (node), REP for ZAP, PAIR for control pipes.
+    /// The socket patterns SceneFarm uses: ROUTER (coordinator) ↔ DEALER (node), REP for ZAP, PAIR for control pipes,
+    /// PUB ↔ SUB for the state a coordinator pair exchanges (Binary Star).
     public enum Kind: Int32, Sendable, CustomStringConvertible {
         case pair = 0   // ZMQ_PAIR
+        case pub = 1    // ZMQ_PUB
+        case sub = 2    // ZMQ_SUB
         case req = 3    // ZMQ_REQ
         case rep = 4    // ZMQ_REP
         case dealer = 5 // ZMQ_DEALER
@@ -18,6 +21,8 @@ public final class ZMQSocket {
         public var description: String {
             switch self {
             case .pair: return "PAIR"
+            case .pub: return "PUB"
+            case .sub: return "SUB"
             case .req: return "REQ"
             case .rep: return "REP"
             case .dealer: return "DEALER"
@@ -240,6 +245,43 @@ public final class ZMQSocket {
         let monitor = try ZMQSocket(context: context, kind: .pair)
         try monitor.connect(endpoint)
         return monitor
+    }
+
+    /// SUB only: receive messages starting with `prefix` (empty: all) (`ZMQ_SUBSCRIBE`).
+    public func subscribe(_ prefix: Data = Data()) throws(TransportError) {
+        try setOption(ZMQ_SUBSCRIBE, bytes: prefix, name: "ZMQ_SUBSCRIBE")
+    }
+
+    /// The monitor events a connecting socket needs to tell a dead endpoint quickly: a connection
+    /// made, a connect refused (retried), a connection closed.
+    public enum ConnectionEvent: Sendable, Equatable {
+        case connected
+        case connectRetried
+        case disconnected
+    }
+
+    /// Starts libzmq's socket monitor for connects, refused connects and disconnects; read the
+    /// PAIR socket it returns with `ZMQSocket.connectionEvent(_:)`.
+    public func monitorConnections() throws(TransportError) -> ZMQSocket {
+        let endpoint = "inproc://scenefarm-monitor-\(UUID().uuidString)"
+        guard zmq_socket_monitor(handle, endpoint, ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED) == 0 else {
+            throw TransportError.current("zmq_socket_monitor", target: target)
+        }
+        let monitor = try ZMQSocket(context: context, kind: .pair)
+        try monitor.connect(endpoint)
+        return monitor
+    }
+
+    /// The event of a `monitorConnections()` message; nil for any other.
+    public static func connectionEvent(_ frames: [Data]) -> ConnectionEvent? {
+        guard let header = frames.first, header.count >= 2 else { return nil }
+        let event = Int32(UInt16(header[header.startIndex]) | UInt16(header[header.startIndex + 1]) << 8)
+        switch event {
+        case ZMQ_EVENT_CONNECTED: return .connected
+        case ZMQ_EVENT_CONNECT_RETRIED: return .connectRetried
+        case ZMQ_EVENT_DISCONNECTED: return .disconnected
+        default: return nil
+        }
     }
 
     /// The descriptor of a disconnected connection, from a monitor event (two frames: a 16-bit
