@@ -7,12 +7,20 @@ extension ShotSpecLoader {
     static func camera(_ field: SpecField?) throws(SpecError) -> CameraSpec {
         var camera = CameraSpec.default
         guard let field else { return camera }
-        let obj = try field.object(allowed: ["focal_length_mm", "sensor_width_mm", "position", "target", "shutter_angle", "moves"])
+        let obj = try field.object(allowed: ["focal_length_mm", "sensor_width_mm", "position", "target", "shutter_angle", "moves", "f_stop", "focus_distance", "vignetting", "exposure", "grain"])
         if let f = obj.optional("focal_length_mm") { camera.focalLengthMM = try f.double(in: 1...2000) }
         if let f = obj.optional("sensor_width_mm") { camera.sensorWidthMM = try f.double(in: 1...200) }
         if let f = obj.optional("position") { camera.position = try f.vector3(within: SpecLimits.maxCoordinate) }
         if let f = obj.optional("target") { camera.target = try f.vector3(within: SpecLimits.maxCoordinate) }
         if let f = obj.optional("shutter_angle") { camera.shutterAngle = try f.double(in: 0...360) }
+        if let f = obj.optional("f_stop") { camera.fStop = try f.double(in: 0.5...128) }
+        if let f = obj.optional("focus_distance") {
+            guard camera.fStop != nil else { throw f.fail("focus_distance needs f_stop (without an aperture everything is in focus)") }
+            camera.focusDistance = try size(f)
+        }
+        if let f = obj.optional("vignetting") { camera.vignetting = try f.bool() }
+        if let f = obj.optional("exposure") { camera.exposure = try f.double(in: -SpecLimits.maxExposureStops...SpecLimits.maxExposureStops) }
+        if let f = obj.optional("grain") { camera.grain = try f.double(in: 0...1) }
         guard simd_length(camera.target - camera.position) > 1e-6 else {
             throw (obj.optional("target") ?? field).fail("the camera target must differ from its position")
         }

@@ -4,7 +4,7 @@ import Foundation
 public enum ShotSpecLoader {
     public static let topLevelKeys = [
         "spec_version", "show", "shot", "scene", "fps", "frames", "resolution", "generator", "output",
-        "camera", "environment", "ground", "objects", "chunking",
+        "camera", "environment", "ground", "objects", "lights", "chunking",
     ]
 
     /// Loads a spec file; `.json` files are read as JSON, anything else as YAML. Only a regular
@@ -45,6 +45,7 @@ public enum ShotSpecLoader {
             environment: try environment(root.optional("environment"), baseDirectory: baseDirectory),
             ground: try ground(root.optional("ground")),
             objects: try objects(root.optional("objects")),
+            lights: try lights(root.optional("lights")),
             chunking: try chunking(root.optional("chunking")),
             document: document,
             baseDirectory: baseDirectory

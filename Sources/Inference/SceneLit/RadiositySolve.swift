@@ -10,6 +10,12 @@ struct RadiositySolve {
     let surfaces: [SceneSurface]
     let environment: SceneLitEnvironment
     let skySamples: Int
+    /// Point, spot and area lights: their direct light on each patch enters the solve like the
+    /// sun's, so their bounce (a lamp's warm light on the walls) reaches every patch.
+    var lights: [SceneLight] = []
+
+    /// Shadow rays per patch for an area light (at least; more if the light asks for more).
+    static let areaLightPatchSamples = 64
 
     /// OpenBLAS splits sgesv and sgemm over its threads, and the split changes the summation
     /// order: a two-core node and a one-core node solved the same scene 1 ulp apart. One thread
@@ -49,6 +55,17 @@ struct RadiositySolve {
             let cosSun = (n * sun).sum()
             if cosSun > 0, sunIrradiance.max() > 0, !geometry.occluded(origin, sun, staticOnly: true) {
                 direct[i] = sunIrradiance * cosSun
+            }
+            if !lights.isEmpty {
+                geometry.primitives.withUnsafeBufferPointer { prims in
+                    var toward = SIMD3<Float>.zero
+                    for light in lights {
+                        direct[i] += light.irradiance(
+                            at: centers[i], normal: n, prims: prims, staticOnly: true,
+                            samples: max(light.samples, Self.areaLightPatchSamples), shift: .zero, toward: &toward
+                        )
+                    }
+                }
             }
             let (t, b) = Self.frame(n)
             var sum = SIMD3<Double>.zero

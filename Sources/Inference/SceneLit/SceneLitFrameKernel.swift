@@ -14,6 +14,8 @@ struct SceneLitFrameKernel {
         var right: SIMD3<Float>
         var up: SIMD3<Float>
         var firstPrimitive: Int
+        /// Distance to the plane in focus (used only with an aperture).
+        var focusDistance: Float
     }
 
     /// A radiosity grid without the artifact's arrays.
@@ -46,6 +48,12 @@ struct SceneLitFrameKernel {
     let hasSun: Bool
     let sunDiscRadiance: SIMD3<Float>
     let sunCosRadius: Float
+    /// The scene's lights (`lightCount` of them; the buffer holds at least one slot).
+    let lights: UnsafeMutableBufferPointer<SceneLight>
+    let lightCount: Int
+    /// Lights with something moving in the frame: a static surface's lamp shadows may change
+    /// within the shutter, so motion blur cannot reuse one shading for every sub-frame.
+    let lightsSeeMotion: Bool
 
     /// Flattens `subFrames`; `irradiance`, `reflection` and `background` point into storage the
     /// caller keeps alive until `deallocate()`.
@@ -58,7 +66,7 @@ struct SceneLitFrameKernel {
         subFrames = .allocate(capacity: instants.count)
         primitives = .allocate(capacity: max(1, instants.count * count))
         for (k, instant) in instants.enumerated() {
-            subFrames[k] = SubFrame(origin: instant.origin, forward: instant.forward, right: instant.right, up: instant.up, firstPrimitive: k * count)
+            subFrames[k] = SubFrame(origin: instant.origin, forward: instant.forward, right: instant.right, up: instant.up, firstPrimitive: k * count, focusDistance: instant.focusDistance)
             for i in 0..<count { primitives[k * count + i] = instant.geometry.primitives[i] }
         }
         groundEnabled = r.scene.geometry.groundEnabled
@@ -84,6 +92,10 @@ struct SceneLitFrameKernel {
         hasSun = r.sunIrradiance.max() > 0
         sunDiscRadiance = r.sunDiscRadiance
         sunCosRadius = r.sunCosRadius
+        lights = .allocate(capacity: max(1, r.scene.lights.count))
+        _ = lights.initialize(from: r.scene.lights)
+        lightCount = r.scene.lights.count
+        lightsSeeMotion = !r.scene.lights.isEmpty && r.scene.geometry.primitives.contains { !$0.isStatic }
     }
 
     func deallocate() {
@@ -92,6 +104,7 @@ struct SceneLitFrameKernel {
         surfaces.deallocate()
         grids.deallocate()
         gridOf.deallocate()
+        lights.deallocate()
     }
 
     /// The primitives of sub-frame `k`.
@@ -103,7 +116,7 @@ struct SceneLitFrameKernel {
     /// What a camera ray sees, coarsely: what it hits and whether the sun reaches that point.
     /// Motion blur shades a pixel once when every sub-frame glimpses the same static thing.
     struct Glimpse: Equatable {
-        /// Primitive index, −1 the ground, −2 nothing (sky).
+        /// Primitive index, −1 the ground, −2 nothing (sky), −3 a light's visible emitter.
         var hit: Int
         /// Hit: sunlit (not shadowed, facing the sun). Sky: inside the sun disc.
         var lit: Bool
@@ -112,7 +125,7 @@ struct SceneLitFrameKernel {
     /// Whether a glimpse is of something that does not move within the shutter.
     @inline(__always)
     func isStill(_ g: Glimpse) -> Bool {
-        g.hit < 0 || primitives[g.hit].isStatic
+        g.hit >= -2 && (g.hit < 0 || primitives[g.hit].isStatic) && !lightsSeeMotion
     }
 
     /// Whether one camera ray of sub-frame `k` glimpses `expected`, without shading (the same
@@ -133,16 +146,54 @@ struct SceneLitFrameKernel {
 
     /// Radiance along one camera ray of sub-frame `k`.
     @inline(__always)
-    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int) -> SIMD3<Float> {
+    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, pixel: UInt32 = 0) -> SIMD3<Float> {
         var seen = Glimpse(hit: -2, lit: false)
-        return shade(o, d, subFrame: k, glimpse: &seen)
+        return shade(o, d, subFrame: k, glimpse: &seen, pixel: pixel)
+    }
+
+    /// The nearest light emitter a camera ray sees before `tMax`, as its radiance.
+    @inline(__always)
+    func visibleLight(_ o: SIMD3<Float>, _ d: SIMD3<Float>, before tMax: Float) -> SIMD3<Float>? {
+        var best = tMax, radiance: SIMD3<Float>?
+        for i in 0..<lightCount {
+            let light = lights[i]
+            if let t = light.visible(o, d), t < best {
+                best = t
+                radiance = light.radiance
+            }
+        }
+        return radiance
+    }
+
+    /// GGX microfacet highlight (Trowbridge–Reitz distribution, Schlick–Smith visibility, Schlick
+    /// Fresnel) per unit of irradiance arriving from unit direction `l`.
+    @inline(__always)
+    static func highlight(
+        normal n: SIMD3<Float>, view v: SIMD3<Float>, light l: SIMD3<Float>, nl: Float, nv: Float, f0: SIMD3<Float>, glossy: Float
+    ) -> SIMD3<Float> {
+        let alpha = max(glossy, 1e-2)
+        var h = l + v
+        h /= (h * h).sum().squareRoot()
+        let nh = max((n * h).sum(), 0)
+        let denom = nh * nh * (alpha * alpha - 1) + 1
+        let distribution = alpha * alpha / (Float.pi * denom * denom)
+        let k = alpha / 2
+        let visibility = 1 / (4 * (nl * (1 - k) + k) * (nv * (1 - k) + k))
+        let vh = max((v * h).sum(), 0)
+        let fs = f0 + (SIMD3(repeating: 1) - f0) * powf(1 - vh, 5)
+        return fs * (distribution * visibility)
     }
 
     /// Radiance along one camera ray of sub-frame `k`, also reporting its glimpse.
     @inline(__always)
-    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse) -> SIMD3<Float> {
+    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse, pixel: UInt32 = 0) -> SIMD3<Float> {
         let prims = primitives(of: k)
-        guard let hit = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d) else {
+        let nearest = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d)
+        if lightCount > 0, let emitted = visibleLight(o, d, before: nearest?.t ?? .infinity) {
+            seen = Glimpse(hit: -3, lit: false)
+            return emitted
+        }
+        guard let hit = nearest else {
             var l = background.lookup(d)
             let inDisc = (d * sunDirection).sum() >= sunCosRadius
             if inDisc { l += sunDiscRadiance }
@@ -171,26 +222,33 @@ struct SceneLitFrameKernel {
         let f0 = SIMD3<Float>(repeating: 0.04) * (1 - metallic) + albedo * metallic
         let grazing = powf(1 - nv, 5)
         let fresnel = f0 + (pointwiseMax(SIMD3(repeating: 1 - rough), f0) - f0) * grazing
-        let diffuse = albedo * (1 - metallic) * (SIMD3(repeating: 1) - fresnel) / Float.pi * (sunLight + indirect)
+        var received = sunLight + indirect
+        var lampHighlights = SIMD3<Float>.zero
+        if lightCount > 0 {
+            let glossy = rough * rough
+            for index in 0..<lightCount {
+                let light = lights[index]
+                let shift = SIMD2(
+                    PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 1)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 2))
+                )
+                var l = SIMD3<Float>.zero
+                let e = light.irradiance(at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l)
+                guard e.max() > 0 else { continue }
+                received += e
+                let nl = max((n * l).sum(), 1e-4)
+                lampHighlights += Self.highlight(normal: n, view: v, light: l, nl: nl, nv: nv, f0: f0, glossy: glossy) * e
+            }
+        }
+        let diffuse = albedo * (1 - metallic) * (SIMD3(repeating: 1) - fresnel) / Float.pi * received
 
         let r = d - n * (2 * (d * n).sum())
         let glossy = rough * rough
         let environment = reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
         var specular = fresnel * environment
         if sunLight.max() > 0 {
-            // GGX with Schlick–Smith visibility for the sun's highlight.
-            let alpha = max(glossy, 1e-2)
-            var h = sunDirection + v
-            h /= (h * h).sum().squareRoot()
-            let nh = max((n * h).sum(), 0)
-            let denom = nh * nh * (alpha * alpha - 1) + 1
-            let distribution = alpha * alpha / (Float.pi * denom * denom)
-            let k = alpha / 2
-            let visibility = 1 / (4 * (nl * (1 - k) + k) * (nv * (1 - k) + k))
-            let vh = max((v * h).sum(), 0)
-            let fs = f0 + (SIMD3(repeating: 1) - f0) * powf(1 - vh, 5)
-            specular += fs * (distribution * visibility) * sunLight
+            specular += Self.highlight(normal: n, view: v, light: sunDirection, nl: nl, nv: nv, f0: f0, glossy: glossy) * sunLight
         }
+        if lightCount > 0 { specular += lampHighlights }
         return diffuse + specular + surface.emission
     }
 

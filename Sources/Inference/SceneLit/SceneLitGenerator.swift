@@ -46,7 +46,8 @@ public struct SceneLitGenerator: Generator {
         let reflection = environment.map(width: 64, height: 32)
         let grids = PatchMapping.layout(geometry: scene.geometry, groundPatches: params.giGroundPatches, objectPatches: params.giObjectPatches)
         let irradiance = try RadiositySolve(
-            grids: grids, geometry: scene.geometry, surfaces: scene.surfaces, environment: environment, skySamples: params.giSkySamples
+            grids: grids, geometry: scene.geometry, surfaces: scene.surfaces, environment: environment, skySamples: params.giSkySamples,
+            lights: scene.lights
         ).run(cancellation: cancellation)
         let lighting = SceneLitLighting(
             id: id, generatorVersion: Self.version, sphericalHarmonics: sh.coefficients,
@@ -78,6 +79,9 @@ public struct SceneLitGenerator: Generator {
         for object in spec.objects where !object.dynamic {
             text += "static \(object.shape) \(object.position) \(material(object.material))\n"
         }
+        for light in spec.lights {
+            text += "light \(light.kind) \(light.position) \(light.color) \(light.power)\n"
+        }
         return SHA256Digest.hex(of: text)
     }
 
@@ -98,7 +102,7 @@ public struct SceneLitGenerator: Generator {
             let instants = renderer.instants(frames: slice)
             for (frame, states) in zip(slice, instants) {
                 try cancellation.check()
-                try emit(frame, renderer.render(states))
+                try emit(frame, renderer.frame(frame, states))
             }
             start += batch
         }

@@ -12,6 +12,8 @@ struct SceneLitRenderer: Sendable {
         var right: SIMD3<Float>
         var up: SIMD3<Float>
         var geometry: SceneGeometry
+        /// Metres to the plane in focus (the spec's focus distance, or the target's distance).
+        var focusDistance: Float
     }
 
     let spec: ShotSpec
@@ -90,7 +92,8 @@ struct SceneLitRenderer: Sendable {
                 return Instant(
                     origin: SIMD3<Float>(camera.position), forward: SIMD3<Float>(forward),
                     right: SIMD3<Float>(right * camera.tanHalfWidth), up: SIMD3<Float>(up * camera.tanHalfWidth * aspect),
-                    geometry: geometry
+                    geometry: geometry,
+                    focusDistance: Float(spec.camera.focusDistance ?? length(camera.target - camera.position))
                 )
             }
         }
@@ -99,6 +102,15 @@ struct SceneLitRenderer: Sendable {
     /// Rows per work item: small enough that two cores finish together even though sky rows are
     /// far cheaper than ground rows; which thread renders a row never changes its pixels.
     static let rowsPerTile = 8
+
+    /// Shot frame `frame` from its precomputed instants, with the sensor's grain if the camera has any.
+    func frame(_ frame: Int, _ instants: [Instant]) -> RGBAImage {
+        var image = render(instants)
+        if spec.camera.grain > 0 {
+            SensorGrain.apply(&image, frame: frame, amount: Float(spec.camera.grain), limit: Self.maxRadiance)
+        }
+        return image
+    }
 
     /// Renders one frame from its precomputed instants.
     func render(_ instants: [Instant]) -> RGBAImage {
@@ -111,6 +123,7 @@ struct SceneLitRenderer: Sendable {
         let weight = 1 / Float(n * instants.count)
         let invW = 2 / Float(width), invH = 2 / Float(height)
         let tiles = (height + Self.rowsPerTile - 1) / Self.rowsPerTile
+        let lens = SceneLitLens(spec.camera)
         lighting.irradiance.withUnsafeBufferPointer { irradiance in
         reflection.rgb.withUnsafeBufferPointer { reflectionTexels in
         background.rgb.withUnsafeBufferPointer { backgroundTexels in
@@ -143,16 +156,26 @@ struct SceneLitRenderer: Sendable {
                             d /= (d * d).sum().squareRoot()
                             return d
                         }
+                        let pixel = PixelHash.hash(UInt32(truncatingIfNeeded: x), UInt32(truncatingIfNeeded: y), 0)
+                        // Through the lens: a pinhole ray unless the camera has an aperture.
+                        @inline(__always) func ray(_ sub: SceneLitFrameKernel.SubFrame, _ j: Int) -> (SIMD3<Float>, SIMD3<Float>) {
+                            let d = direction(sub, offsets[j])
+                            guard lens.hasAperture else { return (sub.origin, d) }
+                            return lens.ray(sub, pinhole: d, sample: j, of: samples, pixel: pixel)
+                        }
                         let center = kernel.subFrames[mid]
                         var still = true
                         for j in 0..<samples {
-                            shaded[mid * samples + j] = kernel.shade(center.origin, direction(center, offsets[j]), subFrame: mid, glimpse: &seen[j])
+                            let (o, d) = ray(center, j)
+                            shaded[mid * samples + j] = kernel.shade(o, d, subFrame: mid, glimpse: &seen[j], pixel: pixel)
                             still = still && kernel.isStill(seen[j])
                         }
                         if still {
                             glimpses: for k in 0..<subFrames where k != mid {
                                 let sub = kernel.subFrames[k]
-                                for j in 0..<samples where !kernel.sees(seen[j], sub.origin, direction(sub, offsets[j]), subFrame: k) {
+                                for j in 0..<samples {
+                                    let (o, d) = ray(sub, j)
+                                    guard !kernel.sees(seen[j], o, d, subFrame: k) else { continue }
                                     still = false
                                     break glimpses
                                 }
@@ -161,13 +184,23 @@ struct SceneLitRenderer: Sendable {
                         for k in 0..<subFrames where k != mid {
                             let sub = kernel.subFrames[k]
                             for j in 0..<samples {
-                                shaded[k * samples + j] = still ? shaded[mid * samples + j] : kernel.shade(sub.origin, direction(sub, offsets[j]), subFrame: k)
+                                if still {
+                                    shaded[k * samples + j] = shaded[mid * samples + j]
+                                } else {
+                                    let (o, d) = ray(sub, j)
+                                    shaded[k * samples + j] = kernel.shade(o, d, subFrame: k, pixel: pixel)
+                                }
                             }
                         }
                         // Summed in sub-frame then sample order, as when every ray is shaded.
                         var sum = SIMD3<Float>.zero
                         for i in 0..<(subFrames * samples) { sum += shaded[i] }
-                        let c = pointwiseMin(sum * weight, SIMD3(repeating: Self.maxRadiance))
+                        var c = sum * weight
+                        if lens.hasGain {
+                            // Exposure, and natural vignetting by the pixel centre's angle off the axis.
+                            c *= lens.gain(center, pinhole: direction(center, SIMD2(0.5, 0.5)))
+                        }
+                        c = pointwiseMin(c, SIMD3(repeating: Self.maxRadiance))
                         let i = (y * width + x) * 4
                         base[i] = c.x
                         base[i + 1] = c.y

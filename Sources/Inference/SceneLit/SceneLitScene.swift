@@ -9,6 +9,8 @@ struct SceneLitScene: Sendable {
     var surfaces: [SceneSurface]
     /// Geometry at t = 0 (primitive i is object i).
     var geometry: SceneGeometry
+    /// `shot.lights` in scene units.
+    var lights: [SceneLight]
 
     init(spec: ShotSpec, config: ColorConfig) throws(GeneratorError) {
         var processors: [String: ColorProcessor] = [:]
@@ -53,6 +55,20 @@ struct SceneLitScene: Sendable {
             }
             primitives.append(prim)
         }
+        var lights: [SceneLight] = []
+        for (i, light) in spec.lights.enumerated() {
+            var rgb: SIMD3<Double>?
+            if case .rgb(let c, let colorspace) = light.color {
+                var material = MaterialSpec.default
+                material.colorspace = colorspace
+                material.emission = c
+                material.emissionStrength = 1
+                let converted = try surface(material, path: "shot.lights[\(i)]")
+                rgb = SIMD3<Double>(converted.emission)
+            }
+            lights.append(SceneLight(light, acescg: rgb))
+        }
+        self.lights = lights
         self.surfaces = surfaces
         geometry = SceneGeometry(groundEnabled: spec.ground.enabled, groundHeight: Float(spec.ground.height), primitives: primitives)
     }

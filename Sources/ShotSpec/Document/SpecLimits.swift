@@ -17,6 +17,19 @@ public enum SpecLimits {
     public static let maxNameLength = 64
     /// Objects in a scene: each becomes radiosity patches in the lighting solve.
     public static let maxObjects = 1000
+    /// Lights in a scene (`shot.lights`): every light adds a shadow ray (an area light
+    /// `samples` of them) to every shaded pixel and to every radiosity patch.
+    public static let maxLights = 64
+    /// Shadow rays per shaded point for one area light.
+    public static let maxLightSamples = 256
+    /// Light power: lumens or nits (a 1 kW HMI is about 100 000 lm; a bare filament about 10⁷ nits).
+    public static let maxLightPower = 100_000_000.0
+    /// Colour temperature in kelvin: the range of the Kim et al. Planckian-locus fit the generator uses.
+    public static let lightTemperatureKelvin = 1667.0...25000.0
+    /// Radius in metres of a point light's visible bulb.
+    public static let maxLightRadius = 10.0
+    /// Camera exposure adjustment in stops, either way.
+    public static let maxExposureStops = 20.0
     /// Keyframed camera moves.
     public static let maxMoves = 1000
     /// Largest magnitude of a position, target or move in metres (a scene 2000 km across).

@@ -7,6 +7,17 @@ public struct CameraSpec: Sendable, Equatable {
     /// Shutter angle in degrees; 0 disables motion blur.
     public var shutterAngle: Double
     public var moves: [CameraMove]
+    /// Aperture as an f-number; nil is a pinhole (everything sharp).
+    public var fStop: Double? = nil
+    /// Distance in metres from the lens to the plane in focus, along the view axis; nil focuses
+    /// on the target.
+    public var focusDistance: Double? = nil
+    /// Natural vignetting: image irradiance falls off as cos⁴ of the angle off the optical axis.
+    public var vignetting = false
+    /// Exposure adjustment in stops (scene-linear gain 2^exposure).
+    public var exposure = 0.0
+    /// Sensor noise standard deviation at mid grey (0.18), as a fraction of it; 0 is off.
+    public var grain = 0.0
 
     public static let `default` = CameraSpec(
         focalLengthMM: 35, sensorWidthMM: 36, position: [0, 1.6, 6], target: [0, 0.8, 0],

@@ -15,6 +15,8 @@ public struct ShotSpec: Sendable, Equatable {
     public var environment: EnvironmentSpec
     public var ground: GroundSpec
     public var objects: [ObjectSpec]
+    /// Point, spot and area lights (`shot.lights`), in the order given.
+    public var lights: [LightSpec] = []
     public var chunking: ChunkingSpec
     /// The document as parsed, kept for hashing and for shipping to nodes.
     public var document: SpecValue
