@@ -52,6 +52,79 @@ import Testing
         #expect(dispatched >= 5)
         let check = try Tool.run(Repository.path("Farm/web/prometheus_check.sh"), [url, "\(dispatched)"])
         #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
+
+        // Per-frame stage histograms, by node. Expected counts from the chunking rule (PRODUCT.md):
+        // 300 frames at 24 fps, M = floor(10.5 × 24) = 252, O = round(0.5 × 24) = 12, so
+        // k = ceil((300 − 12) / (252 − 12)) = 2 chunks generating 300 + 12 frames; the 2 × 12
+        // overlap frames are kept scene-linear (written, not converted) and the blend converts
+        // and writes the 12 blended ones: generate 312, convert 300, write 324.
+        let metrics = try Tool.run("curl", ["-sf", "\(url)/metrics"]).stdout
+        func count(_ stage: String) -> (total: Double, nodes: Set<String>) {
+            var total = 0.0, nodes: Set<String> = []
+            for line in metrics.split(separator: "\n") where line.hasPrefix("scenefarm_frame_\(stage)_seconds_count{") {
+                let parts = line.split(separator: " ")
+                total += Double(parts.last ?? "") ?? .nan
+                if let range = line.range(of: #"node="[^"]*""#, options: .regularExpression) { nodes.insert(String(line[range].dropFirst(6).dropLast())) }
+            }
+            return (total, nodes)
+        }
+        #expect(count("generate").total == 312, "\(metrics)")
+        #expect(count("convert").total == 300)
+        #expect(count("write").total == 324)
+        #expect(count("write").nodes.isSubset(of: ["n1", "n2"]) && !count("write").nodes.isEmpty)
+        for name in ["scenefarm_jobs", "scenefarm_tasks", "scenefarm_dispatches_total", "scenefarm_requeues_total", "scenefarm_retries_total",
+                     "scenefarm_dropped_messages_total", "scenefarm_stale_messages_total", "scenefarm_nodes", "scenefarm_frames_written_total",
+                     "scenefarm_task_duration_seconds", "scenefarm_node_heartbeat_age_seconds", "scenefarm_store_write_seconds"] {
+            #expect(metrics.contains("# TYPE \(name) "), "no \(name) in /metrics")
+        }
+
+        // The timeline, read as a user reads it: `status JOB --json` and the published report.
+        let status = try farm.cli(["status", job, "--json"])
+        let statusTasks = try #require(((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])?.first?["tasks"]) as? [[String: Any]])
+        let published = try #require(try farm.statusJSON(job)?.published)
+        let folder = farm.storage.appendingPathComponent(published)
+        let reportName = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".report.json") })
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(reportName))) as? [String: Any]
+        let reportTasks = try #require(report?["tasks"] as? [[String: Any]])
+        #expect(Set(reportTasks.compactMap { $0["name"] as? String }) == Set(statusTasks.compactMap { $0["name"] as? String }))
+        try checkTimeline(reportTasks, nodes: ["n1", "n2"], generated: 312, converted: 300)
+        try checkTimeline(statusTasks, nodes: ["n1", "n2"], generated: 312, converted: 300)
+    }
+
+    /// Every task of a published job ran: one last attempt done on one of `nodes`, start before
+    /// end, duration matching them, never before its dependencies ended; stage frame counts as
+    /// the chunking rule says.
+    private func checkTimeline(_ tasks: [[String: Any]], nodes: Set<String>, generated: Int, converted: Int) throws {
+        let iso = ISO8601DateFormatter()
+        func date(_ value: Any?) -> Date? { (value as? String).flatMap(iso.date) }
+        let kinds = Set(tasks.compactMap { $0["kind"] as? String })
+        #expect(kinds == ["lighting", "generate", "blend", "publish"])
+        var ends: [String: Date] = [:]
+        for task in tasks { ends[task["name"] as? String ?? ""] = date(task["endedAt"]) }
+        var generateFrames = 0, convertFrames = 0
+        for task in tasks {
+            let name = task["name"] as? String ?? "?"
+            let start = try #require(date(task["startedAt"]), "\(name) has no start")
+            let end = try #require(date(task["endedAt"]), "\(name) has no end")
+            let seconds = try #require(task["durationSeconds"] as? Double)
+            // Dates are whole seconds (ISO 8601 without fractions), the duration is not.
+            #expect(start <= end && seconds >= 0 && abs(end.timeIntervalSince(start) - seconds) <= 1.0, "\(name): \(start) \(end) \(seconds)")
+            #expect(task["state"] as? String == "done")
+            #expect(nodes.contains(task["node"] as? String ?? ""), "\(name) ran on \(task["node"] ?? "nothing")")
+            let history = task["history"] as? [[String: Any]] ?? []
+            #expect(history.last?["result"] as? String == "done" && history.count == task["attempts"] as? Int, "\(name): \(history)")
+            for dependency in task["dependsOn"] as? [String] ?? [] {
+                #expect(start >= (ends[dependency] ?? .distantFuture), "\(name) started before \(dependency) ended")
+            }
+            let stages = task["stageSeconds"] as? [String: Any]
+            generateFrames += stages?["generateFrames"] as? Int ?? 0
+            convertFrames += stages?["convertFrames"] as? Int ?? 0
+            if task["kind"] as? String == "generate" || task["kind"] as? String == "blend" {
+                #expect((stages?["writeSeconds"] as? Double ?? -1) > 0, "\(name) reported no write seconds")
+            }
+        }
+        #expect(generateFrames == generated)
+        #expect(convertFrames == converted)
     }
 
     @Test func apiMatchesItsOpenAPIDocumentUnderSchemathesis() throws {

@@ -457,6 +457,10 @@ public final class Coordinator: @unchecked Sendable {
             try fail(attempt, error: error.description, retryable: true)
             return false
         }
+        // The version's report gets the task timeline while it is still the attempt's file.
+        if task.node.kind == .publish, let report = moves.first(where: { $0.from.lastPathComponent.hasSuffix(".report.json") }) {
+            do { try snapshots.addTimeline(toReport: report.from, job: task.job, publishTask: task.node.name) } catch { logger.warning("\(task.job): the report keeps no task timeline: \(error)") }
+        }
         let version: (folder: URL, removed: [String])?
         do {
             version = try AttemptOutput.acceptAndPublish(moves, task: task.node, staging: facts.staging, frames: facts.plan.frames)
@@ -524,6 +528,7 @@ public final class Coordinator: @unchecked Sendable {
     }
 
     private func afterCompletion(_ task: StoredTask, outcome: TaskOutcome) throws {
+        snapshots.completed(task, outcome: outcome)
         switch task.node.kind {
         case .lighting:
             if let id = outcome.lightingID {
@@ -776,7 +781,10 @@ public final class Coordinator: @unchecked Sendable {
                 return try failure(body.request, "bad_input", "no job '\(job)' on this coordinator")
             }
             let jobs = try body.job.map { [try store.job($0)].compactMap { $0 } } ?? store.jobs()
-            return try ok(ClientReply(request: body.request, jobs: try jobs.map(status)))
+            var statuses = try jobs.map(status)
+            // One job asked for: its task timeline too (`status JOB --json`).
+            if body.job != nil { for i in statuses.indices { statuses[i].tasks = try snapshots.tasks(job: statuses[i].job) } }
+            return try ok(ClientReply(request: body.request, jobs: statuses))
         case FarmProtocol.cancelJob:
             let body = try message.decodeBody(TargetBody.self)
             guard let job = body.job, try store.job(job) != nil else {

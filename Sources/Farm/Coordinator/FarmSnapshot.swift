@@ -90,6 +90,9 @@ public struct TaskSnapshot: Sendable, Codable, Equatable {
     public var endedAt: Date?
     /// Seconds of the attempt that finished it (or of the running one so far).
     public var durationSeconds: Double?
+    /// Per-frame stage seconds summed over the frames of the attempt that finished it, as its
+    /// node reported them (generate and blend tasks from nodes that send `timings`).
+    public var stageSeconds: FrameTimings.Totals?
     public var history: [AttemptRecord]
 }
 

@@ -7,6 +7,9 @@ public protocol FarmObserver: AnyObject, Sendable {
     func attemptEnded(kind: String, node: String, seconds: Double)
     /// One job-store write transaction took `seconds` in SQLite.
     func storeWrite(seconds: Double)
+    /// A task of `kind` finished on `node` and its RESULT carried per-frame stage seconds
+    /// (already checked `isPlausible`).
+    func framesTimed(kind: String, node: String, timings: FrameTimings)
 }
 
 /// Builds `FarmSnapshot`s on the coordinator's loop thread (at most every `interval`, and only
@@ -124,6 +127,47 @@ final class SnapshotPublisher: @unchecked Sendable {
         latest = next
     }
 
+    /// Hands an accepted result's frame timings to the observer (loop thread, as it is accepted).
+    func completed(_ task: StoredTask, outcome: TaskOutcome) {
+        guard let timings = outcome.timings, !timings.frames.isEmpty, timings.isPlausible else { return }
+        lock.lock()
+        let observer = self.observer
+        lock.unlock()
+        observer?.framesTimed(kind: task.node.kind.rawValue, node: task.worker ?? "?", timings: timings)
+    }
+
+    /// Every task of `job` with its attempts, as the snapshot shows them (read now, not from the
+    /// last snapshot): for `status JOB` and the job report.
+    func tasks(job: String) throws -> [TaskSnapshot] {
+        let timeline = try store.timeline(jobs: [job])[job] ?? ([], [])
+        return Self.tasks(timeline, now: Date())
+    }
+
+    /// Adds the task timeline to the job report a publish attempt wrote, before the coordinator
+    /// moves it into the version: every earlier task as the store has it, and the publish task
+    /// ending now (when its result is accepted). Leaves a report it cannot read as it is.
+    func addTimeline(toReport url: URL, job: String, publishTask: String) throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        var report = try decoder.decode(JobReport.self, from: Data(contentsOf: url))
+        let now = Date()
+        report.tasks = try tasks(job: job).map { task in
+            guard task.name == publishTask else { return task }
+            var ended = task
+            ended.state = .done
+            ended.endedAt = now
+            if var last = ended.history.popLast() {
+                last.endedAt = now
+                last.durationSeconds = now.timeIntervalSince(last.startedAt)
+                last.result = .done
+                ended.history.append(last)
+                ended.durationSeconds = last.durationSeconds
+            }
+            return ended
+        }
+        try report.write(to: url)
+    }
+
     /// Tells the observer about attempts that ended since the last snapshot.
     private func reportEndedAttempts() throws {
         lock.lock()
@@ -173,20 +217,26 @@ final class SnapshotPublisher: @unchecked Sendable {
         return made
     }
 
-    private static func job(_ row: JobRow, facts: JobFacts, timeline: (tasks: [StoredTask], attempts: [AttemptRecord]), now: Date) -> JobSnapshot {
+    /// Tasks in graph order with their attempts; durations of running attempts count to `now`.
+    static func tasks(_ timeline: (tasks: [StoredTask], attempts: [AttemptRecord]), now: Date) -> [TaskSnapshot] {
         let byTask = Dictionary(grouping: timeline.attempts, by: \.task)
-        let tasks = timeline.tasks.map { task -> TaskSnapshot in
+        return timeline.tasks.map { task -> TaskSnapshot in
             let history = byTask[task.node.name] ?? []
             let last = history.last
             var duration = last?.durationSeconds
             if let last, last.result == .running { duration = now.timeIntervalSince(last.startedAt) }
+            let timings = task.state == .done ? task.outcome?.timings.flatMap { $0.isPlausible && !$0.frames.isEmpty ? $0.totals : nil } : nil
             return TaskSnapshot(
                 name: task.node.name, kind: task.node.kind, index: task.node.index, state: task.state, dependsOn: task.node.dependsOn,
                 attempts: task.attempts, node: task.worker ?? last?.node, framesDone: task.framesDone, error: task.error,
                 startedAt: history.first?.startedAt, endedAt: task.state == .leased ? nil : last?.endedAt, durationSeconds: duration,
-                history: history
+                stageSeconds: timings, history: history
             )
         }
+    }
+
+    private static func job(_ row: JobRow, facts: JobFacts, timeline: (tasks: [StoredTask], attempts: [AttemptRecord]), now: Date) -> JobSnapshot {
+        let tasks = Self.tasks(timeline, now: now)
         let framed = tasks.filter { $0.kind == .generate || $0.kind == .blend }
         let framesDone = min(facts.framesTotal, framed.reduce(0) { $0 + $1.framesDone })
         var rate: Double?

@@ -23,6 +23,10 @@ public struct JobReport: Sendable, Codable, Equatable {
     public var owner: String
     public var submittedAt: Date
     public var publishedAt: Date
+    /// Every task with its attempts (node, start, end, duration, result) and stage seconds,
+    /// added by the coordinator as it accepts the publish result (the publish task ends then);
+    /// absent when no coordinator ran the job (`scenefarm task run` on a farm queue).
+    public var tasks: [TaskSnapshot]?
 
     init(job: ShotJob, spec: ShotSpec, colorspace: String, seams: SeamReport?) {
         self.job = job.id

@@ -70,19 +70,24 @@ struct TaskContext {
         }
     }
 
-    /// Converts an ACEScg frame to the plate colour space and writes it as a final frame.
-    func writeFinal(_ image: RGBAImage, frame: Int, chunk: Int?) throws -> String {
+    /// Converts an ACEScg frame to the plate colour space and writes it as a final frame;
+    /// `stopwatch` records the convert and write seconds (its mark must be where this frame's
+    /// earlier stage ended) with `generate`.
+    func writeFinal(_ image: RGBAImage, frame: Int, chunk: Int?, generate: Double? = nil, stopwatch: inout FrameStopwatch) throws -> String {
         var converted = image
         try toPlate.apply(&converted)
+        let convert = stopwatch.lap()
         let url = attemptFinalPath(frame: frame)
         try finalWriter.write(converted, to: url, metadata: metadata(frame: frame, chunk: chunk))
+        stopwatch.record(FrameTimings.Frame(frame: frame, generate: generate, convert: convert, write: stopwatch.lap()))
         return relative(url)
     }
 
-    /// Keeps a scene-linear ACEScg Float32 frame for blending or conditioning.
-    func writeIntermediate(_ image: RGBAImage, frame: Int, chunk: Int) throws -> String {
+    /// Keeps a scene-linear ACEScg Float32 frame for blending or conditioning (no conversion).
+    func writeIntermediate(_ image: RGBAImage, frame: Int, chunk: Int, generate: Double?, stopwatch: inout FrameStopwatch) throws -> String {
         let url = staging.attemptFile(attempt, JobStaging.intermediatePath(chunk: chunk, frame: frame))
         try intermediateWriter.write(image, to: url, metadata: metadata(frame: frame, chunk: chunk))
+        stopwatch.record(FrameTimings.Frame(frame: frame, generate: generate, write: stopwatch.lap()))
         return relative(url)
     }
 

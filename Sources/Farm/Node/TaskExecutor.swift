@@ -69,22 +69,27 @@ public struct TaskExecutor: Sendable {
         )
         var outcome = TaskOutcome(lightingID: lighting.id)
         try context.makeAttemptFolders(intermediateChunk: chunkIndex)
+        var stopwatch = FrameStopwatch()
         try context.generator.generate(request, cancellation: cancellation) { frame, image in
+            let generated = stopwatch.lap()
             try cancellation.check()
             guard image.width == context.spec.resolution.width, image.height == context.spec.resolution.height else {
                 throw TaskError.failed("generator \(context.generator.capabilities.name) returned a \(image.width)x\(image.height) frame \(frame); the shot is \(context.spec.resolution.width)x\(context.spec.resolution.height)")
             }
             switch frames.contains(frame) ? chunk.role(of: frame) : nil {
             case .owned:
-                outcome.files.append(try context.writeFinal(image, frame: frame, chunk: chunkIndex))
+                outcome.files.append(try context.writeFinal(image, frame: frame, chunk: chunkIndex, generate: generated, stopwatch: &stopwatch))
                 outcome.framesWritten += 1
                 progress(outcome.framesWritten)
             case .overlapWithPrevious, .overlapWithNext:
-                outcome.files.append(try context.writeIntermediate(image, frame: frame, chunk: chunkIndex))
+                outcome.files.append(try context.writeIntermediate(image, frame: frame, chunk: chunkIndex, generate: generated, stopwatch: &stopwatch))
             case nil:
                 throw TaskError.failed("generator returned frame \(frame), outside the frames asked for (\(frames.lowerBound)–\(frames.upperBound) of chunk \(chunkIndex))")
             }
+            // Progress and the next frame's generate time start from here.
+            stopwatch.restart()
         }
+        outcome.timings = stopwatch.timings
         return outcome
     }
 
@@ -94,15 +99,19 @@ public struct TaskExecutor: Sendable {
         }
         var outcome = TaskOutcome()
         try context.makeAttemptFolders()
+        var stopwatch = FrameStopwatch()
         for (i, frame) in boundary.overlapFrames.enumerated() {
             try cancellation.check()
             let earlier = try PlateReader.read(context.acceptedIntermediatePath(chunk: boundaryIndex, frame: frame).path).image
             let later = try PlateReader.read(context.acceptedIntermediatePath(chunk: boundaryIndex + 1, frame: frame).path).image
             let blended = try BoundaryBlend.blend(earlier: earlier, later: later, index: i, overlap: boundary.overlap)
-            outcome.files.append(try context.writeFinal(blended, frame: frame, chunk: nil))
+            // Reading and blending are not a generator's work: only convert and write are timed.
+            stopwatch.restart()
+            outcome.files.append(try context.writeFinal(blended, frame: frame, chunk: nil, stopwatch: &stopwatch))
             outcome.framesWritten += 1
             progress(outcome.framesWritten)
         }
+        outcome.timings = stopwatch.timings
         return outcome
     }
 }

@@ -10,12 +10,16 @@ public struct TaskOutcome: Sendable, Codable, Equatable {
     /// Set by publish: the published version folder, relative to the storage root.
     public var published: String?
     public var seams: SeamReport?
+    /// Per-frame generate/convert/write seconds (generate and blend tasks); absent from older
+    /// nodes and from tasks that write no frames.
+    public var timings: FrameTimings?
 
-    public init(framesWritten: Int = 0, files: [String] = [], lightingID: String? = nil, published: String? = nil, seams: SeamReport? = nil) {
+    public init(framesWritten: Int = 0, files: [String] = [], lightingID: String? = nil, published: String? = nil, seams: SeamReport? = nil, timings: FrameTimings? = nil) {
         self.framesWritten = framesWritten
         self.files = files
         self.lightingID = lightingID
         self.published = published
         self.seams = seams
+        self.timings = timings
     }
 }

@@ -198,6 +198,8 @@ public struct JobStatus: Sendable, Codable, Equatable {
     /// Seam scores per boundary, once published.
     public var seamScores: [Double?]?
     public var submittedAt: Date
+    /// Every task with its attempts and timings; only when STATUS named this one job.
+    public var tasks: [TaskSnapshot]? = nil
 }
 
 public enum JobState: String, Sendable, Codable, CaseIterable {

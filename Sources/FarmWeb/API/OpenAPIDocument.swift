@@ -1,5 +1,5 @@
 /// The OpenAPI 3 document of /api/v1, served at /api/v1/openapi.json. Docs/api/openapi.json is
-/// the same text (a test compares them); edit both, or regenerate this file from the doc.
+/// the same text (a test compares them); edit the doc, then run Farm/web/openapi_to_swift.py.
 enum OpenAPIDocument {
     static let json = #"""
 {
@@ -1239,6 +1239,9 @@ enum OpenAPIDocument {
           "durationSeconds": {
             "type": "number"
           },
+          "stageSeconds": {
+            "$ref": "#/components/schemas/StageSeconds"
+          },
           "history": {
             "type": "array",
             "items": {
@@ -1423,6 +1426,49 @@ enum OpenAPIDocument {
           "job": {
             "type": "string",
             "nullable": true
+          }
+        }
+      },
+      "StageSeconds": {
+        "type": "object",
+        "description": "Per-frame stage seconds of the attempt that finished the task, summed over its frames, as its node reported them in RESULT `outcome.timings` (Docs/protocol.md). Absent for tasks whose node sent none.",
+        "required": [
+          "frames",
+          "generateFrames",
+          "generateSeconds",
+          "convertFrames",
+          "convertSeconds",
+          "writeSeconds"
+        ],
+        "properties": {
+          "frames": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Frames timed (final and overlap frames)."
+          },
+          "generateFrames": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Frames with a generate time (generate tasks)."
+          },
+          "generateSeconds": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Seconds in the generator."
+          },
+          "convertFrames": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Frames converted by OpenColorIO (final frames)."
+          },
+          "convertSeconds": {
+            "type": "number",
+            "minimum": 0
+          },
+          "writeSeconds": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Seconds writing OpenEXR files."
           }
         }
       }

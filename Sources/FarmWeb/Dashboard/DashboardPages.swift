@@ -137,7 +137,7 @@ enum DashboardPages {
         let span = max(0.001, (ends.max() ?? now).timeIntervalSince(origin))
         var html = """
             <h2>Timeline</h2><p class="muted">Time axis: \(duration(span)) from the first lease (\(time(origin))).</p>
-            <table class="timeline"><thead><tr><th>Task</th><th>State</th><th>Attempts</th><th>Node</th><th>Start</th><th>End</th><th>Duration</th><th class="axis"></th></tr></thead><tbody>
+            <table class="timeline"><thead><tr><th>Task</th><th>State</th><th>Attempts</th><th>Node</th><th>Start</th><th>End</th><th>Duration</th><th title="mean seconds per frame, as the node reported them">Per frame: generate · convert · write</th><th class="axis"></th></tr></thead><tbody>
             """
         for task in job.tasks {
             var bars = ""
@@ -150,11 +150,22 @@ enum DashboardPages {
                 <tr class="task" data-task="\(escape(task.name))" data-state="\(task.state.rawValue)"><td>\(escape(task.name))</td>
                 <td><span class="chip \(task.state.rawValue)">\(task.state.rawValue)</span></td><td>\(task.attempts)</td><td>\(escape(task.node ?? ""))</td>
                 <td>\(task.startedAt.map(time) ?? "")</td><td>\(task.endedAt.map(time) ?? "")</td><td>\(task.durationSeconds.map(duration) ?? "")</td>
-                <td class="axis"><div class="lane">\(bars)</div></td></tr>
+                <td class="stages">\(task.stageSeconds.map(stages) ?? "")</td><td class="axis"><div class="lane">\(bars)</div></td></tr>
                 """
-            if let error = task.error, task.state != .done { html += "<tr><td></td><td colspan=\"7\" class=\"error\">\(escape(String(error.prefix(500))))</td></tr>" }
+            if let error = task.error, task.state != .done { html += "<tr><td></td><td colspan=\"8\" class=\"error\">\(escape(String(error.prefix(500))))</td></tr>" }
         }
         return html + "</tbody></table>"
+    }
+
+    /// Mean seconds per frame of each stage a task's frames went through ("–" for none).
+    static func stages(_ totals: FrameTimings.Totals) -> String {
+        func mean(_ seconds: Double, _ frames: Int) -> String {
+            guard frames > 0 else { return "–" }
+            let each = seconds / Double(frames)
+            return each < 1 ? String(format: "%.1f ms", each * 1000) : String(format: "%.2f s", each)
+        }
+        return [mean(totals.generateSeconds, totals.generateFrames), mean(totals.convertSeconds, totals.convertFrames), mean(totals.writeSeconds, totals.frames)]
+            .joined(separator: " · ")
     }
 
     // MARK: - Nodes

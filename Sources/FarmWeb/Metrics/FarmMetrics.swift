@@ -12,9 +12,18 @@ public final class FarmMetrics: FarmObserver, @unchecked Sendable {
     private var counted: [String: Int] = [:]
     private var heartbeatGauges: [String: Gauge] = [:]
     private var taskDurations: [String: ValueHistogram] = [:]
+    /// Per-frame stage histograms, by stage and node.
+    private var frameStages: [String: ValueHistogram] = [:]
     private let storeWrites: ValueHistogram
 
     static let taskBuckets: [Double] = [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
+    static let frameBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
+    /// Stages a node times per frame (`FrameTimings.Frame`), with their metric's help.
+    static let frameStageHelp: [(stage: String, help: String)] = [
+        ("generate", "Seconds each frame spent in the generator, as its node reported them in RESULT, by node."),
+        ("convert", "Seconds each final frame spent in OpenColorIO (ACEScg to the plate colour space), as its node reported them, by node."),
+        ("write", "Seconds writing each OpenEXR frame (rename into place included), as its node reported them, by node."),
+    ]
     static let storeBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
     /// Counters mirrored from the snapshot: metric name, help, and how to read it.
@@ -46,6 +55,26 @@ public final class FarmMetrics: FarmObserver, @unchecked Sendable {
 
     public func storeWrite(seconds: Double) {
         storeWrites.record(seconds)
+    }
+
+    public func framesTimed(kind: String, node: String, timings: FrameTimings) {
+        let generate = frameHistogram("generate", node: node), convert = frameHistogram("convert", node: node), write = frameHistogram("write", node: node)
+        for frame in timings.frames {
+            if let seconds = frame.generate { generate.record(seconds) }
+            if let seconds = frame.convert { convert.record(seconds) }
+            write.record(frame.write)
+        }
+    }
+
+    private func frameHistogram(_ stage: String, node: String) -> ValueHistogram {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = "\(stage)/\(node)"
+        if let known = frameStages[key] { return known }
+        let help = Self.frameStageHelp.first { $0.stage == stage }?.help ?? ""
+        let made = registry.makeValueHistogram(name: "scenefarm_frame_\(stage)_seconds", labels: [("node", node)], buckets: Self.frameBuckets, help: help)
+        frameStages[key] = made
+        return made
     }
 
     private func taskHistogram(_ kind: String) -> ValueHistogram {
