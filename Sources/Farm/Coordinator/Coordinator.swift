@@ -414,7 +414,7 @@ public final class Coordinator: @unchecked Sendable {
         // Only frame-writing tasks send files (transfer nodes run generate tasks only), and only
         // the files they write: a node cannot fill the storage through FILE.
         guard let expected = facts.staging.expectedFiles(for: lease.task, plan: facts.plan),
-              expected.finals.values.contains(rest) || expected.intermediates.contains(rest) else {
+              expected.allows(rest) else {
             return deny("not a file \(lease.task.name) writes")
         }
         let parent = url.deletingLastPathComponent()

@@ -15,16 +15,33 @@ public struct JobStaging: Sendable, Equatable {
     public let layout: PlateLayout
     public let job: String
     public let version: Int
+    /// Which final frames get proxies, so the proxy files a task may leave for publish are
+    /// known; nil when the spec asks for none (or this staging was made without the spec).
+    public let proxies: Proxies?
 
-    public init(layout: PlateLayout, job: String, version: Int) {
+    /// The spec's proxy choice: every `every`th frame from `first`, as `fileExtension` files.
+    public struct Proxies: Sendable, Equatable {
+        public var first: Int
+        public var every: Int
+        public var fileExtension: String
+
+        public func contains(_ frame: Int) -> Bool { frame >= first && (frame - first) % max(1, every) == 0 }
+    }
+
+    public init(layout: PlateLayout, job: String, version: Int, proxies: Proxies? = nil) {
         self.layout = layout
         self.job = job
         self.version = version
+        self.proxies = proxies
     }
 
     /// The staging of `job` under `root` (the coordinator's or a node's storage root).
     public init(job: ShotJob, spec: ShotSpec, root: URL) {
-        self.init(layout: PlateLayout(root: root, show: spec.show, shot: spec.shot, plate: spec.output.plate), job: job.id, version: job.version)
+        let output = spec.output
+        self.init(
+            layout: PlateLayout(root: root, show: spec.show, shot: spec.shot, plate: output.plate), job: job.id, version: job.version,
+            proxies: output.proxyFormat == .none ? nil : Proxies(first: spec.frames.first, every: output.proxyEvery, fileExtension: output.proxyFormat == .jpeg ? "jpg" : "png")
+        )
     }
 
     /// Name of the folder holding every attempt's folder inside the job's work folder.
@@ -61,28 +78,70 @@ public struct JobStaging: Sendable, Equatable {
         "intermediate/\(String(format: "c%04d", chunk))/\(String(format: "%08d.exr", frame))"
     }
 
-    /// The files, relative to an attempt folder, that a generate or blend task must write; nil
-    /// for lighting (writes nothing under the job) and publish (sidecars, checked by shape).
-    public func expectedFiles(for task: TaskNode, plan: ChunkPlan) -> (finals: [Int: String], intermediates: Set<String>)? {
+    // MARK: - What frame-writing tasks leave for publish
+
+    /// `extras/`: per-frame work done where the frame is written (proxy, thumbnail, differences
+    /// between consecutive frames for the seam score), so publish only assembles it.
+    public static let extrasFolderName = "extras"
+
+    /// `extras/proxy/<frame:08d>.<ext>`: the frame's proxy, the bytes publish puts in `vNNN/proxy/`.
+    public static func proxyPath(frame: Int, fileExtension: String) -> String {
+        "\(extrasFolderName)/proxy/\(String(format: "%08d", frame)).\(fileExtension)"
+    }
+
+    /// `extras/thumbnail/<frame:08d>.ppm`: the frame's contact-sheet thumbnail.
+    public static func thumbnailPath(frame: Int) -> String {
+        "\(extrasFolderName)/thumbnail/\(String(format: "%08d", frame)).ppm"
+    }
+
+    /// `extras/pairs/<task>.json`: a generate task's interior frame differences (`FramePairs`).
+    public static func pairsPath(task: String) -> String {
+        "\(extrasFolderName)/pairs/\(task).json"
+    }
+
+    /// The files a generate or blend task writes, relative to an attempt folder.
+    public struct ExpectedFiles: Sendable, Equatable {
+        /// Final frames by number: required.
+        public var finals: [Int: String]
+        /// Overlap frames kept for blending or conditioning: required.
+        public var intermediates: Set<String>
+        /// What the task may leave for publish (`extras/`): publish works out whatever is absent.
+        public var optional: Set<String>
+
+        /// Whether a result or a transfer-mode FILE may name `path`.
+        public func allows(_ path: String) -> Bool {
+            finals.values.contains(path) || intermediates.contains(path) || optional.contains(path)
+        }
+    }
+
+    /// The files, relative to an attempt folder, that a generate or blend task writes; nil for
+    /// lighting (writes nothing under the job) and publish (sidecars, checked by shape).
+    public func expectedFiles(for task: TaskNode, plan: ChunkPlan) -> ExpectedFiles? {
+        var expected = ExpectedFiles(finals: [:], intermediates: [], optional: [])
         switch task.kind {
         case .lighting, .publish:
             return nil
         case .generate:
-            guard plan.chunks.indices.contains(task.index) else { return ([:], []) }
+            guard plan.chunks.indices.contains(task.index) else { return expected }
             let chunk = plan.chunks[task.index]
-            var finals: [Int: String] = [:]
-            var intermediates: Set<String> = []
             for frame in task.frames ?? chunk.frames where chunk.frames.contains(frame) {
                 switch chunk.role(of: frame) {
-                case .owned: finals[frame] = framePath(frame)
-                case .overlapWithPrevious, .overlapWithNext: intermediates.insert(Self.intermediatePath(chunk: task.index, frame: frame))
+                case .owned: expected.finals[frame] = framePath(frame)
+                case .overlapWithPrevious, .overlapWithNext: expected.intermediates.insert(Self.intermediatePath(chunk: task.index, frame: frame))
                 case nil: break
                 }
             }
-            return (finals, intermediates)
+            if expected.finals.count > 1 { expected.optional.insert(Self.pairsPath(task: task.name)) }
         case .blend:
-            guard let boundary = plan.boundaries.first(where: { $0.index == task.index }) else { return ([:], []) }
-            return (Dictionary(uniqueKeysWithValues: boundary.overlapFrames.map { ($0, framePath($0)) }), [])
+            guard let boundary = plan.boundaries.first(where: { $0.index == task.index }) else { return expected }
+            expected.finals = Dictionary(uniqueKeysWithValues: boundary.overlapFrames.map { ($0, framePath($0)) })
         }
+        if let proxies {
+            for frame in expected.finals.keys where proxies.contains(frame) {
+                expected.optional.insert(Self.proxyPath(frame: frame, fileExtension: proxies.fileExtension))
+                expected.optional.insert(Self.thumbnailPath(frame: frame))
+            }
+        }
+        return expected
     }
 }

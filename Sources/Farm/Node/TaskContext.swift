@@ -39,7 +39,7 @@ struct TaskContext {
         self.nodeName = nodeName
         self.root = root.standardizedFileURL
         layout = PlateLayout(root: self.root, show: spec.show, shot: spec.shot, plate: spec.output.plate)
-        staging = JobStaging(layout: layout, job: job.id, version: job.version)
+        staging = JobStaging(job: job, spec: spec, root: self.root)
         generator = try registry.generator(named: spec.generator.name)
         colorConfig = try ColorConfig.shared(explicit: job.ocioConfig)
         plateColorspace = try colorConfig.colorspace(named: spec.output.colorspace)

@@ -69,6 +69,7 @@ public struct TaskExecutor: Sendable {
         )
         var outcome = TaskOutcome(lightingID: lighting.id)
         try context.makeAttemptFolders(intermediateChunk: chunkIndex)
+        let extras = try FrameExtras(context: context, pairs: true)
         var stopwatch = FrameStopwatch()
         try context.generator.generate(request, cancellation: cancellation) { frame, image in
             let generated = stopwatch.lap()
@@ -79,6 +80,7 @@ public struct TaskExecutor: Sendable {
             switch frames.contains(frame) ? chunk.role(of: frame) : nil {
             case .owned:
                 outcome.files.append(try context.writeFinal(image, frame: frame, chunk: chunkIndex, generate: generated, stopwatch: &stopwatch))
+                try extras.add(frame: frame)
                 outcome.framesWritten += 1
                 progress(outcome.framesWritten)
             case .overlapWithPrevious, .overlapWithNext:
@@ -90,6 +92,7 @@ public struct TaskExecutor: Sendable {
             stopwatch.restart()
         }
         outcome.timings = stopwatch.timings
+        outcome.files += try extras.finish()
         return outcome
     }
 
@@ -99,6 +102,7 @@ public struct TaskExecutor: Sendable {
         }
         var outcome = TaskOutcome()
         try context.makeAttemptFolders()
+        let extras = try FrameExtras(context: context, pairs: false)
         var stopwatch = FrameStopwatch()
         for (i, frame) in boundary.overlapFrames.enumerated() {
             try cancellation.check()
@@ -108,10 +112,12 @@ public struct TaskExecutor: Sendable {
             // Reading and blending are not a generator's work: only convert and write are timed.
             stopwatch.restart()
             outcome.files.append(try context.writeFinal(blended, frame: frame, chunk: nil, stopwatch: &stopwatch))
+            try extras.add(frame: frame)
             outcome.framesWritten += 1
             progress(outcome.framesWritten)
         }
         outcome.timings = stopwatch.timings
+        outcome.files += try extras.finish()
         return outcome
     }
 }

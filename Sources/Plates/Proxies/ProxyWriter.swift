@@ -34,7 +34,37 @@ public struct ProxyWriter: Sendable {
 
     /// `<baseName>.1001.png` (or `.jpg`).
     public func proxyName(_ sequence: PlateSequence, frame: Int) -> String {
-        "\(sequence.baseName).\(String(format: "%0\(sequence.padding)d", frame)).\(format == .jpeg ? "jpg" : "png")"
+        "\(sequence.baseName).\(String(format: "%0\(sequence.padding)d", frame)).\(fileExtension)"
+    }
+
+    /// `png` or `jpg`.
+    public var fileExtension: String { format == .jpeg ? "jpg" : "png" }
+
+    /// The proxy and the contact-sheet thumbnail of one frame, from its plate pixels: the
+    /// thumbnail is box-filtered from the proxy's scene-linear downscale, not from display codes.
+    public func render(_ image: RGBAImage) throws(PlateError) -> (proxy: DisplayImage, thumbnail: DisplayImage) {
+        let linear = ProxyRenderer.downscale(image, maxWidth: renderer.maxWidth)
+        let proxy = try renderer.display(linear)
+        return (proxy, try renderer.display(ProxyRenderer.downscale(linear, maxWidth: thumbnailWidth)))
+    }
+
+    /// Writes `proxy` in this writer's format.
+    public func encode(_ proxy: DisplayImage, to url: URL) throws(PlateError) {
+        if format == .jpeg {
+            try JPEGEncoder.write(proxy, to: url)
+        } else {
+            try PNGEncoder.write(proxy, to: url)
+        }
+    }
+
+    /// The size `render` gives a `width`×`height` frame's thumbnail.
+    public func thumbnailSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        var size = (width: width, height: height)
+        for maxWidth in [renderer.maxWidth, thumbnailWidth] {
+            let factor = BoxDownscale.factor(width: size.width, maxWidth: maxWidth)
+            size = ((size.width + factor - 1) / factor, (size.height + factor - 1) / factor)
+        }
+        return size
     }
 
     /// `<baseName>.contact.png`
@@ -77,18 +107,29 @@ public struct ProxyWriter: Sendable {
         /// Writes the proxy of `frame` from its plate pixels, if it is a proxied frame not done yet.
         public func add(frame: Int, image: RGBAImage) throws(PlateError) {
             guard frames.contains(frame), written[frame] == nil else { return }
-            let renderer = writer.renderer
-            let linear = ProxyRenderer.downscale(image, maxWidth: renderer.maxWidth)
-            let proxy = try renderer.display(linear)
+            let (proxy, thumbnail) = try writer.render(image)
+            let name = writer.proxyName(sequence, frame: frame)
+            try writer.encode(proxy, to: proxyFolder.appendingPathComponent(name))
+            written[frame] = "\(ProxyWriter.folderName)/\(name)"
+            thumbnails[frame] = thumbnail
+        }
+
+        /// Takes the proxy of `frame` that a frame-writing task already encoded (`file`, the same
+        /// bytes `add` would write) and its thumbnail: a hard link where the file system allows,
+        /// else a copy, so publish neither decodes the plate nor re-encodes the proxy.
+        public func adopt(frame: Int, file: URL, thumbnail: DisplayImage) throws(PlateError) {
+            guard frames.contains(frame), written[frame] == nil else { return }
             let name = writer.proxyName(sequence, frame: frame)
             let url = proxyFolder.appendingPathComponent(name)
-            if writer.format == .jpeg {
-                try JPEGEncoder.write(proxy, to: url)
-            } else {
-                try PNGEncoder.write(proxy, to: url)
+            if link(file.path, url.path) != 0 {
+                do {
+                    try FileManager.default.copyItem(at: file, to: url)
+                } catch {
+                    throw .io(path: url.path, message: "cannot take the proxy \(file.path): \(error.localizedDescription)")
+                }
             }
             written[frame] = "\(ProxyWriter.folderName)/\(name)"
-            thumbnails[frame] = try renderer.display(ProxyRenderer.downscale(linear, maxWidth: writer.thumbnailWidth))
+            thumbnails[frame] = thumbnail
         }
 
         /// Proxies the frames not fed yet (read with `read`), then writes the contact sheet in frame order.

@@ -73,8 +73,13 @@ public struct VersionExtras: Sendable {
     /// A proxy session writing into `folder/proxy/`, or nil when no proxies are asked for or the
     /// plates are data (`Raw`).
     public func proxySession(in folder: URL, config: ColorConfig) throws(PlateError) -> ProxyWriter.Session? {
+        guard let writer = try proxyWriter(config: config) else { return nil }
+        return try ProxyWriter.Session(writer: writer, sequence: sequence, folder: folder)
+    }
+
+    /// The proxy writer, or nil when no proxies are asked for or the plates are data (`Raw`).
+    public func proxyWriter(config: ColorConfig) throws(PlateError) -> ProxyWriter? {
         guard proxyFormat != .none, sequence.colorspace != "Raw" else { return nil }
-        let renderer = try ProxyRenderer(config: config, colorspace: sequence.colorspace)
-        return try ProxyWriter.Session(writer: ProxyWriter(renderer: renderer, format: proxyFormat, every: proxyEvery), sequence: sequence, folder: folder)
+        return ProxyWriter(renderer: try ProxyRenderer(config: config, colorspace: sequence.colorspace), format: proxyFormat, every: proxyEvery)
     }
 }
