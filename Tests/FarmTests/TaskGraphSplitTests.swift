@@ -35,10 +35,21 @@ import Testing
         #expect(tasks.first { $0.name == "generate-0002" }?.dependsOn.contains("generate-0001") == true)
     }
 
-    @Test func automaticSplitKeepsEveryNodeBusy() {
+    @Test func automaticSplitKeepsEveryNodeBusy() throws {
         #expect(TaskGraph.automaticTaskFrames(plan: Self.plan, nodes: 1) == nil)
-        // 648 generated frames (624 + two 12-frame overlaps) for 4 tasks a node.
-        #expect(TaskGraph.automaticTaskFrames(plan: Self.plan, nodes: 2) == 81)
+        // 648 generated frames (624 + two 12-frame overlaps) for 4 tasks a node: 81 frames would
+        // cut each 216-frame chunk in 3, 9 tasks for 2 nodes; the largest size within a quarter of
+        // 81 that cuts each chunk in 4 (12 tasks, 6 a node) is 71 (216 / 71 rounds up to 4).
+        #expect(TaskGraph.automaticTaskFrames(plan: Self.plan, nodes: 2) == 71)
+        for nodes in 2...8 {
+            let size = try #require(TaskGraph.automaticTaskFrames(plan: Self.plan, nodes: nodes))
+            let count = TaskGraph.taskCount(plan: Self.plan, taskFrames: size)
+            #expect(count >= 4 * nodes - 3 && size >= TaskGraph.minimumTaskFrames, "\(nodes) nodes")
+            // A multiple of the node count wherever a size within a quarter of 648 / (4 × nodes) gives one.
+            let longest = (648 + 4 * nodes - 1) / (4 * nodes)
+            let possible = (longest * 3 / 4...longest).contains { TaskGraph.taskCount(plan: Self.plan, taskFrames: $0) % nodes == 0 }
+            #expect(!possible || count % nodes == 0, "\(nodes) nodes: \(count) tasks of ≤ \(size) frames")
+        }
         #expect(TaskGraph.automaticTaskFrames(plan: Self.plan, nodes: 100) == TaskGraph.minimumTaskFrames)
     }
 }

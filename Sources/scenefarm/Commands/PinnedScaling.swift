@@ -18,22 +18,29 @@ struct PinnedScaling {
         print("bench farm --scaling: \(name)\(shot == nil ? " at 320x180" : ""), \(runs) run(s) per node count, each node pinned to one core (taskset -c i, --threads 1), \(cores) cores")
         var medians: [Int: Double] = [:]
         for count in counts {
-            var seconds: [Double] = []
-            for run in 0..<runs {
-                seconds.append(try once(text: text, nodes: count, work: work.appendingPathComponent("n\(count)-r\(run)")))
+            var runs: [Run] = []
+            for run in 0..<self.runs {
+                runs.append(try once(text: text, nodes: count, work: work.appendingPathComponent("n\(count)-r\(run)")))
             }
-            seconds.sort()
-            let median = seconds[seconds.count / 2]
-            medians[count] = median
-            let speedUp = count == 1 ? "" : String(format: ", speed-up %.2fx (ideal %d.00x)", medians[1]! / median, count)
-            print(String(format: "  %d node(s): median %.2f s (min %.2f, max %.2f)%@", count, median, seconds.first!, seconds.last!, speedUp))
+            runs.sort { $0.seconds < $1.seconds }
+            let median = runs[runs.count / 2]
+            medians[count] = median.seconds
+            let speedUp = count == 1 ? "" : String(format: ", speed-up %.2fx (ideal %d.00x)", medians[1]! / median.seconds, count)
+            print(String(format: "  %d node(s): median %.2f s (min %.2f, max %.2f)%@", count, median.seconds, runs.first!.seconds, runs.last!.seconds, speedUp))
+            print("    median run: \(median.breakdown)")
         }
         if cores < 4 { print("  4 nodes: skipped, \(cores) cores") }
     }
 
-    /// One render of the shot on a fresh coordinator and `nodes` pinned node processes; seconds
-    /// from submit to published.
-    private func once(text: String, nodes: Int, work: URL) throws -> Double {
+    /// One run: seconds from the coordinator's receipt of the job to the end of publish (its own
+    /// clock, so the client's polling adds nothing), and where that time went.
+    struct Run {
+        let seconds: Double
+        let breakdown: String
+    }
+
+    /// One render of the shot on a fresh coordinator and `nodes` pinned node processes.
+    private func once(text: String, nodes: Int, work: URL) throws -> Run {
         defer { try? FileManager.default.removeItem(at: work) }
         let storage = work.appendingPathComponent("storage"), state = work.appendingPathComponent("state")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
@@ -62,9 +69,10 @@ struct PinnedScaling {
         }
         let port = Int.random(in: 20000...59998)
         let nodeEndpoint = "tcp://127.0.0.1:\(port)", clientEndpoint = "tcp://127.0.0.1:\(port + 1)"
-        _ = try spawn(["coordinator", "--state", state.path, "--storage", storage.path, "--bind", nodeEndpoint, "--client-bind", clientEndpoint], pin: nil)
+        let coordinator = try spawn(["coordinator", "--state", state.path, "--storage", storage.path, "--bind", nodeEndpoint, "--client-bind", clientEndpoint], pin: nil)
+        var nodeProcesses: [Process] = []
         for i in 0..<nodes {
-            _ = try spawn(["node", "--name", "bench-\(i)", "--storage", storage.path, "--coordinator", nodeEndpoint, "--threads", "1"], pin: i)
+            nodeProcesses.append(try spawn(["node", "--name", "bench-\(i)", "--storage", storage.path, "--coordinator", nodeEndpoint, "--threads", "1"], pin: i))
         }
         let client = try FarmClient(endpoint: clientEndpoint, timeout: .seconds(5))
         let deadline = Date().addingTimeInterval(30)
@@ -74,11 +82,50 @@ struct PinnedScaling {
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        let start = ContinuousClock.now
         let job = try client.submit(specText: text, specName: spec.path, baseDirectory: work.path)
-        let status = try client.wait(job: job, every: .milliseconds(50))
-        let seconds = (ContinuousClock.now - start).seconds
+        // Four polls a second: each STATUS of one job carries its task timeline, which the
+        // coordinator builds from the store, and it shares the nodes' cores.
+        let status = try client.wait(job: job, every: .milliseconds(250))
         guard status.state == .done else { throw fail("bench farm --scaling: job \(status.state.rawValue): \(status.error ?? "")", code: ExitCodes.failure) }
-        return seconds
+        let timeline = try client.status(job: job).first?.tasks ?? []
+        let cpu = [coordinator.processIdentifier] + nodeProcesses.map(\.processIdentifier)
+        return Self.run(timeline, submitted: status.submittedAt, cpu: cpu.map(Self.cpuSeconds))
+    }
+
+    /// The run's length and breakdown from the job's task timeline: the serial head (lighting),
+    /// the generate phase, the blends, publish and the tail after the last generate task, how
+    /// busy each node was, and the CPU seconds of the coordinator and each node process.
+    static func run(_ tasks: [TaskSnapshot], submitted: Date, cpu: [Double?]) -> Run {
+        func at(_ date: Date?) -> Double { date.map { $0.timeIntervalSince(submitted) } ?? .nan }
+        func duration(_ task: TaskSnapshot) -> Double { task.durationSeconds ?? 0 }
+        let end = tasks.compactMap(\.endedAt).max().map { $0.timeIntervalSince(submitted) } ?? .nan
+        let generates = tasks.filter { $0.kind == .generate }, blends = tasks.filter { $0.kind == .blend }
+        let lighting = tasks.first { $0.kind == .lighting }, publish = tasks.first { $0.kind == .publish }
+        let lastGenerate = generates.compactMap(\.endedAt).max()
+        var busy: [String: Double] = [:]
+        for task in tasks { busy[task.node ?? "?", default: 0] += duration(task) }
+        let nodes = busy.keys.sorted().map { String(format: "%@ %.0f%%", $0, 100 * busy[$0]! / end) }.joined(separator: ", ")
+        let mean = generates.isEmpty ? 0 : generates.map(duration).reduce(0, +) / Double(generates.count)
+        let cpuText = cpu.enumerated().map { i, seconds in
+            String(format: "%@ %.1f s", i == 0 ? "coordinator" : "node \(i - 1)", seconds ?? .nan)
+        }.joined(separator: ", ")
+        let text = String(
+            format: "lighting %.2f s (dispatched at %.2f s); %d generate tasks of %.2f s mean, last ends at %.2f s; %d blends %.2f s; publish %.2f s (%.2f–%.2f s); tail after the last generate %.2f s; busy: %@; CPU: %@",
+            lighting.map(duration) ?? 0, at(lighting?.startedAt), generates.count, mean, at(lastGenerate), blends.count,
+            blends.map(duration).reduce(0, +), publish.map(duration) ?? 0, at(publish?.startedAt), at(publish?.endedAt),
+            end - at(lastGenerate), nodes, cpuText
+        )
+        return Run(seconds: end, breakdown: text)
+    }
+
+    /// User plus system CPU seconds of a running process so far (`/proc/PID/stat` fields 14 and
+    /// 15, in clock ticks); nil where there is no procfs.
+    static func cpuSeconds(_ pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name (which may hold spaces), from field 3 on.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
