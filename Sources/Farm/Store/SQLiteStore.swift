@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+
+/// The default job-store backend: SQLite in WAL mode, through GRDB, in `scenefarm.sqlite` under
+/// `--state`. Readers see the last commit while the writer works; a second process on the same
+/// file (a test reading beside a coordinator) waits for the write lock rather than failing.
+public final class SQLiteStore: StoreBackend {
+    public let dialect = SQLDialect.sqlite
+    public let location: String
+    private let pool: DatabasePool
+
+    public init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        location = directory.appendingPathComponent("scenefarm.sqlite").path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: location, configuration: configuration)
+    }
+
+    public func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        try pool.read { db in try body(Session(db: db)) }
+    }
+
+    public func write<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        try pool.write { db in try body(Session(db: db)) }
+    }
+
+    /// Seconds SQLite spent in each write transaction (from BEGIN to the end of COMMIT,
+    /// statements only), from GRDB's profile trace on the writer's thread.
+    public func observeWriteLatency(_ record: @escaping @Sendable (Double) -> Void) throws {
+        let sum = LockedSeconds()
+        pool.writeWithoutTransaction { db in
+            db.trace(options: .profile) { event in
+                guard case .profile(let statement, let duration) = event else { return }
+                let sql = statement.sql
+                if sql.hasPrefix("BEGIN") {
+                    sum.reset(to: duration)
+                } else if sql.hasPrefix("COMMIT") {
+                    record(sum.add(duration))
+                } else {
+                    _ = sum.add(duration)
+                }
+            }
+        }
+    }
+
+    private struct Session: StoreSession {
+        let db: Database
+
+        func execute(_ sql: String, _ arguments: StoreArguments) throws -> Int {
+            try db.execute(sql: sql, arguments: Self.bind(arguments))
+            return db.changesCount
+        }
+
+        func query(_ sql: String, _ arguments: StoreArguments) throws -> [StoreRow] {
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: Self.bind(arguments))
+            var columns: [String: Int]?
+            var rows: [StoreRow] = []
+            while let row = try cursor.next() {
+                if columns == nil {
+                    // First name wins, as GRDB's own subscript does for duplicate names.
+                    columns = Dictionary(row.columnNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+                }
+                rows.append(StoreRow(columns: columns ?? [:], values: row.databaseValues.map(Self.value)))
+            }
+            return rows
+        }
+
+        private static func bind(_ arguments: StoreArguments) -> StatementArguments {
+            StatementArguments(arguments.storeValues.map { value -> DatabaseValue in
+                switch value {
+                case .null: .null
+                case .int(let int): int.databaseValue
+                case .double(let double): double.databaseValue
+                case .text(let text): text.databaseValue
+                }
+            })
+        }
+
+        private static func value(_ value: DatabaseValue) -> StoreValue {
+            switch value.storage {
+            case .null: .null
+            case .int64(let int): .int(int)
+            case .double(let double): .double(double)
+            case .string(let text): .text(text)
+            case .blob(let data): .text(String(decoding: data, as: UTF8.self))
+            }
+        }
+    }
+}
+
+/// Seconds summed across the statements of one transaction (the writer's trace callback).
+private final class LockedSeconds: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seconds = 0.0
+
+    func reset(to value: Double) {
+        lock.lock()
+        seconds = value
+        lock.unlock()
+    }
+
+    func add(_ value: Double) -> Double {
+        lock.lock()
+        defer { lock.unlock() }
+        seconds += value
+        return seconds
+    }
+}

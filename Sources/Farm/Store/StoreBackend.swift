@@ -1,0 +1,67 @@
+import Foundation
+
+/// One connection's view inside `StoreBackend.read` or `write`: statements with `?` placeholders,
+/// bound in order. The same SQL text runs on both backends (PostgreSQL's `$n` are made from the `?`).
+public protocol StoreSession {
+    /// Runs a statement; returns how many rows it inserted, changed or deleted.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: StoreArguments) throws -> Int
+    func query(_ sql: String, _ arguments: StoreArguments) throws -> [StoreRow]
+}
+
+extension StoreSession {
+    @discardableResult
+    public func execute(_ sql: String) throws -> Int { try execute(sql, []) }
+    public func query(_ sql: String) throws -> [StoreRow] { try query(sql, []) }
+    public func queryOne(_ sql: String, _ arguments: StoreArguments = []) throws -> StoreRow? { try query(sql, arguments).first }
+}
+
+/// Where the job store keeps its rows: SQLite through GRDB (`SQLiteStore`, the default) or a
+/// PostgreSQL server (`PostgresStore` in the FarmPostgres module). `JobStore` holds the SQL; a
+/// backend only runs it, one transaction per `write`.
+public protocol StoreBackend: Sendable {
+    var dialect: SQLDialect { get }
+    /// The store for messages and logs: a file path, or a URL without its password.
+    var location: String { get }
+    /// Reads with a consistent view. Blocks the calling thread.
+    func read<T>(_ body: (any StoreSession) throws -> T) throws -> T
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// A backend may run `body` again after losing its connection before the commit was
+    /// acknowledged (PostgreSQL does), so `body` must touch nothing but the session.
+    func write<T>(_ body: (any StoreSession) throws -> T) throws -> T
+    /// Calls `record` with the seconds each write transaction took, for /metrics.
+    func observeWriteLatency(_ record: @escaping @Sendable (Double) -> Void) throws
+}
+
+/// The few places where SQLite's and PostgreSQL's SQL differ, as fragments the shared SQL embeds.
+public enum SQLDialect: Sendable {
+    case sqlite
+    case postgres
+
+    /// Ends a SELECT whose rows the transaction goes on to change. PostgreSQL locks the rows, so a
+    /// second coordinator's transaction on the same rows waits for this one and then reads their
+    /// new state (READ COMMITTED re-reads a locked row); SQLite already admits one writer at a time.
+    public var forUpdate: String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " FOR UPDATE"
+        }
+    }
+
+    /// The 1-based position of `needle` in `haystack` (0 when absent), both SQL expressions.
+    public func position(of needle: String, in haystack: String) -> String {
+        switch self {
+        case .sqlite: "instr(\(haystack), \(needle))"
+        case .postgres: "strpos(\(haystack), \(needle))"
+        }
+    }
+
+    /// Unix seconds with fractions, evaluated when the statement runs (used by triggers).
+    public var unixNow: String {
+        switch self {
+        // julianday keeps milliseconds; strftime('%s') would round to seconds.
+        case .sqlite: "((julianday('now') - 2440587.5) * 86400.0)"
+        case .postgres: "CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS DOUBLE PRECISION)"
+        }
+    }
+}
