@@ -21,7 +21,9 @@ struct BenchFarmCommand: ParsableCommand {
     @Option(help: "Shot for the 1-vs-2-node run (default Farm/shots/courtyard_short.yaml at 480x270).") var shot: String?
     @Flag(help: "Only the scaling run: 1, 2 and 4 node processes (as the cores allow), each pinned to its own core with taskset and --threads 1, on Farm/shots/courtyard_long.yaml at 320x180 (or --shot); speed-ups printed beside the ideal.")
     var scaling = false
-    @Option(help: "Runs of each node count for --scaling; the median is reported with min–max.") var runs = 3
+    @Option(help: "Runs of each node count for --scaling, or of each side for --dashboard; the median is reported with min–max.") var runs = 3
+    @Flag(help: "Only the dashboard run: dispatch throughput of the same farm without and with the dashboard open (event stream, page refreshes) and /metrics scraped every second, alternating, --runs times each; medians with min–max and their ratio.")
+    var dashboard = false
 
     func run() throws {
         LoggingSystem.bootstrap { label in
@@ -35,12 +37,33 @@ struct BenchFarmCommand: ParsableCommand {
             try PinnedScaling(shot: shot, runs: max(1, runs)).run(work: work.appendingPathComponent("pinned"))
             return
         }
+        if dashboard {
+            try dashboardRuns(work: work)
+            return
+        }
         let plain = try throughput(work: work.appendingPathComponent("throughput"), dashboard: false)
         let watched = try throughput(work: work.appendingPathComponent("throughput-dashboard"), dashboard: true)
         print(String(format: "dispatch with the dashboard: %.0f tasks/s without it, %.0f tasks/s with it open (event stream + page refresh on each update) and /metrics scraped every second (%.2fx; goal ≥ 1000 both)",
                      plain, watched, watched / plain))
         try redispatch(work: work.appendingPathComponent("redispatch"))
         try scaling(work: work.appendingPathComponent("scaling"))
+    }
+
+    /// Throughput without and with the dashboard, alternating so drift in the machine's load
+    /// falls on both sides alike.
+    private func dashboardRuns(work: URL) throws {
+        var plain: [Double] = [], watched: [Double] = []
+        for run in 0..<max(1, runs) {
+            plain.append(try throughput(work: work.appendingPathComponent("plain-\(run)"), dashboard: false))
+            watched.append(try throughput(work: work.appendingPathComponent("dashboard-\(run)"), dashboard: true))
+        }
+        func summary(_ values: [Double]) -> (median: Double, min: Double, max: Double) {
+            let sorted = values.sorted()
+            return (sorted[sorted.count / 2], sorted.first!, sorted.last!)
+        }
+        let a = summary(plain), b = summary(watched), ratio = summary(zip(watched, plain).map { $0 / $1 })
+        print(String(format: "dispatch, %d run(s) each: without the dashboard median %.0f tasks/s (min %.0f, max %.0f); with it open and /metrics scraped every second median %.0f tasks/s (min %.0f, max %.0f); ratio with/without median %.2fx (min %.2f, max %.2f); goal ≥ 1000 tasks/s both",
+                     plain.count, a.median, a.min, a.max, b.median, b.min, b.max, ratio.median, ratio.min, ratio.max))
     }
 
     /// A spec of `chunks` one-frame-per-second chunks with no overlap: that many generate tasks.
