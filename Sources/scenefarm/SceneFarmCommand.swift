@@ -18,6 +18,7 @@ struct SceneFarmCommand: AsyncParsableCommand {
             StatusCommand.self,
             WaitCommand.self,
             CancelCommand.self,
+            PriorityCommand.self,
             CoordinatorCommand.self,
             NodeCommand.self,
             NodesCommand.self,

@@ -67,6 +67,12 @@ public final class FarmClient {
         return try call(command, TargetBody(request: request, node: node), request: request).message ?? ""
     }
 
+    /// Sets a queued or running job's dispatch priority; returns the coordinator's message.
+    public func setPriority(job: String, priority: Int) throws -> String {
+        let request = UUID().uuidString
+        return try call(FarmProtocol.setPriority, PriorityBody(request: request, job: job, priority: priority), request: request).message ?? ""
+    }
+
     /// Polls until the job is final, calling `update` with each status; returns the last one.
     public func wait(job: String, every interval: Duration = .milliseconds(500), update: (JobStatus) -> Void = { _ in }) throws -> JobStatus {
         while true {

@@ -8,6 +8,7 @@ public enum FarmAction: Sendable, Equatable {
     case retry(job: String)
     case drain(node: String)
     case resume(node: String)
+    case priority(job: String, priority: Int)
 
     /// The client request for this action; `job` looks a stored job up (on the loop thread).
     /// Nil when a retried job is not in the store.
@@ -19,6 +20,8 @@ public enum FarmAction: Sendable, Equatable {
             return try WireMessage(command: FarmProtocol.drainNode, body: TargetBody(request: request, node: name))
         case .resume(let name):
             return try WireMessage(command: FarmProtocol.resumeNode, body: TargetBody(request: request, node: name))
+        case .priority(let id, let priority):
+            return try WireMessage(command: FarmProtocol.setPriority, body: PriorityBody(request: request, job: id, priority: priority))
         case .retry(let id):
             guard let stored = try job(id) else { return nil }
             return try WireMessage(command: FarmProtocol.submit, body: SubmitBody(

@@ -46,6 +46,8 @@ public struct JobSnapshot: Sendable, Codable, Equatable {
     public var plate: String
     public var version: String
     public var state: JobState
+    /// Dispatch priority (`JobPriority`): higher first, then submission order.
+    public var priority: Int
     public var owner: String
     public var generator: String
     /// The shot's frame rate as a rational (`24`, `24000/1001`).

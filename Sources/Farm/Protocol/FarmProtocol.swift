@@ -32,12 +32,13 @@ public enum FarmProtocol {
     public static let nodes = "NODES"
     public static let drainNode = "DRAIN_NODE"
     public static let resumeNode = "RESUME_NODE"
+    public static let setPriority = "SET_PRIORITY"
     public static let reply = "REPLY"
     public static let error = "ERROR"
 
     public static let nodeCommands: Set<String> = [ready, heartbeat, progress, file, result, failed, bye]
     public static let coordinatorCommands: Set<String> = [welcome, task, heartbeat, cancel, drain, reconnect, passive]
-    public static let clientCommands: Set<String> = [submit, status, cancelJob, nodes, drainNode, resumeNode]
+    public static let clientCommands: Set<String> = [submit, status, cancelJob, nodes, drainNode, resumeNode, setPriority]
     public static let clientReplies: Set<String> = [reply, error]
 }
 
@@ -171,6 +172,19 @@ public struct TargetBody: Sendable, Codable, Equatable {
     }
 }
 
+/// SET_PRIORITY: change a queued or running job's dispatch priority (`JobPriority`).
+public struct PriorityBody: Sendable, Codable, Equatable {
+    public var request: String
+    public var job: String
+    public var priority: Int
+
+    public init(request: String, job: String, priority: Int) {
+        self.request = request
+        self.job = job
+        self.priority = priority
+    }
+}
+
 /// ERROR reply: `code` is `bad_input` (exit 2) or `failure` (exit 1).
 public struct ErrorReply: Sendable, Codable, Equatable {
     public var request: String
@@ -200,6 +214,8 @@ public struct JobStatus: Sendable, Codable, Equatable {
     public var submittedAt: Date
     /// Every task with its attempts and timings; only when STATUS named this one job.
     public var tasks: [TaskSnapshot]? = nil
+    /// Dispatch priority (`JobPriority`); absent from coordinators before SET_PRIORITY.
+    public var priority: Int? = nil
 }
 
 public enum JobState: String, Sendable, Codable, CaseIterable {

@@ -11,6 +11,8 @@ struct APIRoutes {
 
     /// How long an action waits for the loop's answer.
     static let actionTimeout: Double = 10
+    /// Largest action body read (a priority's JSON is a few bytes).
+    static let maxActionBody = 4096
 
     func register(on router: Router<BasicRequestContext>) {
         let api = router.group("/api/v1")
@@ -72,6 +74,17 @@ struct APIRoutes {
             }
             return await act(.retry(job: id), job: id)
         }
+        api.post("jobs/:job/priority") { request, context in
+            let id = try context.parameters.require("job")
+            // The body is small JSON, {"priority": N}; read with a cap so a large one costs nothing.
+            let body = try? await request.body.collect(upTo: Self.maxActionBody)
+            guard let body, let priority = try? JSONDecoder().decode(PriorityRequest.self, from: Data(buffer: body)).priority else {
+                return WebGuard.json(APIDocuments.error("bad_request", "send a JSON body {\"priority\": N} with an integer N in \(JobPriority.range.lowerBound)…\(JobPriority.range.upperBound)"), status: .badRequest)
+            }
+            if let problem = JobPriority.problem(priority) { return WebGuard.json(APIDocuments.error("bad_request", problem), status: .badRequest) }
+            guard coordinator.snapshot.job(id) != nil else { return Self.noJob() }
+            return await act(.priority(job: id, priority: priority), job: id)
+        }
         api.post("nodes/:node/drain") { _, context in try await nodeAction(context, drain: true) }
         api.post("nodes/:node/resume") { _, context in try await nodeAction(context, drain: false) }
     }
@@ -109,6 +122,11 @@ struct APIRoutes {
             return WebGuard.json(APIDocuments.error("busy", "the coordinator did not answer in time; try again"), status: .serviceUnavailable)
         }
     }
+}
+
+/// The body of POST /api/v1/jobs/{job}/priority.
+private struct PriorityRequest: Decodable {
+    var priority: Int
 }
 
 /// Resumes a continuation once, whichever of the answer and the timeout comes first.

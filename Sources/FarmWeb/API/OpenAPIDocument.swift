@@ -698,6 +698,110 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/jobs/{job}/priority": {
+      "post": {
+        "summary": "Change a queued or running job's dispatch priority (SET_PRIORITY): ready tasks of higher-priority jobs go first, equal priorities in submission order.",
+        "operationId": "setJobPriority",
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "job",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Job id (`j20261126-120000-1a2b3c`)."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ActionResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The body is not {\"priority\": N} with an integer N in -1000…1000.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No valid bearer token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The request came from another origin.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such job.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The job has already finished.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The coordinator could not do it now (busy, or it failed).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        },
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PriorityRequest"
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/nodes/{node}/drain": {
       "post": {
         "summary": "Give a node no new tasks; it finishes what it runs (DRAIN_NODE). Kept across restarts.",
@@ -1044,7 +1148,8 @@ enum OpenAPIDocument {
           "chunks",
           "chunksDone",
           "nodes",
-          "submittedAt"
+          "submittedAt",
+          "priority"
         ],
         "properties": {
           "id": {
@@ -1065,6 +1170,12 @@ enum OpenAPIDocument {
           },
           "state": {
             "$ref": "#/components/schemas/JobState"
+          },
+          "priority": {
+            "type": "integer",
+            "minimum": -1000,
+            "maximum": 1000,
+            "description": "Dispatch priority: higher first, then submission order (0 unless changed)."
           },
           "owner": {
             "type": "string"
@@ -1469,6 +1580,20 @@ enum OpenAPIDocument {
             "type": "number",
             "minimum": 0,
             "description": "Seconds writing OpenEXR files."
+          }
+        }
+      },
+      "PriorityRequest": {
+        "type": "object",
+        "required": [
+          "priority"
+        ],
+        "properties": {
+          "priority": {
+            "type": "integer",
+            "minimum": -1000,
+            "maximum": 1000,
+            "description": "Higher is dispatched first; new jobs have 0."
           }
         }
       }

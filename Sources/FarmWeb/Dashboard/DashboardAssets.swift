@@ -38,6 +38,7 @@ enum DashboardAssets {
         pre.report { max-height: 30em; overflow: auto; background: #fff; padding: .5em; }
         button { cursor: pointer; }
         button.danger { color: #b00020; }
+        input.priority { width: 5em; } span.priority { white-space: nowrap; }
         #action-result { color: #ffd479; }
         """
 
@@ -87,7 +88,9 @@ enum DashboardAssets {
                 const response = await fetch(main.dataset.fragment, { headers: auth(), cache: 'no-store' });
                 if (!response.ok) { status.textContent = 'update failed: HTTP ' + response.status; continue; }
                 const html = await response.text();
-                if (html !== lastHTML) {
+                // Not while a priority is being typed: the field would be replaced under the cursor.
+                const editing = document.activeElement && document.activeElement.matches && document.activeElement.matches('input.priority');
+                if (html !== lastHTML && !editing) {
                   lastHTML = html;
                   const open = new Set([...main.querySelectorAll('details[open]')].map((d) => d.textContent.slice(0, 40)));
                   main.innerHTML = html;
@@ -113,8 +116,15 @@ enum DashboardAssets {
             const button = event.target.closest('button[data-action]');
             if (!button) return;
             button.disabled = true;
+            // A priority button sends the number from the field beside it.
+            const field = button.dataset.priority !== undefined ? button.parentElement.querySelector('input.priority') : null;
+            const init = { method: 'POST', headers: auth() };
+            if (field) {
+              init.headers = Object.assign({ 'Content-Type': 'application/json' }, auth());
+              init.body = JSON.stringify({ priority: Number(field.value) });
+            }
             try {
-              const response = await fetch(button.dataset.action, { method: 'POST', headers: auth() });
+              const response = await fetch(button.dataset.action, init);
               const body = await response.json().catch(() => ({}));
               result.textContent = response.ok ? (body.message || 'done') : ('refused: ' + (body.message || response.status));
             } catch (e) {

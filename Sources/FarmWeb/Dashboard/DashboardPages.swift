@@ -52,7 +52,11 @@ enum DashboardPages {
 
     static func actions(_ job: JobSnapshot) -> String {
         switch job.state {
-        case .queued, .running: return "<button class=\"danger\" data-action=\"/api/v1/jobs/\(escape(job.id))/cancel\">Cancel</button>"
+        case .queued, .running:
+            // The script holds live updates back while this field has the focus.
+            return "<span class=\"priority\"><input class=\"priority\" type=\"number\" min=\"\(JobPriority.range.lowerBound)\" max=\"\(JobPriority.range.upperBound)\" value=\"\(job.priority)\" aria-label=\"priority\">"
+                + "<button data-priority data-action=\"/api/v1/jobs/\(escape(job.id))/priority\">Set priority</button></span> "
+                + "<button class=\"danger\" data-action=\"/api/v1/jobs/\(escape(job.id))/cancel\">Cancel</button>"
         case .failed, .cancelled: return "<button data-action=\"/api/v1/jobs/\(escape(job.id))/retry\">Retry as new version</button>"
         case .done: return ""
         }
