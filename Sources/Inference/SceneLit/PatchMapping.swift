@@ -6,7 +6,7 @@ enum PatchMapping {
     typealias Grid = SceneLitLighting.PatchGrid
 
     /// Patch grids for the ground and every static object, in a fixed order.
-    static func layout(geometry: SceneGeometry, groundPatches: Int, objectPatches p: Int) -> [Grid] {
+    static func layout(geometry: SceneGeometry, groundPatches: Int, objectPatches p: Int, groundSize: Float? = nil) -> [Grid] {
         var grids: [Grid] = []
         var offset = 0
         func add(_ owner: Int, _ face: Int, _ nu: Int, _ nv: Int, origin: [Float] = [], size: Float = 0) {
@@ -23,7 +23,7 @@ enum PatchMapping {
             let center = (lo + hi) / 2
             // Bounce light and contact occlusion fade within a few object sizes; beyond the grid
             // the ground reads the grid's edge, which is open sky.
-            let size = max((hi - lo).max() * 3, 6) + 4
+            let size = groundSize ?? (max((hi - lo).max() * 3, 6) + 4)
             add(-1, 0, groundPatches, groundPatches, origin: [center.x - size / 2, center.y - size / 2], size: size)
         }
         for (i, prim) in geometry.primitives.enumerated() where prim.isStatic {
@@ -85,6 +85,40 @@ enum PatchMapping {
             }
             let sign: Float = g.face == 1 ? 1 : -1
             return (c + SIMD3((2 * u - 1) * h.x, sign * h.y, (2 * v - 1) * h.x), SIMD3(0, sign, 0), Float.pi * h.x * h.x / cells)
+        }
+    }
+
+    /// Point and normal at continuous (u, v) ∈ [0, 1]² of a grid: `patch` away from the centres,
+    /// for integrating form factors over a patch instead of taking its centre alone.
+    static func point(_ g: Grid, u: Float, v: Float, geometry: SceneGeometry) -> (SIMD3<Float>, SIMD3<Float>) {
+        if g.owner < 0 {
+            return (SIMD3(g.origin[0] + u * g.size, geometry.groundHeight, g.origin[1] + v * g.size), SIMD3(0, 1, 0))
+        }
+        let prim = geometry.primitives[g.owner]
+        let c = prim.center, h = prim.half
+        switch prim.kind {
+        case .sphere:
+            let y = 2 * v - 1, phi = (u - 0.5) * 2 * Float.pi, s = max(0, 1 - y * y).squareRoot()
+            let n = SIMD3(s * sinf(phi), y, s * cosf(phi))
+            return (c + n * h.x, n)
+        case .box:
+            let (a, b, cAxis) = boxAxes(g.face)
+            let sign: Float = g.face % 2 == 0 ? 1 : -1
+            var n = SIMD3<Float>.zero
+            n[a] = sign
+            var p = c
+            p[a] += sign * h[a]
+            p[b] += (2 * u - 1) * h[b]
+            p[cAxis] += (2 * v - 1) * h[cAxis]
+            return (p, n)
+        case .cylinder:
+            if g.face == 0 {
+                let phi = (u - 0.5) * 2 * Float.pi
+                let n = SIMD3(sinf(phi), 0, cosf(phi))
+                return (c + SIMD3(h.x * n.x, (2 * v - 1) * h.y, h.x * n.z), n)
+            }
+            let sign: Float = g.face == 1 ? 1 : -1
+            return (c + SIMD3((2 * u - 1) * h.x, sign * h.y, (2 * v - 1) * h.x), SIMD3(0, sign, 0))
         }
     }
 

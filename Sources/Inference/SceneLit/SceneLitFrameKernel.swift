@@ -54,6 +54,9 @@ struct SceneLitFrameKernel {
     /// Lights with something moving in the frame: a static surface's lamp shadows may change
     /// within the shutter, so motion blur cannot reuse one shading for every sub-frame.
     let lightsSeeMotion: Bool
+    /// Mirror reflections traced into the scene (`reflections: traced`) instead of read from the
+    /// environment map, so a metal ball in a room shows the room, not the sky outside it.
+    let tracedReflections: Bool
 
     /// Flattens `subFrames`; `irradiance`, `reflection` and `background` point into storage the
     /// caller keeps alive until `deallocate()`.
@@ -95,6 +98,7 @@ struct SceneLitFrameKernel {
         lights = .allocate(capacity: max(1, r.scene.lights.count))
         _ = lights.initialize(from: r.scene.lights)
         lightCount = r.scene.lights.count
+        tracedReflections = r.params.tracedReflections
         lightsSeeMotion = !r.scene.lights.isEmpty && r.scene.geometry.primitives.contains { !$0.isStatic }
     }
 
@@ -243,13 +247,39 @@ struct SceneLitFrameKernel {
 
         let r = d - n * (2 * (d * n).sum())
         let glossy = rough * rough
-        let environment = reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
+        let environment = tracedReflections
+            ? reflected(p + n * 1e-3, r, prims: prims, pixel: pixel) * (1 - glossy) + indirect * (glossy / Float.pi)
+            : reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
         var specular = fresnel * environment
         if sunLight.max() > 0 {
             specular += Self.highlight(normal: n, view: v, light: sunDirection, nl: nl, nv: nv, f0: f0, glossy: glossy) * sunLight
         }
         if lightCount > 0 { specular += lampHighlights }
         return diffuse + specular + surface.emission
+    }
+
+    /// Radiance arriving along a mirror ray from `o`: a light's emitter, or the diffuse radiance of
+    /// the surface it meets (its stored indirect light, the sun and the lights, with shadows), or
+    /// the environment when it meets nothing. One bounce: the surface met shows no reflections.
+    @inline(__always)
+    func reflected(_ o: SIMD3<Float>, _ r: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, pixel: UInt32) -> SIMD3<Float> {
+        let nearest = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, r)
+        if lightCount > 0, let emitted = visibleLight(o, r, before: nearest?.t ?? .infinity) { return emitted }
+        guard let hit = nearest else { return reflection.lookup(r) }
+        let p = o + r * hit.t
+        var n = hit.normal
+        if (n * r).sum() > 0 { n = -n }
+        let surface = surfaces[hit.primitive < 0 ? 0 : prims[hit.primitive].surface]
+        var received = indirectIrradiance(hit, point: p, normal: n, prims: prims)
+        let nl = (n * sunDirection).sum()
+        if nl > 0, hasSun, !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection) { received += sunIrradiance * nl }
+        for index in 0..<lightCount {
+            let light = lights[index]
+            let shift = SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 3)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 4)))
+            var l = SIMD3<Float>.zero
+            received += light.irradiance(at: p, normal: n, prims: prims, staticOnly: false, samples: min(light.samples, 4), shift: shift, toward: &l)
+        }
+        return surface.albedo * (1 - surface.metallic) / Float.pi * received + surface.emission
     }
 
     /// Diffuse light other than the sun: the radiosity patches for static surfaces, SH for the rest.

@@ -44,7 +44,7 @@ public struct SceneLitGenerator: Generator {
         let environment = try SceneLitEnvironment(spec: spec, config: config)
         let sh = SphericalHarmonics9.project { environment.radiance($0) }
         let reflection = environment.map(width: 64, height: 32)
-        let grids = PatchMapping.layout(geometry: scene.geometry, groundPatches: params.giGroundPatches, objectPatches: params.giObjectPatches)
+        let grids = PatchMapping.layout(geometry: scene.geometry, groundPatches: params.giGroundPatches, objectPatches: params.giObjectPatches, groundSize: params.giGroundSize.map(Float.init))
         let irradiance = try RadiositySolve(
             grids: grids, geometry: scene.geometry, surfaces: scene.surfaces, environment: environment, skySamples: params.giSkySamples,
             lights: scene.lights

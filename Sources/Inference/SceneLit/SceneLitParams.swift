@@ -10,10 +10,17 @@ public struct SceneLitParams: Sendable, Equatable {
     public var giObjectPatches = 12
     /// Hemisphere directions per patch for the occluded sky irradiance.
     public var giSkySamples = 64
+    /// Side in metres of the ground's patch grid, centred on the static objects; nil sizes it
+    /// for an open scene (three times their extent). An interior sets it to the room's floor.
+    public var giGroundSize: Double?
+    /// `reflections: traced`: mirror reflections follow a ray into the scene (one bounce) instead
+    /// of reading the environment map; needed indoors, where the sky is mostly hidden. Costs a ray
+    /// per shaded pixel, so open scenes keep `environment` (the default).
+    public var tracedReflections = false
     /// Sub-frame times averaged when the camera's shutter angle is above 0.
     public var motionBlurSamples = 3
 
-    public static let keys = ["samples", "gi_ground_patches", "gi_object_patches", "gi_sky_samples", "motion_blur_samples"]
+    public static let keys = ["samples", "gi_ground_patches", "gi_object_patches", "gi_sky_samples", "gi_ground_size", "motion_blur_samples", "reflections"]
 
     public init() {}
 
@@ -26,10 +33,14 @@ public struct SceneLitParams: Sendable, Equatable {
         if let f = obj.optional("gi_ground_patches") { params.giGroundPatches = try f.int(in: 2...96) }
         if let f = obj.optional("gi_object_patches") { params.giObjectPatches = try f.int(in: 4...48) }
         if let f = obj.optional("gi_sky_samples") { params.giSkySamples = try f.int(in: 8...4096) }
+        if let f = obj.optional("gi_ground_size") { params.giGroundSize = try f.double(in: 0.1...SpecLimits.maxSize) }
+        if let f = obj.optional("reflections") { params.tracedReflections = try f.oneOf(["environment", "traced"]) == "traced" }
         if let f = obj.optional("motion_blur_samples") { params.motionBlurSamples = try f.int(in: 1...32) }
         return params
     }
 
     /// The params that change the lighting solve, as text for the lighting id.
-    var lightingKey: String { "ground=\(giGroundPatches) object=\(giObjectPatches) sky=\(giSkySamples)" }
+    var lightingKey: String {
+        "ground=\(giGroundPatches) object=\(giObjectPatches) sky=\(giSkySamples)" + (giGroundSize.map { " groundSize=\($0)" } ?? "")
+    }
 }
