@@ -25,6 +25,12 @@ import Testing
             let wanted = tasks.filter { $0.kind == .generate && ($0.index == blend.index || $0.index == blend.index + 1) }.map(\.name)
             #expect(Set(blend.dependsOn) == Set(wanted))
         }
+        // Each blend is listed right after the last part of its later chunk (the coordinator
+        // dispatches ready tasks in list order, so it does not wait for every other generate).
+        for (position, blend) in tasks.enumerated() where blend.kind == .blend {
+            let previous = tasks[position - 1]
+            #expect(previous.kind == .generate && previous.index == blend.index + 1 && previous.frames?.upperBound ?? Self.plan.chunks[blend.index + 1].frames.upperBound == Self.plan.chunks[blend.index + 1].frames.upperBound)
+        }
         let publish = tasks.last!
         #expect(publish.kind == .publish && Set(publish.dependsOn) == Set(tasks.dropLast().map(\.name)))
     }

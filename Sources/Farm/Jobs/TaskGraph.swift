@@ -45,7 +45,8 @@ public struct TaskNode: Sendable, Codable, Equatable, Hashable {
     }
 }
 
-/// Builds the dependency graph of a job: lighting → generates → blends → publish.
+/// Builds the dependency graph of a job: lighting → generates → blends → publish, listed so
+/// that each blend follows the generate tasks of its later chunk.
 public enum TaskGraph {
     /// `taskFrames`: split each chunk into generate tasks of about this many frames (parallel
     /// mode only; sequential chunks hand frames to each other and stay whole). Nil: whole chunks.
@@ -63,9 +64,12 @@ public enum TaskGraph {
                 nodes.append(node)
                 generates[chunk.index, default: []].append(node.name)
             }
-        }
-        for boundary in plan.boundaries where boundary.overlap > 0 {
-            nodes.append(TaskNode(kind: .blend, index: boundary.index, dependsOn: (generates[boundary.index] ?? []) + (generates[boundary.index + 1] ?? [])))
+            // The blend of the boundary before this chunk comes next in the graph: the coordinator
+            // dispatches ready tasks in graph order, so a blend runs as soon as both its chunks are
+            // done instead of after every generate task, and only the last one is left for the tail.
+            if let boundary = plan.boundaries.first(where: { $0.index == chunk.index - 1 }), boundary.overlap > 0 {
+                nodes.append(TaskNode(kind: .blend, index: boundary.index, dependsOn: (generates[boundary.index] ?? []) + (generates[boundary.index + 1] ?? [])))
+            }
         }
         nodes.append(TaskNode(kind: .publish, index: 0, dependsOn: nodes.map(\.name)))
         return nodes

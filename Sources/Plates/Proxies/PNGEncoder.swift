@@ -46,9 +46,14 @@ public enum PNGEncoder {
     }
 
     /// Writes `image` as a PNG file at `url`.
-    public static func write(_ image: DisplayImage, to url: URL) throws(PlateError) {
-        try AtomicFile.write(Data(encode(image)), to: url)
+    public static func write(_ image: DisplayImage, to url: URL, level: Int32 = 6) throws(PlateError) {
+        try AtomicFile.write(Data(encode(image, level: level)), to: url)
     }
+
+    /// zlib level for very large images written in a serial step, such as a long shot's contact
+    /// sheet (4104×2354 for 624 frames): level 2 deflates it 3.5× faster than 6 for a file 25%
+    /// larger (0.24 s against 0.84 s, 4.8 MB against 3.9 MB, measured with this machine's zlib).
+    public static let fastLevel: Int32 = 2
 
     private static func appendChunk(_ type: String, _ data: [UInt8], to png: inout [UInt8]) {
         appendBigEndian(UInt32(data.count), to: &png)

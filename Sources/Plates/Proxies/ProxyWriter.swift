@@ -139,7 +139,8 @@ public struct ProxyWriter: Sendable {
             }
             let order = frames.sorted()
             let sheetName = writer.contactSheetName(sequence)
-            try PNGEncoder.write(ContactSheet.compose(order.compactMap { thumbnails[$0] }), to: proxyFolder.appendingPathComponent(sheetName))
+            // The sheet is the one proxy file publish still encodes, alone, after the last frame.
+            try PNGEncoder.write(ContactSheet.compose(order.compactMap { thumbnails[$0] }), to: proxyFolder.appendingPathComponent(sheetName), level: PNGEncoder.fastLevel)
             return Result(proxies: order.compactMap { written[$0] }, contactSheet: "\(ProxyWriter.folderName)/\(sheetName)")
         }
     }
