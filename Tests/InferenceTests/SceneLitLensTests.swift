@@ -32,6 +32,24 @@ import Testing
         #expect(Set(first.pixels).count > 500)
     }
 
+    @Test func lightsLensAndGrainGiveTheSameBitsForAnyThreadCount() throws {
+        // Soft shadows, lens samples and grain are hashed from the pixel and frame, never drawn
+        // per thread: one thread and three threads render the same frame.
+        let root = try SceneLitTestSupport.storageRoot()
+        defer {
+            WorkerThreads.set(nil)
+            SceneLitTestSupport.cleanUp(root)
+        }
+        let body = Self.stillInterior.replacingOccurrences(of: "exposure: 4}", with: "exposure: 4, grain: 0.05}")
+        let spec = try SceneLitTestSupport.spec(frames: "{first: 1001, count: 1}", width: 48, height: 27, params: "{samples: 4, gi_ground_patches: 6, gi_object_patches: 4, gi_sky_samples: 16, reflections: traced}", body: body)
+        #expect(spec.camera.grain == 0.05)
+        WorkerThreads.set(1)
+        let one = try SceneLitTestSupport.render(spec, frames: 1001...1001, root: root)[1001]
+        WorkerThreads.set(3)
+        let three = try SceneLitTestSupport.render(spec, frames: 1001...1001, root: root)[1001]
+        #expect(one != nil && one == three)
+    }
+
     /// A flat, evenly lit patch: the ground under a uniform sky, seen straight down.
     static func flatSpec(grain: Double) throws -> ShotSpec {
         try SceneLitTestSupport.spec(frames: "{first: 1001, count: 2}", width: 64, height: 64, body: """

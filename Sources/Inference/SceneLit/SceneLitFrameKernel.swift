@@ -247,9 +247,18 @@ struct SceneLitFrameKernel {
 
         let r = d - n * (2 * (d * n).sum())
         let glossy = rough * rough
-        let environment = tracedReflections
-            ? reflected(p + n * 1e-3, r, prims: prims, pixel: pixel) * (1 - glossy) + indirect * (glossy / Float.pi)
-            : reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
+        let environment: SIMD3<Float>
+        if tracedReflections {
+            // A sharp traced image only on smooth surfaces (roughness below 0.5, fading in): a
+            // rough wall would otherwise mirror a bright bulb as a dot. Rough surfaces reflect
+            // their own gathered light, which already knows what the room hides.
+            let mirror = max(0, 1 - 2 * rough)
+            let weight = mirror * mirror
+            let traced = weight > 0 ? reflected(p + n * 1e-3, r, prims: prims, pixel: pixel) : .zero
+            environment = traced * weight + indirect * ((1 - weight) / Float.pi)
+        } else {
+            environment = reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
+        }
         var specular = fresnel * environment
         if sunLight.max() > 0 {
             specular += Self.highlight(normal: n, view: v, light: sunDirection, nl: nl, nv: nv, f0: f0, glossy: glossy) * sunLight
