@@ -5,7 +5,7 @@ import ImageCore
 
 /// Options every client command shares: where the coordinator is and how to authenticate.
 struct ClientOptions: ParsableArguments {
-    @Option(help: "Coordinator client endpoint (default $SCENEFARM_COORDINATOR or tcp://127.0.0.1:5556).")
+    @Option(help: "Coordinator client endpoint, or a pair's, comma-separated (tcp://a:5556,tcp://b:5556) (default $SCENEFARM_COORDINATOR or tcp://127.0.0.1:5556).")
     var coordinator: String = ProcessInfo.processInfo.environment["SCENEFARM_COORDINATOR"] ?? "tcp://127.0.0.1:5556"
 
     @Option(name: .customLong("curve-secret"), help: "This client's CURVE secret key file (from `scenefarm keygen`).")

@@ -18,29 +18,67 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Talks to a coordinator's client endpoint: submit, status, cancel, nodes, drain, resume.
 /// One request at a time; create one per thread.
+///
+/// `endpoint` may list a pair's endpoints, comma-separated: a request answered PASSIVE, refused
+/// by a dead endpoint, or (when repeating it is harmless) unanswered for the liveness window goes
+/// to the next one, as the client side of the guide's Binary Star does (a lazy pirate that
+/// switches server).
 public final class FarmClient {
     public let endpoint: String
-    private let socket: ZMQSocket
+    private let endpoints: [String]
+    private var current = 0
+    private let context: ZMQContext
+    private let curve: (keyPair: CurveKeyPair, serverPublicKey: String)?
+    private var socket: ZMQSocket
+    /// Connection events of `socket`, with several endpoints only.
+    private var monitor: ZMQSocket?
     private let rules = WireRules(commands: FarmProtocol.clientReplies, maxMessageBytes: 64 << 20)
     private let timeout: Duration
 
     public init(endpoint: String, context: ZMQContext? = nil, curve: (keyPair: CurveKeyPair, serverPublicKey: String)? = nil, timeout: Duration = .seconds(10)) throws {
         self.endpoint = endpoint
+        let list = NodeConfig.endpoints(endpoint)
+        endpoints = list.isEmpty ? [endpoint] : list
         self.timeout = timeout
-        socket = try ZMQSocket(context: try context ?? ZMQContext(), kind: .dealer)
+        self.context = try context ?? ZMQContext()
+        self.curve = curve
+        (socket, monitor) = try Self.open(endpoints[0], context: self.context, curve: curve, rules: rules, watch: endpoints.count > 1)
+    }
+
+    private static func open(_ endpoint: String, context: ZMQContext, curve: (keyPair: CurveKeyPair, serverPublicKey: String)?, rules: WireRules, watch: Bool) throws -> (ZMQSocket, ZMQSocket?) {
+        let socket = try ZMQSocket(context: context, kind: .dealer)
         try rules.configure(socket)
         if let curve { try socket.configureCurveClient(keyPair: curve.keyPair, serverPublicKey: curve.serverPublicKey) }
+        let monitor = watch ? try socket.monitorConnections() : nil
         try socket.connect(endpoint)
+        return (socket, monitor)
+    }
+
+    deinit {
+        // Before the monitor's PAIR closes (see `ZMQSocket.stopMonitoring`).
+        if monitor != nil { socket.stopMonitoring() }
+    }
+
+    /// The endpoint requests go to now.
+    public var currentEndpoint: String { endpoints[current] }
+
+    /// Closes this connection and opens one to the next endpoint.
+    private func switchEndpoint() throws {
+        current = (current + 1) % endpoints.count
+        if monitor != nil { socket.stopMonitoring() }
+        monitor = nil
+        (socket, monitor) = try Self.open(endpoints[current], context: context, curve: curve, rules: rules, watch: endpoints.count > 1)
     }
 
     /// Submits a spec file's text; returns the job id.
     public func submit(specText: String, specName: String, baseDirectory: String, plateVersion: String? = nil, overlap: Int? = nil,
                        owner: String = ProcessInfo.processInfo.environment["USER"] ?? "scenefarm") throws -> String {
         let request = UUID().uuidString
+        // Not repeated after a silence: the coordinator may have stored the job before it died.
         let reply = try call(FarmProtocol.submit, SubmitBody(
             request: request, specText: specText, specName: specName, baseDirectory: baseDirectory,
             plateVersion: plateVersion, overlap: overlap, owner: owner
-        ), request: request)
+        ), request: request, repeatable: false)
         guard let job = reply.job else { throw ClientError.transport("the coordinator accepted the job but sent no id") }
         return job
     }
@@ -83,18 +121,47 @@ public final class FarmClient {
         }
     }
 
-    private func call(_ command: String, _ body: some Encodable, request: String) throws -> ClientReply {
-        try socket.send(WireMessage(command: command, body: body))
+    /// A pair in transition answers PASSIVE for a second or two: after a whole round of them,
+    /// wait this long before asking again.
+    static let passiveRetry: Duration = .milliseconds(250)
+
+    private func call(_ command: String, _ body: some Encodable, request: String, repeatable: Bool = true) throws -> ClientReply {
+        let message = try WireMessage(command: command, body: body)
         let deadline = ContinuousClock.now + timeout
+        let pair = endpoints.count > 1
+        // With a pair, a coordinator silent for the liveness window is given up for the other.
+        let window = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
+        var passives = 0
         while ContinuousClock.now < deadline {
-            guard let message = try socket.receiveMessage(rules: rules, timeout: .milliseconds(100)) else { continue }
-            if message.command == FarmProtocol.error {
-                let error = try message.decodeBody(ErrorReply.self)
-                guard error.request == request || error.request.isEmpty else { continue }
-                throw ClientError.refused(message: error.message, badInput: error.code == "bad_input")
+            try socket.send(message)
+            let tryUntil = pair && repeatable ? min(deadline, ContinuousClock.now + window) : deadline
+            var next = false
+            while !next, ContinuousClock.now < tryUntil {
+                while let monitor, let frames = try monitor.receive(timeout: .zero) {
+                    // Refused: the request never reached anyone, so it is safe to send elsewhere.
+                    if ZMQSocket.connectionEvent(frames) == .connectRetried { next = true }
+                }
+                if next { break }
+                guard let reply = try socket.receiveMessage(rules: rules, timeout: .milliseconds(50)) else { continue }
+                if reply.command == FarmProtocol.error {
+                    let error = try reply.decodeBody(ErrorReply.self)
+                    guard error.request == request || error.request.isEmpty else { continue }
+                    if error.code == "passive" {
+                        passives += 1
+                        next = true
+                        break
+                    }
+                    throw ClientError.refused(message: error.message, badInput: error.code == "bad_input")
+                }
+                let decoded = try reply.decodeBody(ClientReply.self)
+                if decoded.request == request { return decoded }
             }
-            let reply = try message.decodeBody(ClientReply.self)
-            if reply.request == request { return reply }
+            guard next || (pair && repeatable) else { break }
+            if passives > 0, passives % endpoints.count == 0 { Thread.sleep(forTimeInterval: Double(Self.passiveRetry.components.attoseconds) / 1e18) }
+            try switchEndpoint()
+        }
+        if passives > 0 {
+            throw ClientError.refused(message: "every coordinator at \(endpoint) answered that it is passive (no active coordinator now; a pair takes a few seconds to fail over)", badInput: false)
         }
         throw ClientError.noAnswer(endpoint: endpoint, after: timeout)
     }

@@ -161,7 +161,7 @@ public final class Coordinator: @unchecked Sendable {
 
     /// The event loop; returns after `stop()`.
     public func run() {
-        logger.info("coordinator listening", metadata: ["nodes": "\(boundNodeEndpoint)", "clients": "\(boundClientEndpoint)", "storage": "\(config.storageRoot.path)"])
+        logger.info("coordinator listening", metadata: ["nodes": "\(boundNodeEndpoint)", "clients": "\(boundClientEndpoint)", "storage": "\(config.storageRoot.path)", "pair": "\(config.pair.map { "\($0.role.rawValue), state on \(boundPeerEndpoint ?? ""), peer \($0.peer)" } ?? "none")"])
         let poller = ZMQPoller([nodeSocket, clientSocket, nodeMonitor] + (peerLink.map { [$0.subscriber] } ?? []))
         while !shouldStop {
             do {
@@ -725,15 +725,15 @@ public final class Coordinator: @unchecked Sendable {
         for _ in 0..<100 {
             guard let received = try nextMessage(clientSocket, rules: clientRules, from: "client") else { return }
             guard case .valid(let peer, let message) = received else { continue }
+            guard admit() else {
+                deliver(try passiveReply(to: message), to: peer)
+                continue
+            }
             if let reply = try answer(message, from: peer) { deliver(reply, to: peer) }
         }
     }
 
     /// The answer to a client request (from the socket or the action inbox), nil when it comes
-            guard admit() else {
-                deliver(try passiveReply(to: message), to: peer)
-                continue
-            }
     /// later (a SUBMIT being checked).
     private func answer(_ message: WireMessage, from peer: Data) throws -> WireMessage? {
         do {
@@ -866,6 +866,12 @@ public final class Coordinator: @unchecked Sendable {
     private func finishSubmits() throws {
         for checked in takeCheckedSubmits() {
             submitsInFlight -= 1
+            // Stepped down while it was checked: the active coordinator stores it, not this one.
+            guard isServing else {
+                if case .success(let prepared) = checked.result { prepared.job.layout(spec: prepared.spec).discard(job: prepared.job.id) }
+                deliver(try passiveReply(to: try WireMessage(command: FarmProtocol.submit, body: checked.body)), to: checked.peer)
+                continue
+            }
             let request = checked.body.request
             let reply: WireMessage
             switch checked.result {
@@ -874,12 +880,6 @@ public final class Coordinator: @unchecked Sendable {
                 let spec = prepared.spec
                 job.taskFrames = taskFrames(for: job, generator: spec.generator.name)
                 do {
-            // Stepped down while it was checked: the active coordinator stores it, not this one.
-            guard isServing else {
-                if case .success(let prepared) = checked.result { prepared.job.layout(spec: prepared.spec).discard(job: prepared.job.id) }
-                deliver(try passiveReply(to: try WireMessage(command: FarmProtocol.submit, body: checked.body)), to: checked.peer)
-                continue
-            }
                     try store.insert(job, tasks: job.tasks)
                     logger.info("job \(job.id) submitted: \(spec.show)/\(spec.shot) \(PlateVersion.label(job.version)), \(spec.frames.count) frames in \(job.plan.chunks.count) chunk(s)")
                     reply = try WireMessage(command: FarmProtocol.reply, body: ClientReply(request: request, job: job.id))
@@ -939,6 +939,10 @@ public final class Coordinator: @unchecked Sendable {
     /// Answers the actions queued by the HTTP server exactly as the same client requests.
     private func performActions() throws {
         for (peer, action) in inbox.take() {
+            guard isServing else {
+                deliver(try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: ActionInbox.request, code: Self.passiveCode, message: Self.passiveMessage)), to: peer)
+                continue
+            }
             guard let message = try action.message(request: ActionInbox.request, job: { try store.job($0)?.job }) else {
                 deliver(try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: ActionInbox.request, code: "bad_input", message: "no such job on this coordinator")), to: peer)
                 continue
@@ -947,16 +951,11 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
-            guard isServing else {
-                deliver(try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: ActionInbox.request, code: Self.passiveCode, message: Self.passiveMessage)), to: peer)
-                continue
-            }
     private func publishSnapshot() throws {
         var hardware: [String: (cores: Int, memoryBytes: UInt64)] = [:]
         for node in nodes.values { hardware[node.name] = (node.cores, node.memoryBytes) }
         try snapshots.publish(stats: stats, nodes: nodeStatuses(), hardware: hardware, drained: drained)
     }
-}
 
     // MARK: - The pair (Binary Star) and the store's active lease
 
@@ -1059,3 +1058,4 @@ public final class Coordinator: @unchecked Sendable {
         jobFacts = [:]
         sweeps = [:]
     }
+}

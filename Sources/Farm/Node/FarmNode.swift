@@ -8,6 +8,10 @@ import Logging
 /// `outbox`. Heartbeats go out every second; if the coordinator is silent for three, the node
 /// closes the socket and reconnects with exponential back-off, re-sending READY with the
 /// attempts it is still running so their leases survive (the Paranoid Pirate pattern).
+///
+/// Given a pair's endpoints, it moves to the next one when the coordinator is silent for three
+/// seconds, answers PASSIVE, closes the connection or refuses it (the client side of Binary
+/// Star); it backs off only after a round in which no endpoint answered at all.
 public final class FarmNode: @unchecked Sendable {
     // Socket state is confined to the loop thread; `lock` guards the rest.
     private let config: NodeConfig
@@ -67,20 +71,60 @@ public final class FarmNode: @unchecked Sendable {
         return thread
     }
 
+    /// How a connection to one coordinator ended.
+    enum SessionEnd: Equatable {
+        /// Drained or stopped: leave.
+        case finished
+        /// Silent for the liveness window, or its connection closed; `heard`: it had answered.
+        case lost(heard: Bool)
+        /// It answered PASSIVE: it is alive but not the one serving.
+        case passive
+        /// The connection was refused (pairs only): nothing listens there now.
+        case refused
+    }
+
+    /// A pair in transition answers PASSIVE for a second or two: try again this soon.
+    static let passiveRetry: Duration = .milliseconds(250)
+
     /// Connects and serves until drained or stopped.
     public func run() {
+        let endpoints = config.coordinators.isEmpty ? [config.coordinator] : config.coordinators
         var backoff = config.reconnectInitial
+        var index = 0
+        // This round through the endpoints: how many were tried, and whether any was alive.
+        var tried = 0
+        var aliveThisRound = false
         while true {
-            let (finished, heard) = session()
-            if finished { return }
-            if heard { backoff = config.reconnectInitial }
-            logger.warning("coordinator \(config.coordinator) not answering; reconnecting in \(backoff)")
-            let until = ContinuousClock.now + backoff
+            let endpoint = endpoints[index]
+            let end = session(endpoint, pair: endpoints.count > 1)
+            if end == .finished { return }
+            if end == .lost(heard: true) { backoff = config.reconnectInitial }
+            if end == .passive || end == .lost(heard: true) { aliveThisRound = true }
+            tried += 1
+            index = (index + 1) % endpoints.count
+            if tried < endpoints.count {
+                logger.warning("coordinator \(endpoint) \(Self.describe(end)); trying \(endpoints[index])")
+                continue
+            }
+            let wait = aliveThisRound ? Self.passiveRetry : backoff
+            logger.warning("coordinator \(endpoint) \(Self.describe(end)); reconnecting\(endpoints.count > 1 ? " to \(endpoints[index])" : "") in \(wait)")
+            tried = 0
+            aliveThisRound = false
+            let until = ContinuousClock.now + wait
             while ContinuousClock.now < until {
                 if state.stop { return }
                 Thread.sleep(forTimeInterval: 0.05)
             }
-            backoff = min(backoff * 2, config.reconnectMax)
+            if wait == backoff { backoff = min(backoff * 2, config.reconnectMax) }
+        }
+    }
+
+    private static func describe(_ end: SessionEnd) -> String {
+        switch end {
+        case .finished: return "left"
+        case .lost: return "not answering"
+        case .passive: return "is passive"
+        case .refused: return "refused the connection"
         }
     }
 
@@ -90,23 +134,37 @@ public final class FarmNode: @unchecked Sendable {
         return (draining, stopNow, running.keys.sorted())
     }
 
-    /// One connection. Returns (finished, heardFromCoordinator).
-    private func session() -> (Bool, Bool) {
+    /// One connection to `endpoint`. With `pair` (several endpoints) a refused or closed
+    /// connection ends it at once, so the node reaches the other coordinator quickly.
+    private func session(_ endpoint: String, pair: Bool) -> SessionEnd {
         let socket: ZMQSocket
         do {
             socket = try ZMQSocket(context: context, kind: .dealer)
+        } catch {
+            logger.error("cannot open a socket for \(endpoint): \(error)")
+            return state.stop ? .finished : .lost(heard: false)
+        }
+        var monitor: ZMQSocket?
+        // Not one event may reach a closed monitor (see `ZMQSocket.stopMonitoring`).
+        defer {
+            if monitor != nil { socket.stopMonitoring() }
+            monitor = nil
+        }
+        do {
             try socket.setRoutingID(Data("\(config.name)-\(UUID().uuidString.prefix(8))".utf8))
             try rules.configure(socket)
             try socket.setSendTimeout(.seconds(5))
             if let curve = config.curve {
                 try socket.configureCurveClient(keyPair: curve.keyPair, serverPublicKey: curve.serverPublicKey)
             }
-            try socket.connect(config.coordinator)
+            if pair { monitor = try socket.monitorConnections() }
+            try socket.connect(endpoint)
             try introduce(on: socket)
         } catch {
-            logger.error("cannot connect to \(config.coordinator): \(error)")
-            return (state.stop, false)
+            logger.error("cannot connect to \(endpoint): \(error)")
+            return state.stop ? .finished : .lost(heard: false)
         }
+        var connected = false
         var lastHeard = ContinuousClock.now
         var lastSent = ContinuousClock.now
         var heard = false
@@ -116,14 +174,22 @@ public final class FarmNode: @unchecked Sendable {
         let deadline = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
         while true {
             let (isDraining, stop, active) = state
-            if stop { return (true, heard) }
+            if stop { return .finished }
             do {
+                while let monitor, let frames = try monitor.receive(timeout: .zero) {
+                    switch ZMQSocket.connectionEvent(frames) {
+                    case .connected: connected = true
+                    case .connectRetried where !connected: return .refused
+                    case .disconnected: return .lost(heard: heard)
+                    default: break
+                    }
+                }
                 for message in takeOutbox() { try socket.send(message) }
                 if isDraining, active.isEmpty {
                     try socket.send(WireMessage(command: FarmProtocol.bye, body: EmptyBody()))
                     logger.info("drained: finished every task, left the farm")
                     Thread.sleep(forTimeInterval: 0.2)
-                    return (true, heard)
+                    return .finished
                 }
                 if ContinuousClock.now - lastSent >= FarmProtocol.heartbeatInterval {
                     try socket.send(WireMessage(command: FarmProtocol.heartbeat, body: NodeHeartbeatBody(running: active, draining: isDraining)))
@@ -138,15 +204,16 @@ public final class FarmNode: @unchecked Sendable {
                     continue
                 }
                 if let message {
+                    if message.command == FarmProtocol.passive { return .passive }
                     lastHeard = .now
                     heard = true
                     try handle(message, socket: socket, readySent: &readySent)
                 } else if ContinuousClock.now - lastHeard > deadline {
-                    return (false, heard)
+                    return .lost(heard: heard)
                 }
             } catch {
                 logger.error("node connection: \(error)")
-                return (false, heard)
+                return .lost(heard: heard)
             }
         }
     }

@@ -3,7 +3,8 @@ import Inference
 
 /// How a node is set up (`scenefarm node …`).
 public struct NodeConfig: Sendable {
-    /// The coordinator's node endpoint, e.g. `tcp://coord:5555`.
+    /// The coordinator's node endpoint, e.g. `tcp://coord:5555`, or a pair's, comma-separated
+    /// (`tcp://a:5555,tcp://b:5555`): the node fails over to the next (Binary Star's client side).
     public var coordinator: String
     public var name: String
     /// Tasks run at once.
@@ -21,6 +22,14 @@ public struct NodeConfig: Sendable {
     /// Runs tasks instead of `TaskExecutor`: `scenefarm bench farm` uses no-op tasks to measure
     /// the scheduler and protocol alone. Nil (the default) renders.
     public var taskHandler: (@Sendable (TaskBody) throws -> TaskOutcome)?
+
+    /// The endpoints of `coordinator`, in the order they are tried.
+    public var coordinators: [String] { Self.endpoints(coordinator) }
+
+    /// A comma-separated endpoint list, trimmed, empty entries dropped.
+    public static func endpoints(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     public init(
         coordinator: String, name: String, slots: Int = 1, storageRoot: URL?, scratch: URL? = nil, registry: GeneratorRegistry = .builtIn,

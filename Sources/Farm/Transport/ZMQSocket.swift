@@ -272,6 +272,13 @@ public final class ZMQSocket {
         return monitor
     }
 
+    /// Stops the socket monitor. Call it before closing the monitor's PAIR: libzmq's I/O thread
+    /// sends each event with a blocking send, and a monitor PAIR with no peer left blocks it for
+    /// ever, stalling every socket of the context (seen: a node whose reconnects all went silent).
+    public func stopMonitoring() {
+        zmq_socket_monitor(handle, nil, 0)
+    }
+
     /// The event of a `monitorConnections()` message; nil for any other.
     public static func connectionEvent(_ frames: [Data]) -> ConnectionEvent? {
         guard let header = frames.first, header.count >= 2 else { return nil }

@@ -32,6 +32,10 @@ struct CoordinatorCommand: ParsableCommand {
     var taskFrames: Int?
     @Option(help: "Serve the dashboard, the HTTP API (/api/v1) and /metrics on HOST:PORT, e.g. 127.0.0.1:8080. A non-loopback address needs --http-token-file or --insecure.")
     var http: String?
+    @Flag(help: "Run as the primary of a Binary Star pair (with --peer-bind and --peer).") var primary = false
+    @Flag(help: "Run as the backup of a Binary Star pair: it takes over only when it has lost the primary and a node or client comes to it.") var backup = false
+    @Option(name: .customLong("peer-bind"), help: "Pair only: where this coordinator publishes its state to its partner, e.g. tcp://0.0.0.0:5557.") var peerBind: String?
+    @Option(help: "Pair only: the partner's --peer-bind endpoint as reached from here, e.g. tcp://coord-b:5557.") var peer: String?
     @Option(name: .customLong("http-token-file"), help: "Bearer tokens (one a line, mode 0600) for HTTP actions, and for reads on a non-loopback --http. Default: a new token in STATE/http-token.")
     var httpTokenFile: String?
 
@@ -51,6 +55,7 @@ struct CoordinatorCommand: ParsableCommand {
         guard leaseBase > 0, leasePerMegapixelFrame >= 0, leaseBase.isFinite, leasePerMegapixelFrame.isFinite else {
             throw fail("--lease-base must be above 0 and --lease-per-megapixel-frame at least 0", code: ExitCodes.badInput)
         }
+        let pair = try pairConfig()
         if let taskFrames, taskFrames < 0 { throw fail("--task-frames must be 0 (whole chunks) or more, got \(taskFrames)", code: ExitCodes.badInput) }
         let registry = try loadRegistry(plugins: plugins)
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -63,6 +68,7 @@ struct CoordinatorCommand: ParsableCommand {
                 leaseLimits: LeaseLimits(base: leaseBase, perMegapixelFrame: leasePerMegapixelFrame)
             )
             config.taskFrames = taskFrames
+            config.pair = pair
             coordinator = try Coordinator(config: config)
         } catch let error as SecurityError {
             throw fail(error.description, code: ExitCodes.badInput)
@@ -74,6 +80,23 @@ struct CoordinatorCommand: ParsableCommand {
         coordinator.run()
         web?.stop()
         withExtendedLifetime(handlers) {}
+    }
+
+    /// The pair half from --primary/--backup, --peer-bind and --peer; nil alone.
+    private func pairConfig() throws -> PairConfig? {
+        switch (primary, backup, peerBind, peer) {
+        case (false, false, nil, nil):
+            return nil
+        case (true, true, _, _):
+            throw fail("give --primary or --backup, not both", code: ExitCodes.badInput)
+        case (_, _, let bind?, let peer?) where primary || backup:
+            guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://"), peer.hasPrefix("tcp://") || peer.hasPrefix("ipc://") else {
+                throw fail("--peer-bind and --peer take endpoints such as tcp://0.0.0.0:5557 and tcp://coord-b:5557", code: ExitCodes.badInput)
+            }
+            return PairConfig(role: primary ? .primary : .backup, peerBind: bind, peer: peer)
+        default:
+            throw fail("a pair needs --primary or --backup with both --peer-bind and --peer", code: ExitCodes.badInput)
+        }
     }
 
     /// The HTTP server for `--http`, nil without it.

@@ -10,7 +10,7 @@ struct NodeCommand: ParsableCommand {
         discussion: "SIGTERM drains: the node finishes its tasks, takes no new ones, says goodbye and exits 0. A second SIGTERM or Ctrl-C leaves at once (the coordinator requeues its tasks)."
     )
 
-    @Option(help: "The coordinator's node endpoint, e.g. tcp://coord:5555.") var coordinator = "tcp://127.0.0.1:5555"
+    @Option(help: "The coordinator's node endpoint, e.g. tcp://coord:5555, or a pair's, comma-separated (tcp://a:5555,tcp://b:5555): the node fails over to the next.") var coordinator = "tcp://127.0.0.1:5555"
     @Option(help: "Node name (default: the --curve-secret key's name, else the host name). With CURVE the coordinator knows a node by its key's name only.") var name: String?
     @Option(help: "Tasks run at once.") var slots = 1
     @Option(help: "The shared plate storage root as mounted on this machine.") var storage: String?

@@ -103,16 +103,12 @@ public struct FailoverMachine: Sendable {
             leaseValidUntil = claimedAt + timing.leaseTTL
             return wasServing ? [] : [.takeOver]
         }
-        var actions: [Action] = []
-        if leaseValidUntil != nil {
-            leaseValidUntil = nil
-            actions.append(.stepDown("another coordinator holds the job store's active lease"))
-        }
-        if var star {
-            actions += Self.logs(star.handle(.storeLeaseLost, now: claimedAt))
-            self.star = star
-        }
-        return actions
+        // Refused: keep the FSM's state and ask again at the next renewal. An FSM that went active
+        // because the peer restarted (PEER_PRIMARY/PEER_BACKUP) waits here until the peer hears
+        // it and goes passive, releasing the lease, as in the guide.
+        guard leaseValidUntil != nil else { return [] }
+        leaseValidUntil = nil
+        return [.stepDown("another coordinator holds the job store's active lease")]
     }
 
     /// The peer published `state`.

@@ -1,0 +1,108 @@
+import Foundation
+import TestSupport
+
+/// Two coordinators of a Binary Star pair on loopback, sharing one farm's state folder (the
+/// SQLite job store on "shared storage") and plate storage. Each side's state link can be routed
+/// through a relay (`PeerRelay`) that a test stops to cut only the link between them.
+final class CoordinatorPair: @unchecked Sendable {
+    let farm: FarmHarness
+    /// Node, client and state ports of the primary (index 0) and the backup (index 1).
+    let nodePorts: [Int]
+    let clientPorts: [Int]
+    let peerPorts: [Int]
+    /// The ports each side's SUB connects to: the partner's own, or a relay's.
+    var peerTargets: [Int]
+
+    init(farm: FarmHarness) {
+        self.farm = farm
+        let base = Int.random(in: 20000...59000)
+        nodePorts = [base, base + 1]
+        clientPorts = [base + 2, base + 3]
+        peerPorts = [base + 4, base + 5]
+        peerTargets = [base + 5, base + 4]
+    }
+
+    /// Both node endpoints, primary first (or `order` of roles).
+    func nodeList(_ order: [Int] = [0, 1]) -> String { order.map { "tcp://127.0.0.1:\(nodePorts[$0])" }.joined(separator: ",") }
+    func clientList(_ order: [Int] = [0, 1]) -> String { order.map { "tcp://127.0.0.1:\(clientPorts[$0])" }.joined(separator: ",") }
+    func clientEndpoint(_ side: Int) -> String { "tcp://127.0.0.1:\(clientPorts[side])" }
+
+    /// Starts side 0 (`--primary`) or 1 (`--backup`) and waits until it listens.
+    @discardableResult
+    func start(_ side: Int, name: String) throws -> FarmProcess {
+        let process = try farm.spawn(name, [
+            "coordinator", side == 0 ? "--primary" : "--backup",
+            "--peer-bind", "tcp://127.0.0.1:\(peerPorts[side])", "--peer", "tcp://127.0.0.1:\(peerTargets[side])",
+            "--state", farm.state.path, "--storage", farm.storage.path,
+            "--bind", "tcp://127.0.0.1:\(nodePorts[side])", "--client-bind", clientEndpoint(side),
+        ])
+        guard FarmHarness.eventually(timeout: .seconds(15), { process.log.contains("coordinator listening") || !process.isRunning }), process.isRunning else {
+            throw FarmHarnessError.didNotStart(name, process.log)
+        }
+        return process
+    }
+
+    /// Starts a node on the shared storage that knows both coordinators.
+    @discardableResult
+    func startNode(_ name: String, order: [Int] = [0, 1]) throws -> FarmProcess {
+        try farm.spawn(name, ["node", "--name", name, "--storage", farm.storage.path, "--coordinator", nodeList(order)])
+    }
+
+    /// Runs a client command against the pair (both endpoints, primary first).
+    func cli(_ arguments: [String], order: [Int] = [0, 1]) throws -> Tool.Result {
+        try Tool.run(Repository.scenefarm, arguments + ["--coordinator", clientList(order)])
+    }
+
+    /// Rows of `sql` on the job store, read by the sqlite3 program (not our code).
+    func query(_ sql: String) throws -> [String] {
+        let file = try FileManager.default.contentsOfDirectory(atPath: farm.state.path).first { $0.hasSuffix(".sqlite") }
+        let result = try Tool.run("sqlite3", ["-readonly", farm.state.appendingPathComponent(file ?? "scenefarm.sqlite").path, sql])
+        guard result.status == 0 else { throw FarmHarnessError.commandFailed("sqlite3", result.status, result.stderr) }
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+}
+
+/// A TCP relay (a few lines of Python) on `listen` forwarding to `target`: SIGSTOP it and the
+/// link through it carries nothing while both ends' TCP connections stay open, as in a
+/// partition that drops packets.
+final class PeerRelay: @unchecked Sendable {
+    let process: FarmProcess
+
+    static let script = """
+        import socket, sys, threading
+        listen, target = int(sys.argv[1]), int(sys.argv[2])
+        server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", listen)); server.listen(8)
+        print("relay listening", flush=True)
+        def pipe(a, b):
+            try:
+                while (data := a.recv(65536)): b.sendall(data)
+            except OSError: pass
+            for s in (a, b):
+                try: s.close()
+                except OSError: pass
+        while True:
+            client, _ = server.accept()
+            try:
+                upstream = socket.create_connection(("127.0.0.1", target))
+            except OSError:
+                client.close()  # the far end is not up yet: ZeroMQ connects again
+                continue
+            threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+        """
+
+    init(farm: FarmHarness, name: String, listen: Int, target: Int) throws {
+        let path = try farm.directory.write("relay.py", Self.script)
+        process = try FarmProcess(name: name, arguments: ["python3", "-u", path, String(listen), String(target)],
+                                  logURL: farm.directory.appending("\(name).log"), executable: "/usr/bin/env")
+        guard FarmHarness.eventually(timeout: .seconds(10), { process.log.contains("relay listening") }) else {
+            throw FarmHarnessError.didNotStart(name, process.log)
+        }
+    }
+
+    deinit {
+        process.signal(SIGKILL)
+        _ = process.waitForExit(timeout: .seconds(5))
+    }
+}
