@@ -1,4 +1,5 @@
-/// A generate task's differences between consecutive final frames it wrote (JobStaging
+/// A generate task's differences between consecutive final frames it wrote, and across its ends
+/// where the neighbouring part's frame was already accepted (JobStaging
 /// `extras/pairs/<task>.json`): the interior pairs of the seam score, measured where the frames
 /// were written so publish need not decode the plate again.
 public struct FramePairs: Sendable, Codable, Equatable {

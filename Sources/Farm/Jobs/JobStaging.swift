@@ -131,7 +131,7 @@ public struct JobStaging: Sendable, Equatable {
                 case nil: break
                 }
             }
-            if expected.finals.count > 1 { expected.optional.insert(Self.pairsPath(task: task.name)) }
+            if !expected.finals.isEmpty { expected.optional.insert(Self.pairsPath(task: task.name)) }
         case .blend:
             guard let boundary = plan.boundaries.first(where: { $0.index == task.index }) else { return expected }
             expected.finals = Dictionary(uniqueKeysWithValues: boundary.overlapFrames.map { ($0, framePath($0)) })

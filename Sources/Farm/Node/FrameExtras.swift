@@ -17,6 +17,8 @@ final class FrameExtras {
     private let proxied: JobStaging.Proxies?
     private let measuresPairs: Bool
     private var previous: (frame: Int, image: RGBAImage)?
+    /// The first final frame this task wrote, for the pair it makes with the frame before it.
+    private var first: (frame: Int, image: RGBAImage)?
     private var pairs: [FramePairs.Pair] = []
     private(set) var files: [String] = []
 
@@ -48,6 +50,7 @@ final class FrameExtras {
                 pairs.append(FramePairs.Pair(frame: previous.frame, meanAbsoluteDifference: try SeamMetrics.meanAbsoluteDifference(previous.image, image)))
             }
             previous = (frame, image)
+            if first == nil { first = (frame, image) }
         }
         if let proxies, let proxied, wantsProxy {
             let (proxy, thumbnail) = try proxies.render(image)
@@ -62,11 +65,32 @@ final class FrameExtras {
     /// Writes the pairs file (if any pair was measured); returns every file left for publish,
     /// relative to the storage root.
     func finish() throws -> [String] {
+        try measureEdges()
         if !pairs.isEmpty {
             let url = context.staging.attemptFile(context.attempt, JobStaging.pairsPath(task: context.task.name))
             try JSONEncoder().encode(FramePairs(task: context.task.name, pairs: pairs)).write(to: url, options: .atomic)
             files.append(context.relative(url))
         }
         return files
+    }
+
+    /// A part of a split chunk also measures the pairs across its two ends when the neighbouring
+    /// part's frame is already accepted (it finished first): one decode here, in parallel with
+    /// the other tasks, instead of two in publish. Whichever part finishes second finds the other's
+    /// frame; if neither does (they finish together, or this node has no shared storage), publish
+    /// measures the pair itself.
+    private func measureEdges() throws {
+        guard measuresPairs, context.task.frames != nil, let first, let previous else { return }
+        let plan = context.job.plan
+        guard plan.chunks.indices.contains(context.task.index) else { return }
+        let owned = plan.chunks[context.task.index].ownedFrames
+        for (neighbour, image, pairFrame) in [(first.frame - 1, first.image, first.frame - 1), (previous.frame + 1, previous.image, previous.frame)]
+        where owned.contains(neighbour) {
+            let url = context.acceptedFinalPath(frame: neighbour)
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            let other = try PlateReader.read(url.path).image
+            let (a, b) = neighbour < pairFrame + 1 ? (other, image) : (image, other)
+            pairs.append(FramePairs.Pair(frame: pairFrame, meanAbsoluteDifference: try SeamMetrics.meanAbsoluteDifference(a, b)))
+        }
     }
 }
