@@ -73,6 +73,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchColorCommand.self,
             BenchGenerateCommand.self,
             BenchFarmCommand.self,
+            BenchFailoverCommand.self,
         ]
     )
 }

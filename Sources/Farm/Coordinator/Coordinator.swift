@@ -161,6 +161,9 @@ public final class Coordinator: @unchecked Sendable {
 
     /// The event loop; returns after `stop()`.
     public func run() {
+        // Claim the store's active lease before saying so: a lone coordinator then serves the
+        // first message that arrives (a pair's backup publishes its state and waits).
+        perform(failover.tick(now: .now))
         logger.info("coordinator listening", metadata: ["nodes": "\(boundNodeEndpoint)", "clients": "\(boundClientEndpoint)", "storage": "\(config.storageRoot.path)", "pair": "\(config.pair.map { "\($0.role.rawValue), state on \(boundPeerEndpoint ?? ""), peer \($0.peer)" } ?? "none")"])
         let poller = ZMQPoller([nodeSocket, clientSocket, nodeMonitor] + (peerLink.map { [$0.subscriber] } ?? []))
         while !shouldStop {

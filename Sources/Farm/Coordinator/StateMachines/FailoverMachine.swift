@@ -138,7 +138,7 @@ public struct FailoverMachine: Sendable {
 
     /// A node or client message arrived; returns the actions (a fail-over claims the lease at once).
     public mutating func request(now: ContinuousClock.Instant) -> [Action] {
-        guard var star else { return [] }
+        guard var star else { return afterStateChange(now: now) }
         let actions = Self.logs(star.handle(.clientRequest, now: now))
         self.star = star
         return actions + afterStateChange(now: now)
@@ -147,7 +147,9 @@ public struct FailoverMachine: Sendable {
     /// After the FSM moved: claim at once when it now wants to serve and holds nothing, give the
     /// lease back and stop when it no longer wants to.
     private mutating func afterStateChange(now: ContinuousClock.Instant) -> [Action] {
-        if wantsToServe, leaseValidUntil == nil, lastClaim.map({ $0 < now }) ?? true {
+        // A request to one that wants to serve but holds no lease claims at once (a backup that
+        // just failed over, a coordinator just started), at most every 50 ms.
+        if wantsToServe, leaseValidUntil == nil, lastClaim.map({ now - $0 >= .milliseconds(50) }) ?? true {
             lastClaim = now
             return [.claimLease]
         }
