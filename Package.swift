@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // The PostgreSQL job store (FarmPostgres).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C shims: module maps and headers only, no logic.
@@ -56,6 +58,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The job store on a PostgreSQL server (`--store postgres://…`). Its own module so the fuzz
+        // builds, which link Farm, do not compile postgres-nio and its TLS stack.
+        .target(
+            name: "FarmPostgres",
+            dependencies: [
+                "Farm",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // HTTP beside the coordinator: reads its snapshots, queues actions to its loop.
         .target(
             name: "FarmWeb",
@@ -70,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "scenefarm",
             dependencies: [
-                "Farm", "FarmWeb", "ShotSpec", "Plates", "Color", "Inference", "Chunking", "ImageCore",
+                "Farm", "FarmPostgres", "FarmWeb", "ShotSpec", "Plates", "Color", "Inference", "Chunking", "ImageCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,7 +94,7 @@ let package = Package(
         .testTarget(name: "PlatesTests", dependencies: ["TestSupport", "Plates", "Color", "ImageCore", "ShotSpec"]),
         .testTarget(name: "InferenceTests", dependencies: ["TestSupport", "Inference", "ShotSpec", "ImageCore", "Plates"]),
         .testTarget(name: "ChunkingTests", dependencies: ["TestSupport", "Chunking", "ShotSpec", "ImageCore", "Inference"]),
-        .testTarget(name: "FarmTests", dependencies: ["TestSupport", "Farm", "ShotSpec", "Plates", "Inference", "Chunking"]),
+        .testTarget(name: "FarmTests", dependencies: ["TestSupport", "Farm", "FarmPostgres", "ShotSpec", "Plates", "Inference", "Chunking"]),
         .testTarget(name: "FarmWebTests", dependencies: ["TestSupport", "Farm", "FarmWeb"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ShotSpec", "Plates", "scenefarm"]),
 

@@ -9,7 +9,10 @@ packages=(
     openexr openimageio-tools opencolorio-tools
     libxml2-utils ffmpeg blender
     prometheus chromium chromium-driver curl
+    postgresql
 )
+# postgresql: the job store's tests and `bench farm` start their own PostgreSQL 15 cluster in a
+# temporary folder (initdb, pg_ctl from /usr/lib/postgresql/15/bin); the package's own cluster is not used.
 # The tests drive Python tools (the reference plugin, an OTIO reader, a protocol client).
 command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-pip python3-numpy python3-zmq)
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)

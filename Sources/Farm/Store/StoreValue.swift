@@ -35,5 +35,5 @@ public typealias StoreArguments = [(any StoreBindable)?]
 
 extension Array where Element == (any StoreBindable)? {
     /// The arguments as values, nil as `.null`.
-    var storeValues: [StoreValue] { map { $0?.storeValue ?? .null } }
+    public var storeValues: [StoreValue] { map { $0?.storeValue ?? .null } }
 }

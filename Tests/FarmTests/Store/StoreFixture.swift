@@ -1,10 +1,12 @@
 import Farm
+import FarmPostgres
 import Foundation
 import Testing
 
 /// The job-store backends every job-store test runs on.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
+    case postgres
 
     var testDescription: String { rawValue }
 }
@@ -13,22 +15,51 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// several stores (separate connections) on the same database.
 struct TestDatabase: Sendable {
     let kind: StoreKind
-    let directory: URL
+    /// SQLite: the `--state` folder. PostgreSQL: the database's name on the shared cluster.
+    let name: String
 
     func open() throws -> JobStore {
         switch kind {
-        case .sqlite: try JobStore(directory: directory)
+        case .sqlite: try JobStore(directory: URL(fileURLWithPath: name))
+        case .postgres: try JobStore(backend: PostgresStore(try StoreFixture.cluster().url(database: name), reconnectFor: 30))
         }
     }
 
     func drop() {
-        try? FileManager.default.removeItem(at: directory)
+        switch kind {
+        case .sqlite: try? FileManager.default.removeItem(atPath: name)
+        case .postgres: try? StoreFixture.cluster().dropDatabase(name)
+        }
     }
 }
 
 enum StoreFixture {
     static func database(_ kind: StoreKind) throws -> TestDatabase {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scenefarm-store-\(UUID().uuidString.prefix(8))")
-        return TestDatabase(kind: kind, directory: directory)
+        switch kind {
+        case .sqlite:
+            return TestDatabase(kind: kind, name: FileManager.default.temporaryDirectory.appendingPathComponent("scenefarm-store-\(UUID().uuidString.prefix(8))").path)
+        case .postgres:
+            let name = "t_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "_"))"
+            try cluster().createDatabase(name)
+            return TestDatabase(kind: kind, name: name)
+        }
     }
+
+    /// One PostgreSQL cluster for the whole test process, started by the first test that needs
+    /// it (initdb and start take a second or two) and stopped when the process exits; each test
+    /// gets its own database in it.
+    static func cluster() throws -> ScratchPostgres {
+        try shared.get()
+    }
+
+    private static let shared: Result<ScratchPostgres, any Error> = {
+        let result = Result { try ScratchPostgres(fsync: false) }
+        if case .success(let cluster) = result {
+            clusterToStop = cluster
+            atexit { StoreFixture.clusterToStop?.remove() }
+        }
+        return result
+    }()
+
+    nonisolated(unsafe) private static var clusterToStop: ScratchPostgres?
 }

@@ -1,0 +1,301 @@
+import Farm
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The job store on a PostgreSQL server (15 or newer), through postgres-nio, for a coordinator
+/// pair that shares one database. The coordinator's loop is synchronous, so this backend is a
+/// blocking adapter: postgres-nio runs on a private one-thread EventLoopGroup and the caller's
+/// thread waits on its futures (never an event-loop thread: that would deadlock, and is refused).
+///
+/// Two connections: one for write transactions, one for reads (REPEATABLE READ, READ ONLY, so a
+/// read of several statements sees one snapshot, as SQLite's WAL readers do).
+///
+/// Connection loss (the server restarted, the network dropped): the store logs a warning naming
+/// the server (without its password), reconnects with back-off for up to `reconnectFor` seconds,
+/// and runs the interrupted read or transaction again from the start. A transaction the server
+/// never committed is simply redone; one whose COMMIT was sent but not acknowledged may be redone
+/// after it did commit, which the store's conditional updates (`WHERE state = 'leased'`, …) turn
+/// into a no-op. So no write is lost.
+public final class PostgresStore: StoreBackend, @unchecked Sendable {
+    public let dialect = SQLDialect.postgres
+    public let location: String
+    public let url: PostgresStoreURL
+    private let group: MultiThreadedEventLoopGroup
+    private let logger: Logger
+    private let reconnectFor: TimeInterval
+    private let configuration: PostgresConnection.Configuration
+    private let writer = Slot()
+    private let reader = Slot()
+    private let latency = LatencyObserver()
+    private let ids = Counter()
+
+    /// Connects at once, so a wrong URL, role, password or database stops the coordinator at
+    /// start-up with the server named, instead of at the first job. A server that is down or
+    /// starting is waited for, like a lost connection.
+    public init(url: PostgresStoreURL, reconnectFor: TimeInterval = 120, logger: Logger = Logger(label: "scenefarm.store")) throws {
+        self.url = url
+        location = url.redacted
+        self.reconnectFor = reconnectFor
+        self.logger = logger
+        switch url.endpoint {
+        case .tcp(let host, let port):
+            let tls: PostgresConnection.Configuration.TLS
+            switch url.sslMode {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            configuration = .init(host: host, port: port, username: url.user, password: url.password, database: url.database, tls: tls)
+        case .socket(let path, _, _):
+            configuration = .init(unixSocketPath: path, username: url.user, password: url.password, database: url.database)
+        }
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try read { _ in }
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Parses `text` (see `PostgresStoreURL`) and connects.
+    public convenience init(_ text: String, reconnectFor: TimeInterval = 120, logger: Logger = Logger(label: "scenefarm.store")) throws {
+        try self.init(url: PostgresStoreURL.parse(text), reconnectFor: reconnectFor, logger: logger)
+    }
+
+    deinit {
+        for slot in [writer, reader] { try? slot.connection?.close().wait() }
+        try? group.syncShutdownGracefully()
+    }
+
+    public func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        try run(on: reader, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+    }
+
+    public func write<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        let start = ContinuousClock.now
+        let result = try run(on: writer, begin: "BEGIN", body)
+        let elapsed = ContinuousClock.now - start
+        latency.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return result
+    }
+
+    /// Seconds from BEGIN sent to COMMIT acknowledged, per write transaction (round trips included).
+    public func observeWriteLatency(_ record: @escaping @Sendable (Double) -> Void) throws {
+        latency.set(record)
+    }
+
+    // MARK: - Transactions and reconnection
+
+    private func run<T>(on slot: Slot, begin: String, _ body: (any StoreSession) throws -> T) throws -> T {
+        precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil,
+                     "PostgresStore blocks its caller: call it from the coordinator's thread, never from a NIO event loop")
+        slot.lock.lock()
+        defer { slot.lock.unlock() }
+        let deadline = Date().addingTimeInterval(reconnectFor)
+        var failures = 0
+        while true {
+            do {
+                let connection = try slot.connection ?? connect()
+                slot.connection = connection
+                let session = Session(connection: connection, logger: logger, location: location)
+                // BEGIN is not waited for: the connection runs statements in order, and had BEGIN
+                // failed, the first statement fails too. COMMIT is waited for: it is the durability.
+                session.send(begin)
+                let result: T
+                do {
+                    result = try body(session)
+                } catch let error as Lost {
+                    throw error
+                } catch {
+                    session.send("ROLLBACK")
+                    throw error
+                }
+                _ = try session.run("COMMIT", [])
+                if failures > 0 { logger.notice("job store \(location): connected again after \(failures) failed attempt(s); carrying on") }
+                return result
+            } catch let lost as Lost {
+                failures += 1
+                try? slot.connection?.close().wait()
+                slot.connection = nil
+                if lost.retryAtOnce, failures < 5 { continue }
+                guard Date() < deadline else {
+                    throw StoreError.unavailable(store: location, reason: "\(lost.reason); gave up after \(Int(reconnectFor)) s of retrying")
+                }
+                let pause = min(2.0, 0.1 * Double(1 << min(failures - 1, 5)))
+                logger.warning("job store \(location): \(lost.reason); reconnecting in \(String(format: "%.1f", pause)) s (attempt \(failures), giving up \(Int(max(0, deadline.timeIntervalSinceNow))) s from now)")
+                Thread.sleep(forTimeInterval: pause)
+            }
+        }
+    }
+
+    private func connect() throws -> PostgresConnection {
+        do {
+            return try PostgresConnection.connect(on: group.next(), configuration: configuration, id: ids.next(), logger: logger).wait()
+        } catch {
+            if let fatal = Self.refusedLogin(error) { throw StoreError.unavailable(store: location, reason: fatal) }
+            throw Lost(reason: "cannot connect: \(Self.describe(error))", retryAtOnce: false)
+        }
+    }
+
+    /// A login the server refused for good (no such role or database, bad password, an
+    /// authentication method we cannot do): retrying cannot help, so it is reported at once.
+    private static func refusedLogin(_ error: any Error) -> String? {
+        guard let error = error as? PSQLError else { return nil }
+        switch error.code {
+        case .unsupportedAuthMechanism, .authMechanismRequiresPassword, .saslError:
+            return "login refused: \(describe(error)) (check the user and password in the URL or $PGPASSWORD, and pg_hba.conf)"
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            if state.hasPrefix("28") || state == "3D000" || state.hasPrefix("42") {
+                return "login refused: \(describe(error))"
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// The server's own message and SQLSTATE, or the connection error; postgres-nio's
+    /// `description` deliberately hides both.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let info = error.serverInfo, let message = info[.message] {
+                return "\(message) (SQLSTATE \(info[.sqlState] ?? "?"))"
+            }
+            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+            return "\(error.code)"
+        }
+        return "\(error)"
+    }
+
+    /// True when `error` means the connection is gone or the transaction can simply be run again.
+    static func isLost(_ error: any Error) -> (lost: Bool, retryAtOnce: Bool) {
+        guard let error = error as? PSQLError else {
+            // NIO's own channel and socket errors.
+            return (error is ChannelError || error is IOError, false)
+        }
+        switch error.code {
+        case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown:
+            return (true, false)
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            // 40001 serialization failure, 40P01 deadlock: PostgreSQL asks for the transaction again.
+            if state == "40001" || state == "40P01" { return (true, true) }
+            // 08: connection exceptions; 57P01/02/03: the server is shutting down, crashed, or starting.
+            return (state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state), false)
+        default:
+            return (false, false)
+        }
+    }
+
+    // MARK: - Parts
+
+    /// Thrown inside a transaction when the connection is gone; `run` reconnects and starts over.
+    struct Lost: Error {
+        var reason: String
+        var retryAtOnce: Bool
+    }
+
+    private struct Session: StoreSession {
+        let connection: PostgresConnection
+        let logger: Logger
+        let location: String
+
+        func execute(_ sql: String, _ arguments: StoreArguments) throws -> Int {
+            try run(sql, arguments).metadata.rows ?? 0
+        }
+
+        func query(_ sql: String, _ arguments: StoreArguments) throws -> [StoreRow] {
+            let rows = try run(sql, arguments).rows
+            guard let first = rows.first else { return [] }
+            var columns: [String: Int] = [:]
+            for (index, cell) in first.enumerated() where columns[cell.columnName] == nil { columns[cell.columnName] = index }
+            return try rows.map { row in StoreRow(columns: columns, values: try row.map(Self.value)) }
+        }
+
+        /// Sends a statement without waiting for its answer.
+        func send(_ sql: String) {
+            _ = connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        }
+
+        func run(_ sql: String, _ arguments: StoreArguments) throws -> PostgresQueryResult {
+            var binds = PostgresBindings(capacity: arguments.count)
+            for value in arguments.storeValues {
+                switch value {
+                case .null: binds.appendNull()
+                case .int(let int): binds.append(int)
+                case .double(let double): binds.append(double)
+                case .text(let text): binds.append(text)
+                }
+            }
+            do {
+                return try connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds), logger: logger).wait()
+            } catch {
+                let (lost, atOnce) = PostgresStore.isLost(error)
+                if lost { throw Lost(reason: PostgresStore.describe(error), retryAtOnce: atOnce) }
+                throw StoreError.statement(store: location, sql: sql, reason: PostgresStore.describe(error))
+            }
+        }
+
+        /// The shared SQL's `?` placeholders as PostgreSQL's `$1, $2, …` (outside quoted text).
+        static func numbered(_ sql: String) -> String {
+            guard sql.contains("?") else { return sql }
+            var out = ""
+            out.reserveCapacity(sql.utf8.count + 16)
+            var n = 0
+            var quoted = false
+            for character in sql {
+                if character == "'" { quoted.toggle() }
+                if character == "?", !quoted {
+                    n += 1
+                    out += "$\(n)"
+                } else {
+                    out.append(character)
+                }
+            }
+            return out
+        }
+
+        static func value(_ cell: PostgresCell) throws -> StoreValue {
+            guard cell.bytes != nil else { return .null }
+            switch cell.dataType {
+            case .int2, .int4, .int8:
+                return .int(try cell.decode(Int64.self))
+            case .float4, .float8:
+                return .double(try cell.decode(Double.self))
+            case .numeric:
+                // SUM over BIGINT is numeric in PostgreSQL; our sums are whole numbers.
+                let number = NSDecimalNumber(decimal: try cell.decode(Decimal.self))
+                let double = number.doubleValue
+                return double.rounded() == double && abs(double) < 9e15 ? .int(number.int64Value) : .double(double)
+            case .bool:
+                return .int(try cell.decode(Bool.self) ? 1 : 0)
+            default:
+                return .text(try cell.decode(String.self))
+            }
+        }
+    }
+
+    /// One connection and the lock that gives it to one caller at a time.
+    private final class Slot: @unchecked Sendable {
+        let lock = NSLock()
+        var connection: PostgresConnection?
+    }
+
+    private final class LatencyObserver: @unchecked Sendable {
+        private let lock = NSLock()
+        private var callback: (@Sendable (Double) -> Void)?
+
+        func set(_ record: @escaping @Sendable (Double) -> Void) { lock.withLock { callback = record } }
+        func record(_ seconds: Double) { lock.withLock { callback }?(seconds) }
+    }
+
+    private final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+
+        func next() -> Int { lock.withLock { value += 1; return value } }
+    }
+}
