@@ -60,9 +60,8 @@ public final class Coordinator: @unchecked Sendable {
 
     private var nodes: [Data: NodeRecord] = [:]
     private var drained: Set<String>
-    private var lastHeartbeat = ContinuousClock.now
-    /// Leases recovered from the store at start-up, with the time their node must reappear by.
-    private var orphanLeases: [String: ContinuousClock.Instant] = [:]
+    /// Node liveness, heartbeats and lease clocks (StateMachines/LivenessMachine.swift).
+    private var liveness = LivenessMachine(now: .now)
     /// Connections whose READY was refused, so each is logged once.
     private var refusedPeers: Set<Data> = []
 
@@ -259,6 +258,7 @@ public final class Coordinator: @unchecked Sendable {
             return
         }
         node.lastSeen = .now
+        liveness.heard(peer, at: node.lastSeen)
         nodes[peer] = node
         switch message.command {
         case FarmProtocol.heartbeat:
@@ -300,6 +300,7 @@ public final class Coordinator: @unchecked Sendable {
             logger.info("node \(node.name) left")
             for attempt in node.running.keys { try retire(attempt, reason: "node \(node.name) left") }
             nodes[peer] = nil
+            liveness.forget(peer)
         default:
             count { $0.dropped += 1 }
         }
@@ -364,12 +365,13 @@ public final class Coordinator: @unchecked Sendable {
                 try retire(attempt, reason: "node \(ready.name) reconnected without it")
             }
             nodes[oldPeer] = nil
+            liveness.forget(oldPeer)
         }
         var running: [String: NodeRecord.Lease] = [:]
         for attempt in ready.running {
             if let task = try store.task(attempt: attempt), task.state == .leased, task.worker == ready.name, let lease = try lease(for: task) {
                 running[attempt] = lease
-                orphanLeases[attempt] = nil
+                liveness.claimed(attempt)
             } else {
                 try? nodeSocket.send(WireMessage(command: FarmProtocol.cancel, body: CancelBody(attempt: attempt)), to: peer)
             }
@@ -384,6 +386,7 @@ public final class Coordinator: @unchecked Sendable {
             lastSeen: .now, running: running, dispatchedAt: previous?.dispatchedAt ?? [:], draining: ready.draining, tasksDone: previous?.tasksDone ?? 0,
             cores: ready.cores, memoryBytes: ready.memoryBytes
         )
+        liveness.heard(peer, at: .now)
         refusedPeers.remove(peer)
         logger.info("node \(ready.name) ready: \(ready.slots) slot(s), \(ready.storage.rawValue) storage, generators \(LogText.quoted(ready.generators.map(\.name).joined(separator: ",")))")
         try nodeSocket.send(WireMessage(command: FarmProtocol.welcome, body: WelcomeBody(
@@ -441,7 +444,7 @@ public final class Coordinator: @unchecked Sendable {
     /// Returns whether the result was accepted.
     @discardableResult
     private func accept(_ outcome: TaskOutcome, attempt: String, task: StoredTask, from node: String) throws -> Bool {
-        leaseDeadlines[attempt] = nil
+        liveness.leaseEnded(attempt)
         guard config.checksResults else {
             guard let done = try store.complete(attempt: attempt, outcome: outcome) else { return false }
             count { $0.completed += 1 }
@@ -477,7 +480,6 @@ public final class Coordinator: @unchecked Sendable {
         var recorded = outcome
         if task.node.kind == .publish { recorded.published = version.map { relative($0.folder) } }
         guard let done = try store.complete(attempt: attempt, outcome: recorded) else { return false }
-        orphanLeases[attempt] = nil
         count { $0.completed += 1 }
         removeAttemptFolder(attempt, job: task.job)
         try afterCompletion(done, outcome: recorded)
@@ -486,9 +488,8 @@ public final class Coordinator: @unchecked Sendable {
 
     /// Records a failed attempt (from the node, a rejected result or an expired lease).
     private func fail(_ attempt: String, error: String, retryable: Bool) throws {
-        leaseDeadlines[attempt] = nil
+        liveness.leaseEnded(attempt)
         guard let (task, jobFailed) = try store.fail(attempt: attempt, error: LogText.quoted(error, limit: 2000), retryable: retryable, maxAttempts: config.maxAttempts) else { return }
-        orphanLeases[attempt] = nil
         removeAttemptFolder(attempt, job: task.job)
         logger.warning("\(task.job) \(task.node.name) failed on \(task.worker ?? "?"): \(LogText.quoted(error, limit: 500))")
         if jobFailed { try abandon(job: task.job) }
@@ -497,7 +498,7 @@ public final class Coordinator: @unchecked Sendable {
     /// Puts a leased task back in the queue (its node died, left or lost it) and removes the
     /// attempt's folder: whatever a stale writer still does there is never read.
     private func retire(_ attempt: String, reason: String) throws {
-        leaseDeadlines[attempt] = nil
+        liveness.leaseEnded(attempt)
         let job = try store.task(attempt: attempt)?.job
         try store.requeue(attempt: attempt, reason: reason)
         if let job { removeAttemptFolder(attempt, job: job) }
@@ -586,45 +587,32 @@ public final class Coordinator: @unchecked Sendable {
 
     // MARK: - Lease limits
 
-    /// When each lease dispatched (or inherited) by this coordinator must end.
-    private var leaseDeadlines: [String: (deadline: ContinuousClock.Instant, seconds: Double)] = [:]
-
     private func startLeaseClock(_ attempt: String, task: TaskNode, job: String) throws {
         guard let facts = try facts(job) else { return }
-        let seconds = config.leaseLimits.seconds(for: task, plan: facts.plan, width: facts.width, height: facts.height)
-        // Clamped so a huge --lease-base cannot overflow the clock (a year is "for ever" here).
-        let clamped = min(max(seconds, 0), 365 * 86_400)
-        leaseDeadlines[attempt] = (.now + .milliseconds(Int64(clamped * 1000)), clamped)
+        liveness.leaseStarted(attempt, seconds: config.leaseLimits.seconds(for: task, plan: facts.plan, width: facts.width, height: facts.height), at: .now)
     }
 
-    /// Cancels attempts whose lease ran out and counts them as failed (retryable): the task is
+    /// Cancels an attempt whose lease ran out and counts it as failed (retryable): the task is
     /// retried elsewhere when possible, and repeated timeouts use up its attempts.
-    private func expireLeases() throws {
-        let now = ContinuousClock.now
-        for (attempt, lease) in leaseDeadlines where now > lease.deadline {
-            leaseDeadlines[attempt] = nil
-            guard let task = try store.task(attempt: attempt), task.state == .leased else { continue }
-            for (peer, node) in nodes where node.running[attempt] != nil {
-                try? nodeSocket.send(WireMessage(command: FarmProtocol.cancel, body: CancelBody(attempt: attempt)), to: peer)
-                forget(attempt, on: peer)
-            }
-            count { $0.leasesTimedOut += 1 }
-            try fail(attempt, error: "timed out: lease of \(Int(lease.seconds)) s ran out on \(task.worker ?? "?")", retryable: true)
+    private func expireLease(_ attempt: String, seconds: Double) throws {
+        guard let task = try store.task(attempt: attempt), task.state == .leased else { return }
+        for (peer, node) in nodes where node.running[attempt] != nil {
+            try? nodeSocket.send(WireMessage(command: FarmProtocol.cancel, body: CancelBody(attempt: attempt)), to: peer)
+            forget(attempt, on: peer)
         }
+        count { $0.leasesTimedOut += 1 }
+        try fail(attempt, error: "timed out: lease of \(Int(seconds)) s ran out on \(task.worker ?? "?")", retryable: true)
     }
 
     /// A node whose connection closed is suspect: unless it speaks within 1.5 s (more than a
     /// heartbeat interval, so a live node that merely reconnected survives, even if its new
     /// connection reused the descriptor) it is dead, 1.5 s after the close instead of 3 s.
     private func drainDisconnects() throws {
-        let suspectFor: Duration = .milliseconds(1500)
-        let deadline = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
         while let frames = try nodeMonitor.receive(timeout: .zero) {
             guard let descriptor = ZMQSocket.disconnectedDescriptor(frames), descriptor >= 0 else { continue }
             for (peer, node) in nodes where node.descriptor == descriptor {
-                let suspect = ContinuousClock.now - (deadline - suspectFor)
-                if node.lastSeen > suspect { nodes[peer]?.lastSeen = suspect }
-                logger.notice("node \(node.name)'s connection closed; it has \(suspectFor) to speak")
+                liveness.connectionClosed(peer, at: .now)
+                logger.notice("node \(node.name)'s connection closed; it has \(liveness.suspectFor) to speak")
             }
         }
     }
@@ -632,31 +620,28 @@ public final class Coordinator: @unchecked Sendable {
     // MARK: - Heartbeats, leases, dispatch
 
     private func housekeeping() throws {
-        let now = ContinuousClock.now
-        // Liveness is checked on every pass (≈100 ms), so a dead node's tasks move within
-        // 3.1 s of its last message; heartbeats go out once a second.
-        let deadline = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
-        let beat = now - lastHeartbeat >= FarmProtocol.heartbeatInterval
-        if beat { lastHeartbeat = now }
-        for (peer, node) in nodes {
-            if now - node.lastSeen > deadline {
-                logger.warning("node \(node.name) is gone (silent for \(deadline), or 1.5 s after its connection closed); requeueing \(node.running.count) task(s)")
+        // Checked on every pass (≈100 ms), so a dead node's tasks move within 3.1 s of its last
+        // message; heartbeats go out once a second.
+        for action in liveness.tick(now: .now) {
+            switch action {
+            case .nodeLost(let peer):
+                guard let node = nodes[peer] else { continue }
+                logger.warning("node \(node.name) is gone (silent for \(liveness.window), or \(liveness.suspectFor) after its connection closed); requeueing \(node.running.count) task(s)")
                 for attempt in node.running.keys { try retire(attempt, reason: "node \(node.name) stopped answering") }
                 count {
                     $0.nodesLost += 1
                     $0.requeued += node.running.count
                 }
                 nodes[peer] = nil
-                continue
+            case .sendHeartbeats:
+                for peer in nodes.keys { try? nodeSocket.send(WireMessage(command: FarmProtocol.heartbeat, body: EmptyBody()), to: peer) }
+            case .orphanUnclaimed(let attempt):
+                try retire(attempt, reason: "no node claimed it after a coordinator restart or take-over")
+                count { $0.requeued += 1 }
+            case .leaseExpired(let attempt, let seconds):
+                try expireLease(attempt, seconds: seconds)
             }
-            if beat { try? nodeSocket.send(WireMessage(command: FarmProtocol.heartbeat, body: EmptyBody()), to: peer) }
         }
-        for (attempt, deadline) in orphanLeases where now > deadline {
-            try retire(attempt, reason: "no node claimed it after a coordinator restart")
-            orphanLeases[attempt] = nil
-            count { $0.requeued += 1 }
-        }
-        if beat { try expireLeases() }
         sweep()
     }
 
@@ -1037,15 +1022,14 @@ public final class Coordinator: @unchecked Sendable {
         let grace = ContinuousClock.now + FarmProtocol.heartbeatInterval * FarmProtocol.liveness * 2
         for task in try store.leasedTasks() {
             guard let attempt = task.attempt else { continue }
-            orphanLeases[attempt] = grace
+            liveness.inherited(attempt, until: grace)
             // Inherited leases get a fresh clock: the store does not keep lease start times.
             try startLeaseClock(attempt, task: task.node, job: task.job)
         }
         // Finished jobs' folders may still be written by nodes stopped before the switch.
         let recent = Date().addingTimeInterval(-Double(Self.sweepFor.components.seconds))
         for job in try store.jobs(finishedSince: recent) { sweepLater(job) }
-        lastHeartbeat = .now
-        logger.notice("active: serving nodes and clients as '\(leaseHolder)' (\(orphanLeases.count) leased task(s) taken over)")
+        logger.notice("active: serving nodes and clients as '\(leaseHolder)' (\(liveness.orphanCount) leased task(s) taken over)")
     }
 
     /// Stops serving: nodes are told PASSIVE (they move to the next coordinator, keeping their
@@ -1055,8 +1039,7 @@ public final class Coordinator: @unchecked Sendable {
         logger.warning("passive: \(why); nodes and clients are answered PASSIVE")
         for peer in nodes.keys { try? nodeSocket.send(WireMessage(command: FarmProtocol.passive, body: EmptyBody()), to: peer) }
         nodes = [:]
-        orphanLeases = [:]
-        leaseDeadlines = [:]
+        liveness.reset(now: .now)
         jobs = [:]
         jobFacts = [:]
         sweeps = [:]
