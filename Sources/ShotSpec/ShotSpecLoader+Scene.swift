@@ -252,7 +252,7 @@ extension ShotSpecLoader {
     }
 
     static func material(_ field: SpecField) throws(SpecError) -> MaterialSpec {
-        let obj = try field.object(allowed: ["base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength"])
+        let obj = try field.object(allowed: ["base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength", "checker"])
         var m = MaterialSpec.default
         if let f = obj.optional("base_color") {
             m.baseColor = try f.vector3()
@@ -268,6 +268,15 @@ extension ShotSpecLoader {
             guard m.emission.min() >= 0 else { throw f.fail("emission must not be negative") }
         }
         if let f = obj.optional("emission_strength") { m.emissionStrength = try f.double(in: 0...SpecLimits.maxIntensity) }
+        if let f = obj.optional("checker") {
+            let checker = try f.object(allowed: ["size", "color"])
+            m.checkerSize = try size(checker.required("size"))
+            let colorField = try checker.required("color")
+            m.checkerColor = try colorField.vector3()
+            guard m.checkerColor.min() >= 0, m.checkerColor.max() <= 1 else {
+                throw colorField.fail("colour components must be 0 … 1 (a surface reflects at most the light it receives)")
+            }
+        }
         return m
     }
 }

@@ -83,6 +83,14 @@ import Testing
         #expect(Self.message(yaml) == expected)
     }
 
+    @Test func aCheckerMaterialReadsItsSizeAndSecondColour() throws {
+        let spec = try Self.load("ground: {material: {base_color: [0.8, 0.8, 0.8], checker: {size: 0.3, color: [0.1, 0.1, 0.1]}}}")
+        #expect(spec.ground.material.checkerSize == 0.3 && spec.ground.material.checkerColor == [0.1, 0.1, 0.1])
+        #expect(Self.message("ground: {material: {checker: {size: 0.3, color: [2, 0, 0]}}}")
+            == "shot.ground.material.checker.color: colour components must be 0 … 1 (a surface reflects at most the light it receives)")
+        #expect(Self.message("ground: {material: {checker: {color: [0, 0, 0]}}}") == "shot.ground.material.checker.size: is required")
+    }
+
     @Test func tooManyLightsIsRefusedBeforeReadingThem() {
         let one = "{name: l, type: point, position: [0, 1, 0], lumens: 1}"
         let many = "lights: [" + Array(repeating: one, count: SpecLimits.maxLights + 1).joined(separator: ", ") + "]"

@@ -33,7 +33,7 @@ struct RadiositySolve {
                 for iu in 0..<g.nu {
                     let (p, n, a) = PatchMapping.patch(g, iu, iv, geometry: geometry)
                     centers.append(p); normals.append(n); areas.append(a)
-                    albedo.append(surface.albedo * (1 - surface.metallic))
+                    albedo.append(surface.meanAlbedo * (1 - surface.metallic))
                     emission.append(surface.emission)
                 }
             }

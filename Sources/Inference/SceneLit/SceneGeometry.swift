@@ -7,6 +7,13 @@ struct SceneSurface: Sendable, Equatable {
     var metallic: Float
     /// Emitted radiance (colour × strength).
     var emission: SIMD3<Float>
+    /// Checkerboard square side in metres (0: plain) and its second albedo.
+    var checkerSize: Float = 0
+    var albedo2 = SIMD3<Float>.zero
+
+    /// The albedo averaged over the surface: what the radiosity solve, whose patches are larger
+    /// than the squares, sees.
+    var meanAlbedo: SIMD3<Float> { checkerSize > 0 ? (albedo + albedo2) / 2 : albedo }
 }
 
 /// One analytic primitive, axis-aligned (the spec has no rotations).

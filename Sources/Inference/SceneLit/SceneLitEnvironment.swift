@@ -46,7 +46,8 @@ struct SceneLitEnvironment: Sendable {
                     }
                 }
                 skyIrradiance *= Double.pi / Double(2 * steps * steps)
-                let albedo = spec.ground.material.baseColor
+                let m = spec.ground.material
+                let albedo = m.checkerSize > 0 ? (m.baseColor + m.checkerColor) / 2 : m.baseColor
                 below = albedo * (skyIrradiance + sunIrradiance * max(0, sunDirection.y)) / Double.pi
             }
             source = .sky(model, below: below)

@@ -16,6 +16,10 @@ struct SceneLitFrameKernel {
         var firstPrimitive: Int
         /// Distance to the plane in focus (used only with an aperture).
         var focusDistance: Float
+        /// Change of the (unnormalised) ray direction per pixel, across and down: the footprint
+        /// a texture is filtered over.
+        var stepX: SIMD3<Float>
+        var stepY: SIMD3<Float>
     }
 
     /// A radiosity grid without the artifact's arrays.
@@ -57,6 +61,8 @@ struct SceneLitFrameKernel {
     /// Mirror reflections traced into the scene (`reflections: traced`) instead of read from the
     /// environment map, so a metal ball in a room shows the room, not the sky outside it.
     let tracedReflections: Bool
+    /// Box-filter checkerboards over the pixel footprint (`texture_filter: box`).
+    let filterTextures: Bool
 
     /// Flattens `subFrames`; `irradiance`, `reflection` and `background` point into storage the
     /// caller keeps alive until `deallocate()`.
@@ -69,7 +75,11 @@ struct SceneLitFrameKernel {
         subFrames = .allocate(capacity: instants.count)
         primitives = .allocate(capacity: max(1, instants.count * count))
         for (k, instant) in instants.enumerated() {
-            subFrames[k] = SubFrame(origin: instant.origin, forward: instant.forward, right: instant.right, up: instant.up, firstPrimitive: k * count, focusDistance: instant.focusDistance)
+            subFrames[k] = SubFrame(
+                origin: instant.origin, forward: instant.forward, right: instant.right, up: instant.up, firstPrimitive: k * count,
+                focusDistance: instant.focusDistance,
+                stepX: instant.right * (2 / Float(r.spec.resolution.width)), stepY: instant.up * (2 / Float(r.spec.resolution.height))
+            )
             for i in 0..<count { primitives[k * count + i] = instant.geometry.primitives[i] }
         }
         groundEnabled = r.scene.geometry.groundEnabled
@@ -99,6 +109,7 @@ struct SceneLitFrameKernel {
         _ = lights.initialize(from: r.scene.lights)
         lightCount = r.scene.lights.count
         tracedReflections = r.params.tracedReflections
+        filterTextures = r.params.filterTextures
         lightsSeeMotion = !r.scene.lights.isEmpty && r.scene.geometry.primitives.contains { !$0.isStatic }
     }
 
@@ -222,7 +233,16 @@ struct SceneLitFrameKernel {
         seen = Glimpse(hit: hit.primitive, lit: lit)
         let indirect = indirectIrradiance(hit, point: p, normal: n, prims: prims)
 
-        let albedo = surface.albedo, metallic = surface.metallic, rough = surface.roughness
+        var albedo = surface.albedo
+        let metallic = surface.metallic, rough = surface.roughness
+        if surface.checkerSize > 0 {
+            let sub = subFrames[k]
+            let w = CheckerTexture.weight(
+                point: p, normal: n, direction: d, distance: hit.t, stepX: sub.stepX, stepY: sub.stepY,
+                size: surface.checkerSize, filter: filterTextures
+            )
+            albedo += (surface.albedo2 - albedo) * w
+        }
         let f0 = SIMD3<Float>(repeating: 0.04) * (1 - metallic) + albedo * metallic
         let grazing = powf(1 - nv, 5)
         let fresnel = f0 + (pointwiseMax(SIMD3(repeating: 1 - rough), f0) - f0) * grazing
@@ -288,7 +308,7 @@ struct SceneLitFrameKernel {
             var l = SIMD3<Float>.zero
             received += light.irradiance(at: p, normal: n, prims: prims, staticOnly: false, samples: min(light.samples, 4), shift: shift, toward: &l)
         }
-        return surface.albedo * (1 - surface.metallic) / Float.pi * received + surface.emission
+        return surface.meanAlbedo * (1 - surface.metallic) / Float.pi * received + surface.emission
     }
 
     /// Diffuse light other than the sun: the radiosity patches for static surfaces, SH for the rest.

@@ -17,10 +17,13 @@ public struct SceneLitParams: Sendable, Equatable {
     /// of reading the environment map; needed indoors, where the sky is mostly hidden. Costs a ray
     /// per shaded pixel, so open scenes keep `environment` (the default).
     public var tracedReflections = false
+    /// `texture_filter: box` (default) averages a checkerboard over each pixel's footprint on
+    /// the surface, so a receding floor turns grey instead of aliasing; `none` point-samples it.
+    public var filterTextures = true
     /// Sub-frame times averaged when the camera's shutter angle is above 0.
     public var motionBlurSamples = 3
 
-    public static let keys = ["samples", "gi_ground_patches", "gi_object_patches", "gi_sky_samples", "gi_ground_size", "motion_blur_samples", "reflections"]
+    public static let keys = ["samples", "gi_ground_patches", "gi_object_patches", "gi_sky_samples", "gi_ground_size", "motion_blur_samples", "reflections", "texture_filter"]
 
     public init() {}
 
@@ -35,6 +38,7 @@ public struct SceneLitParams: Sendable, Equatable {
         if let f = obj.optional("gi_sky_samples") { params.giSkySamples = try f.int(in: 8...4096) }
         if let f = obj.optional("gi_ground_size") { params.giGroundSize = try f.double(in: 0.1...SpecLimits.maxSize) }
         if let f = obj.optional("reflections") { params.tracedReflections = try f.oneOf(["environment", "traced"]) == "traced" }
+        if let f = obj.optional("texture_filter") { params.filterTextures = try f.oneOf(["box", "none"]) == "box" }
         if let f = obj.optional("motion_blur_samples") { params.motionBlurSamples = try f.int(in: 1...32) }
         return params
     }

@@ -26,18 +26,25 @@ struct SceneLitScene: Sendable {
                 }
                 processors[material.colorspace] = processor
             }
-            var image = RGBAImage(width: 2, height: 1, pixels: [
+            var image = RGBAImage(width: 3, height: 1, pixels: [
                 Float(material.baseColor.x), Float(material.baseColor.y), Float(material.baseColor.z), 1,
                 Float(material.emission.x), Float(material.emission.y), Float(material.emission.z), 1,
+                Float(material.checkerColor.x), Float(material.checkerColor.y), Float(material.checkerColor.z), 1,
             ])
             do { try processor.apply(&image) } catch { throw .failed("\(path): \(error.description)") }
             let albedo = pointwiseMax(SIMD3(image.pixels[0], image.pixels[1], image.pixels[2]), .zero)
             let emission = pointwiseMax(SIMD3(image.pixels[4], image.pixels[5], image.pixels[6]), .zero)
-            return SceneSurface(
+            let albedo2 = pointwiseMin(pointwiseMax(SIMD3(image.pixels[8], image.pixels[9], image.pixels[10]), .zero), SIMD3(repeating: 0.999))
+            var surface = SceneSurface(
                 // Albedo above 1 would create energy in the radiosity solve.
                 albedo: pointwiseMin(albedo, SIMD3(repeating: 0.999)), roughness: Float(material.roughness),
                 metallic: Float(material.metallic), emission: emission * Float(material.emissionStrength)
             )
+            if material.checkerSize > 0 {
+                surface.checkerSize = Float(material.checkerSize)
+                surface.albedo2 = albedo2
+            }
+            return surface
         }
         var surfaces = [try surface(spec.ground.material, path: "shot.ground.material")]
         var primitives: [Primitive] = []

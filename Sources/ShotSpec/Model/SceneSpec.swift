@@ -100,6 +100,11 @@ public struct MaterialSpec: Sendable, Equatable {
     public var metallic: Double
     public var emission: SIMD3<Double>
     public var emissionStrength: Double
+    /// Checkerboard: side of one square in metres (0: none), projected along the surface's
+    /// dominant axis; squares alternate between `baseColor` and `checkerColor`.
+    public var checkerSize = 0.0
+    /// The checkerboard's second colour, in `colorspace`.
+    public var checkerColor = SIMD3<Double>(0, 0, 0)
 
     public static let `default` = MaterialSpec(
         baseColor: [0.5, 0.5, 0.5], colorspace: "ACEScg", roughness: 0.5, metallic: 0,

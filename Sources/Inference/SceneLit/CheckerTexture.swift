@@ -1,0 +1,44 @@
+import Foundation
+
+/// A procedural checkerboard, box-filtered over the pixel's footprint so that squares smaller
+/// than a pixel average to their mean instead of aliasing into moiré and shimmer.
+///
+/// The filter is the analytic integral of the square wave over a box (Iñigo Quílez, "Filtering
+/// procedurals", iquilezles.org, 2013): with p in square units and w the box width,
+/// i = 2 (|fract((p − w/2)/2) − ½| − |fract((p + w/2)/2) − ½|) / w per axis, and the share of the
+/// second colour is ½ − ½ iₓ·i_y. The footprint comes from ray differentials (Igehy, "Tracing
+/// Ray Differentials", SIGGRAPH 1999): a one-pixel step of the ray, carried to the hit plane.
+enum CheckerTexture {
+    /// Share of the second colour (0…1) at hit point `p` with unit normal `n`, seen along unit
+    /// `d` from distance `t`; `stepX`/`stepY` are the ray's change per pixel.
+    @inline(__always)
+    static func weight(
+        point p: SIMD3<Float>, normal n: SIMD3<Float>, direction d: SIMD3<Float>, distance t: Float,
+        stepX: SIMD3<Float>, stepY: SIMD3<Float>, size: Float, filter: Bool
+    ) -> Float {
+        // Project along the dominant axis of the normal (floors use x, z).
+        let a = SIMD3<Float>(abs(n.x), abs(n.y), abs(n.z))
+        @inline(__always) func plane(_ v: SIMD3<Float>) -> SIMD2<Float> {
+            if a.y >= a.x && a.y >= a.z { return SIMD2(v.x, v.z) }
+            if a.x >= a.z { return SIMD2(v.z, v.y) }
+            return SIMD2(v.x, v.y)
+        }
+        let q = plane(p) / size
+        var w = SIMD2<Float>(repeating: 1e-4)
+        if filter {
+            let dn = (d * n).sum()
+            let denom = abs(dn) > 1e-4 ? dn : (dn < 0 ? -1e-4 : 1e-4)
+            let dx = (stepX - d * ((stepX * n).sum() / denom)) * t
+            let dy = (stepY - d * ((stepY * n).sum() / denom)) * t
+            let fx = plane(dx), fy = plane(dy)
+            w = pointwiseMax(SIMD2(abs(fx.x) + abs(fy.x), abs(fx.y) + abs(fy.y)) / size, w)
+        }
+        @inline(__always) func tri(_ x: SIMD2<Float>) -> SIMD2<Float> {
+            let h = x * 0.5
+            let f = h - h.rounded(.down)
+            return SIMD2(abs(f.x - 0.5), abs(f.y - 0.5))
+        }
+        let i = 2 * (tri(q - w * 0.5) - tri(q + w * 0.5)) / w
+        return min(max(0.5 - 0.5 * i.x * i.y, 0), 1)
+    }
+}
