@@ -88,7 +88,7 @@ public final class Coordinator: @unchecked Sendable {
         }
         // The pair link carries only the two coordinators' states, unencrypted even with CURVE.
         if let pair = config.pair { try BindPolicy.check(endpoint: pair.peerBind, secured: false, insecure: config.insecure) }
-        store = try JobStore(directory: config.stateDirectory)
+        store = try config.store.map { try JobStore(backend: $0) } ?? JobStore(directory: config.stateDirectory)
         drained = try store.drainedNodes()
         snapshots = SnapshotPublisher(store: store, storageRoot: config.storageRoot.path)
         nodeRules = WireRules(commands: FarmProtocol.nodeCommands, maxMessageBytes: config.maxMessageBytes)

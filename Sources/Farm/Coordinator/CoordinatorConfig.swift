@@ -7,8 +7,11 @@ public struct CoordinatorConfig: Sendable {
     public var nodeEndpoint: String
     /// ROUTER endpoint for clients (submit, status, …), e.g. `tcp://*:5556`.
     public var clientEndpoint: String
-    /// Folder of the SQLite job store.
+    /// Folder of the SQLite job store (and of files kept beside it, such as generated tokens).
     public var stateDirectory: URL
+    /// Another job-store backend (`--store postgres://…`: FarmPostgres's `PostgresStore`);
+    /// nil keeps the SQLite store in `stateDirectory`.
+    public var store: (any StoreBackend)?
     /// Plate storage root; every path in every message is relative to it.
     public var storageRoot: URL
     /// CURVE server key pair and the node and client keys it admits; nil runs without encryption
