@@ -2,7 +2,7 @@
 """Drives the coordinator's dashboard in a real Chromium (Selenium + chromedriver) while a real
 farm renders: submits a multi-chunk shot and watches it appear and publish without reloading,
 checks the job page's timeline and thumbnails, drains and resumes a node from its button and
-cancels a second job from the jobs page. Saves a screenshot of each page into OUT.
+sets a second job's priority and cancels it from the jobs page. Saves a screenshot of each page into OUT.
 
 usage: browser_check.py URL TOKEN OUT --scenefarm BIN --coordinator tcp://… --shot A.yaml --long-shot B.yaml --node NAME
 Prints one JSON line of what it saw; exits 1 with the reason on the first thing that does not hold.
@@ -146,6 +146,16 @@ def main():
         second = submit(args.long_shot)
         seen["cancelled"] = second
         row = f'tr[data-job="{second}"]'
+        # Its priority, typed into the row's field and set with the button beside it.
+        def type_priority():
+            field = driver.find_element(By.CSS_SELECTOR, row + " input.priority")
+            field.clear()
+            field.send_keys("12")
+            field.find_element(By.XPATH, "following-sibling::button[@data-priority]").click()
+            return True
+        wait("the second job's priority field and button", type_priority, timeout=10)
+        wait("the API to show the second job's priority 12", lambda: api(args.url, f"/api/v1/jobs/{second}")["priority"] == 12, timeout=10)
+        seen["priority"] = 12
         click("the second job's cancel button", lambda: driver.find_element(By.CSS_SELECTOR, row + " button[data-action$='/cancel']"))
         wait("the second job to show cancelled", lambda: driver.find_element(By.CSS_SELECTOR, row).get_attribute("data-state") == "cancelled", timeout=10)
         if api(args.url, f"/api/v1/jobs/{second}")["state"] != "cancelled":

@@ -8,7 +8,7 @@ import Testing
 /// document, promtool and a real Prometheus on /metrics, Chromium (Selenium) on the dashboard.
 @Suite(.serialized) struct DashboardProcessTests {
     /// A farm with the dashboard on a free loopback port; returns its URL and action token.
-    private func farmWithDashboard(_ farm: FarmHarness) throws -> (url: String, token: String) {
+    private func farmWithDashboard(_ farm: FarmHarness, nodes: [String] = ["n1", "n2"]) throws -> (url: String, token: String) {
         let coordinator = try farm.startCoordinator(["--http", "127.0.0.1:0"])
         var url = ""
         #expect(FarmHarness.eventually(timeout: .seconds(10)) {
@@ -17,9 +17,8 @@ import Testing
             return true
         })
         let token = try String(contentsOf: farm.state.appendingPathComponent("http-token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        try farm.startNode("n1")
-        try farm.startNode("n2")
-        #expect(farm.waitForNodes(["n1", "n2"], client: try farm.client()))
+        for node in nodes { try farm.startNode(node) }
+        #expect(farm.waitForNodes(Set(nodes), client: try farm.client()))
         return (url, token)
     }
 
@@ -125,6 +124,35 @@ import Testing
         }
         #expect(generateFrames == generated)
         #expect(convertFrames == converted)
+    }
+
+    /// One node, two jobs queued while it is drained: raising the later job's priority (through
+    /// the HTTP API, as the dashboard does) makes every one of its attempts start before any of
+    /// the earlier job's, as the job store recorded them.
+    @Test func raisingALaterJobsPriorityDispatchesItsTasksFirst() throws {
+        let farm = try FarmHarness()
+        defer { farm.shutdown() }
+        let (url, token) = try farmWithDashboard(farm, nodes: ["n1"])
+        #expect(try farm.cli(["nodes", "drain", "n1"]).status == 0)
+        let earlier = try farm.submit(try shot(farm, name: "prio_010", frames: 30))
+        let later = try farm.submit(try shot(farm, name: "prio_020", frames: 30))
+        // Bad input is refused with exit 2 and changes nothing.
+        #expect(try farm.cli(["priority", later, "5000"]).status == 2)
+        #expect(try farm.cli(["priority", "j-nope", "1"]).status == 2)
+        let set = try Tool.run("curl", ["-s", "-w", "\n%{http_code}", "-X", "POST", "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json",
+                                        "--data", #"{"priority": 7}"#, "\(url)/api/v1/jobs/\(later)/priority"])
+        #expect(set.stdout.hasSuffix("\n200"), "\(set.stdout)")
+        #expect(try farm.statusJSON(later)?.priority == 7)
+        #expect(try farm.statusJSON(earlier)?.priority == 0)
+        #expect(try farm.cli(["nodes", "resume", "n1"]).status == 0)
+        #expect(FarmHarness.eventually(timeout: .seconds(120)) { try farm.statusJSON(earlier)?.state == .done && farm.statusJSON(later)?.state == .done })
+        // The order the store recorded, read with SQLite's own shell (times in milliseconds).
+        let order = try Tool.run("sqlite3", ["-readonly", farm.state.appendingPathComponent("scenefarm.sqlite").path,
+                                             "SELECT job_id FROM task_attempts ORDER BY started_at, rowid"])
+        let jobs = order.stdout.split(separator: "\n").map(String.init)
+        #expect(jobs.count >= 6 && Set(jobs) == [earlier, later], "\(order.stdout)\(order.stderr)")
+        let lastOfLater = try #require(jobs.lastIndex(of: later)), firstOfEarlier = try #require(jobs.firstIndex(of: earlier))
+        #expect(lastOfLater < firstOfEarlier, "attempts in the order they started: \(jobs)")
     }
 
     @Test func apiMatchesItsOpenAPIDocumentUnderSchemathesis() throws {

@@ -782,6 +782,12 @@ public final class Coordinator: @unchecked Sendable {
             guard cancelled else { return try failure(body.request, "bad_input", "job \(job) has already finished") }
             try abandon(job: job, running: running)
             return try ok(ClientReply(request: body.request, job: job, message: "cancelled"))
+        case FarmProtocol.setPriority:
+            let body = try message.decodeBody(PriorityBody.self)
+            if let problem = JobPriority.problem(body.priority) { return try failure(body.request, "bad_input", problem) }
+            guard try store.job(body.job) != nil else { return try failure(body.request, "bad_input", "no job '\(body.job)' on this coordinator") }
+            guard try store.setPriority(job: body.job, priority: body.priority) else { return try failure(body.request, "bad_input", "job \(body.job) has already finished") }
+            return try ok(ClientReply(request: body.request, job: body.job, message: "priority \(body.priority)"))
         case FarmProtocol.nodes:
             let body = try message.decodeBody(TargetBody.self)
             return try ok(ClientReply(request: body.request, nodes: nodeStatuses()))
@@ -897,7 +903,7 @@ public final class Coordinator: @unchecked Sendable {
             version: PlateVersion.label(stored.job.version), framesDone: min(progress.framesDone, total), framesTotal: total,
             chunksDone: progress.chunksDone, chunks: stored.job.plan.chunks.count, tasksRunning: progress.running, nodes: progress.workers,
             etaSeconds: eta, error: stored.error, published: stored.published, seamScores: stored.seamScores,
-            submittedAt: stored.job.submittedAt
+            submittedAt: stored.job.submittedAt, priority: stored.priority
         )
     }
 

@@ -18,13 +18,13 @@ extension JobStore {
     func jobRows(finished: Int) throws -> [JobRow] {
         try backend.read { db in
             try db.query("""
-                SELECT id, state, error, published, seams_json, started_at, finished_at FROM jobs
+                SELECT id, state, priority, error, published, seams_json, started_at, finished_at FROM jobs
                 WHERE state IN ('queued', 'running')
                    OR id IN (SELECT id FROM jobs WHERE state NOT IN ('queued', 'running') ORDER BY submitted_at DESC, id DESC LIMIT ?)
                 ORDER BY submitted_at DESC, id DESC
                 """, [finished]).map { row in
                 JobRow(
-                    id: try row.string("id"), state: JobState(rawValue: try row.string("state")) ?? .failed,
+                    id: try row.string("id"), state: JobState(rawValue: try row.string("state")) ?? .failed, priority: try row.int("priority"),
                     error: try row.optionalString("error"), published: try row.optionalString("published"),
                     seamScores: try row.optionalString("seams_json").flatMap { try? JSONDecoder().decode([Double?].self, from: Data($0.utf8)) },
                     startedAt: try row.optionalDouble("started_at").map(Date.init(timeIntervalSince1970:)),
@@ -118,6 +118,7 @@ struct EndedAttempt: Sendable {
 struct JobRow: Sendable {
     var id: String
     var state: JobState
+    var priority: Int
     var error: String?
     var published: String?
     var seamScores: [Double?]?

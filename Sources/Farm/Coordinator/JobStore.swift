@@ -37,6 +37,8 @@ public struct StoredJob: Sendable, Equatable {
     public var seamScores: [Double?]?
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// Dispatch priority (`JobPriority`; JobStore+Priority.swift).
+    public var priority: Int = JobPriority.default
 }
 
 /// The coordinator's durable job store: SQLite in WAL mode under `--state` (the default), or a
@@ -105,13 +107,14 @@ public final class JobStore: Sendable {
         try backend.read { db in try db.query("SELECT * FROM tasks WHERE job_id = ? ORDER BY seq", [job]).map(Self.task) }
     }
 
-    /// Ready tasks of active jobs, oldest job first, in graph order; at most `limit`.
+    /// Ready tasks of active jobs, highest job priority first, then oldest job first, each job's
+    /// in graph order; at most `limit`.
     public func readyTasks(limit: Int = 256) throws -> [StoredTask] {
         try backend.read { db in
             try db.query("""
                 SELECT tasks.* FROM tasks JOIN jobs ON jobs.id = tasks.job_id
                 WHERE tasks.state = 'ready' AND jobs.state IN ('queued', 'running')
-                ORDER BY jobs.submitted_at, jobs.id, tasks.seq LIMIT ?
+                ORDER BY jobs.priority DESC, jobs.submitted_at, jobs.id, tasks.seq LIMIT ?
                 """, [limit]).map(Self.task)
         }
     }
@@ -329,7 +332,8 @@ public final class JobStore: Sendable {
             job: job, state: JobState(rawValue: try row.string("state")) ?? .failed, error: try row.optionalString("error"),
             published: try row.optionalString("published"), seamScores: seams,
             startedAt: try row.optionalDouble("started_at").map(Date.init(timeIntervalSince1970:)),
-            finishedAt: try row.optionalDouble("finished_at").map(Date.init(timeIntervalSince1970:))
+            finishedAt: try row.optionalDouble("finished_at").map(Date.init(timeIntervalSince1970:)),
+            priority: try row.int("priority")
         )
     }
 

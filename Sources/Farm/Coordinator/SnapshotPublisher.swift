@@ -247,7 +247,7 @@ final class SnapshotPublisher: @unchecked Sendable {
             if !row.state.isFinal, let rate { eta = Double(max(0, facts.framesTotal - framesDone)) / rate }
         }
         return JobSnapshot(
-            id: row.id, show: facts.show, shot: facts.shot, plate: facts.plate, version: facts.version, state: row.state, priority: JobPriority.default, owner: facts.owner,
+            id: row.id, show: facts.show, shot: facts.shot, plate: facts.plate, version: facts.version, state: row.state, priority: row.priority, owner: facts.owner,
             generator: facts.generator, fps: facts.fps, firstFrame: facts.firstFrame, framesDone: framesDone, framesTotal: facts.framesTotal,
             chunks: facts.chunks, chunksDone: tasks.filter { $0.kind == .generate && $0.state == .done }.count, renderFPS: rate, etaSeconds: eta,
             nodes: Array(Set(tasks.filter { $0.state == .leased }.compactMap(\.node))).sorted(), error: row.error, published: row.published,
