@@ -95,7 +95,7 @@ public struct PostgresStoreURL: Sendable, Equatable {
     }
 
     /// `text` with any `:password@` replaced by `:***@`.
-    static func masked(_ text: String) -> String {
+    public static func masked(_ text: String) -> String {
         guard let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
               let colon = text[scheme.upperBound..<at].firstIndex(of: ":") else { return text }
         return text[..<text.index(after: colon)] + "***" + text[at...]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Farm
+import FarmPostgres
 import FarmWeb
 import Foundation
 import Inference
@@ -14,7 +15,9 @@ struct CoordinatorCommand: ParsableCommand {
 
     @Option(help: "Endpoint for nodes.") var bind = "tcp://127.0.0.1:5555"
     @Option(name: .customLong("client-bind"), help: "Endpoint for clients (submit, status, …).") var clientBind = "tcp://127.0.0.1:5556"
-    @Option(help: "Folder for the job store (SQLite).") var state: String
+    @Option(help: "Folder for the job store (SQLite); with --store, only for files kept beside it (the generated HTTP token).") var state: String
+    @Option(help: "Keep the job store in PostgreSQL instead: postgres://user@host:5432/db or postgresql:///db?host=/run/postgresql (password in the URL or $PGPASSWORD; default $SCENEFARM_STORE).")
+    var store: String?
     @Option(help: "Plate storage root (shared with the nodes).") var storage: String
     @Option(name: .customLong("curve-secret"), help: "The coordinator's CURVE secret key file.") var curveSecret: String?
     @Option(name: .customLong("authorized-keys"), help: "Folder with nodes/*.pub (each node named after its key file) and clients/*.pub.") var authorizedKeys: String?
@@ -56,6 +59,7 @@ struct CoordinatorCommand: ParsableCommand {
             throw fail("--lease-base must be above 0 and --lease-per-megapixel-frame at least 0", code: ExitCodes.badInput)
         }
         let pair = try pairConfig()
+        let storeURL = try StoreSelection.url(store)
         if let taskFrames, taskFrames < 0 { throw fail("--task-frames must be 0 (whole chunks) or more, got \(taskFrames)", code: ExitCodes.badInput) }
         let registry = try loadRegistry(plugins: plugins)
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -69,6 +73,7 @@ struct CoordinatorCommand: ParsableCommand {
             )
             config.taskFrames = taskFrames
             config.pair = pair
+            config.store = try storeURL.map { try PostgresStore(url: $0) }
             coordinator = try Coordinator(config: config)
         } catch let error as SecurityError {
             throw fail(error.description, code: ExitCodes.badInput)
