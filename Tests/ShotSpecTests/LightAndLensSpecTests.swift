@@ -5,14 +5,8 @@ import Testing
 /// `shot.lights` and the camera's lens and sensor keys: what they read, and the message for each
 /// mistake, with its field path.
 @Suite struct LightAndLensSpecTests {
-    static let base = """
-        show: demo
-        shot: s010
-        fps: 24
-        frames: {count: 10}
-        resolution: [64, 36]
-
-        """
+    /// The same valid minimal shot the bad-spec messages start from.
+    static let base = BadSpec.base
 
     static func load(_ tail: String) throws -> ShotSpec {
         try ShotSpecLoader.parse(base + tail, baseDirectory: FileManager.default.temporaryDirectory)

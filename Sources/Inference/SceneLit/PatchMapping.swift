@@ -54,37 +54,21 @@ enum PatchMapping {
 
     /// Centre, normal and area of patch (iu, iv) of a grid.
     static func patch(_ g: Grid, _ iu: Int, _ iv: Int, geometry: SceneGeometry) -> (SIMD3<Float>, SIMD3<Float>, Float) {
-        let u = (Float(iu) + 0.5) / Float(g.nu), v = (Float(iv) + 0.5) / Float(g.nv)
+        let (p, n) = point(g, u: (Float(iu) + 0.5) / Float(g.nu), v: (Float(iv) + 0.5) / Float(g.nv), geometry: geometry)
         let cells = Float(g.nu * g.nv)
         if g.owner < 0 {
             let cell = g.size / Float(g.nu)
-            return (SIMD3(g.origin[0] + u * g.size, geometry.groundHeight, g.origin[1] + v * g.size), SIMD3(0, 1, 0), cell * cell)
+            return (p, n, cell * cell)
         }
         let prim = geometry.primitives[g.owner]
-        let c = prim.center, h = prim.half
+        let h = prim.half
         switch prim.kind {
-        case .sphere:
-            let y = 2 * v - 1, phi = (u - 0.5) * 2 * Float.pi, s = max(0, 1 - y * y).squareRoot()
-            let n = SIMD3(s * sinf(phi), y, s * cosf(phi))
-            return (c + n * h.x, n, 4 * Float.pi * h.x * h.x / cells)
+        case .sphere: return (p, n, 4 * Float.pi * h.x * h.x / cells)
         case .box:
-            let (a, b, cAxis) = boxAxes(g.face)
-            let sign: Float = g.face % 2 == 0 ? 1 : -1
-            var n = SIMD3<Float>.zero
-            n[a] = sign
-            var p = c
-            p[a] += sign * h[a]
-            p[b] += (2 * u - 1) * h[b]
-            p[cAxis] += (2 * v - 1) * h[cAxis]
-            return (p, n, 4 * h[b] * h[cAxis] / cells)
+            let (_, b, c) = boxAxes(g.face)
+            return (p, n, 4 * h[b] * h[c] / cells)
         case .cylinder:
-            if g.face == 0 {
-                let phi = (u - 0.5) * 2 * Float.pi
-                let n = SIMD3(sinf(phi), 0, cosf(phi))
-                return (c + SIMD3(h.x * n.x, (2 * v - 1) * h.y, h.x * n.z), n, 2 * Float.pi * h.x * 2 * h.y / cells)
-            }
-            let sign: Float = g.face == 1 ? 1 : -1
-            return (c + SIMD3((2 * u - 1) * h.x, sign * h.y, (2 * v - 1) * h.x), SIMD3(0, sign, 0), Float.pi * h.x * h.x / cells)
+            return (p, n, g.face == 0 ? 2 * Float.pi * h.x * 2 * h.y / cells : Float.pi * h.x * h.x / cells)
         }
     }
 
