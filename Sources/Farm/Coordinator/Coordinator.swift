@@ -667,43 +667,35 @@ public final class Coordinator: @unchecked Sendable {
     }
 
     private func dispatch() throws {
-        var candidates = nodes.values.filter { $0.freeSlots > 0 && !$0.draining && !drained.contains($0.name) }
-        guard !candidates.isEmpty else { return }
-        let slots = candidates.reduce(0) { $0 + $1.freeSlots }
-        let ready = try store.readyTasks(limit: max(16, slots * 4))
+        var scheduler = TaskScheduler(candidates: nodes.values.filter { !$0.draining && !drained.contains($0.name) }.map {
+            TaskScheduler.Candidate(peer: $0.peer, name: $0.name, freeSlots: $0.freeSlots, running: $0.running.count,
+                                    generators: Set($0.generators.map(\.name)), shared: $0.storage == .shared)
+        })
+        guard !scheduler.isEmpty else { return }
+        let ready = try store.readyTasks(limit: max(16, scheduler.freeSlots * 4))
         guard !ready.isEmpty else { return }
         for task in ready {
             guard let job = try cachedJob(task.job) else { continue }
-            let generator = jobNames(job).generator
-            let needsShared = task.node.kind == .blend || task.node.kind == .publish || task.node.kind == .lighting
-                || { if case .sequential = job.mode { return true } else { return false } }()
-            let eligible = candidates.indices.filter {
-                candidates[$0].offers(generator) && (!needsShared || candidates[$0].storage == .shared)
-            }
-            guard !eligible.isEmpty else { continue }
-            // Prefer a node this task has not failed on, then the least busy.
-            let choice = eligible.min { a, b in
-                let fa = task.failedOn.contains(candidates[a].name), fb = task.failedOn.contains(candidates[b].name)
-                if fa != fb { return !fa }
-                return candidates[a].running.count < candidates[b].running.count
-            }!
+            let sequential = { if case .sequential = job.mode { return true } else { return false } }()
+            guard let chosen = scheduler.choose(TaskScheduler.Demand(
+                generator: jobNames(job).generator, needsShared: TaskScheduler.needsShared(task.node.kind, sequential: sequential), failedOn: task.failedOn
+            )) else { continue }
             let attempt = UUID().uuidString.lowercased()
-            guard try store.lease(job: task.job, task: task.node.name, attempt: attempt, worker: candidates[choice].name) else { continue }
+            guard try store.lease(job: task.job, task: task.node.name, attempt: attempt, worker: chosen.name) else { continue }
             let body = TaskBody(attempt: attempt, job: job, task: task.node)
             do {
-                try nodeSocket.send(WireMessage(command: FarmProtocol.task, body: body), to: candidates[choice].peer)
+                try nodeSocket.send(WireMessage(command: FarmProtocol.task, body: body), to: chosen.peer)
             } catch {
-                try store.requeue(attempt: attempt, reason: "could not reach \(candidates[choice].name)")
+                try store.requeue(attempt: attempt, reason: "could not reach \(chosen.name)")
                 continue
             }
             count { $0.dispatched += 1 }
             let lease = try lease(for: task) ?? NodeRecord.Lease(job: task.job, task: task.node, frames: 0)
-            candidates[choice].running[attempt] = lease
-            nodes[candidates[choice].peer]?.running[attempt] = lease
-            nodes[candidates[choice].peer]?.dispatchedAt[attempt] = .now
+            nodes[chosen.peer]?.running[attempt] = lease
+            nodes[chosen.peer]?.dispatchedAt[attempt] = .now
             try startLeaseClock(attempt, task: task.node, job: task.job)
-            if candidates[choice].freeSlots == 0 { candidates.remove(at: choice) }
-            if candidates.isEmpty { return }
+            scheduler.assigned(to: chosen.peer)
+            if scheduler.isEmpty { return }
         }
     }
 
