@@ -8,19 +8,6 @@ import TestSupport
 /// leave for publish (`extras/`) are there: publish measures whatever is missing from the frames.
 @Suite("split chunks stay bit-identical", .serialized)
 struct SplitChunkPropertyTests {
-    /// SplitMix64 (Steele, Lea, Flood 2014): a seeded generator, so a failing trial can be replayed
-    /// with `SCENEFARM_TEST_SEED`.
-    struct SeededRandom: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The thread test's shot, with PNG proxies of every second frame and the DWAA compression of
     /// the long example, so proxies and frame differences are measured on lossy read-back pixels.
     static func shot() throws -> String {
@@ -58,7 +45,8 @@ struct SplitChunkPropertyTests {
         #expect((expectedDerived.seams?["seams"] as? [Any])?.count == 1)
 
         let seed = ProcessInfo.processInfo.environment["SCENEFARM_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
-        var random = SeededRandom(state: seed)
+        // SplitMix64, so a failing trial can be replayed with `SCENEFARM_TEST_SEED`.
+        var random = SplitMix64(seed: seed)
         for trial in 0..<3 {
             let taskFrames = Int.random(in: 1...9, using: &random)
             // Trial 0: no extras at all (publish measures everything, as before extras existed).

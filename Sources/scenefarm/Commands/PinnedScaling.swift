@@ -32,8 +32,7 @@ struct PinnedScaling {
         if cores < 4 { print("  4 nodes: skipped, \(cores) cores") }
     }
 
-    /// One run: seconds from the coordinator's receipt of the job to the end of publish (its own
-    /// clock, so the client's polling adds nothing), and where that time went.
+    /// One run: seconds from submit until a poll sees the job published, and where they went.
     struct Run {
         let seconds: Double
         let breakdown: String
@@ -82,40 +81,40 @@ struct PinnedScaling {
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
+        let start = ContinuousClock.now
         let job = try client.submit(specText: text, specName: spec.path, baseDirectory: work.path)
-        // Four polls a second: each STATUS of one job carries its task timeline, which the
-        // coordinator builds from the store, and it shares the nodes' cores.
-        let status = try client.wait(job: job, every: .milliseconds(250))
+        // Ten polls a second (the timeline's own times are whole seconds on the wire): each STATUS
+        // of one job carries its task timeline, which the coordinator builds from the store.
+        let status = try client.wait(job: job, every: .milliseconds(100))
+        let seconds = (ContinuousClock.now - start).seconds
         guard status.state == .done else { throw fail("bench farm --scaling: job \(status.state.rawValue): \(status.error ?? "")", code: ExitCodes.failure) }
-        let timeline = try client.status(job: job).first?.tasks ?? []
         let cpu = [coordinator.processIdentifier] + nodeProcesses.map(\.processIdentifier)
-        return Self.run(timeline, submitted: status.submittedAt, cpu: cpu.map(Self.cpuSeconds))
+        return Run(seconds: seconds, breakdown: Self.breakdown(status.tasks ?? [], seconds: seconds, cpu: cpu.map(Self.cpuSeconds)))
     }
 
-    /// The run's length and breakdown from the job's task timeline: the serial head (lighting),
-    /// the generate phase, the blends, publish and the tail after the last generate task, how
-    /// busy each node was, and the CPU seconds of the coordinator and each node process.
-    static func run(_ tasks: [TaskSnapshot], submitted: Date, cpu: [Double?]) -> Run {
-        func at(_ date: Date?) -> Double { date.map { $0.timeIntervalSince(submitted) } ?? .nan }
+    /// Where a run's `seconds` went, from the task durations the coordinator recorded (to the
+    /// millisecond): the serial head (lighting), the generate tasks, the blends and publish, the
+    /// serial tail after the last generate task (the last blend and publish), how busy each node
+    /// was, and the CPU seconds of the coordinator and each node process (a loaded machine shows
+    /// as CPU seconds well below the busy seconds).
+    static func breakdown(_ tasks: [TaskSnapshot], seconds: Double, cpu: [Double?]) -> String {
         func duration(_ task: TaskSnapshot) -> Double { task.durationSeconds ?? 0 }
-        let end = tasks.compactMap(\.endedAt).max().map { $0.timeIntervalSince(submitted) } ?? .nan
         let generates = tasks.filter { $0.kind == .generate }, blends = tasks.filter { $0.kind == .blend }
-        let lighting = tasks.first { $0.kind == .lighting }, publish = tasks.first { $0.kind == .publish }
-        let lastGenerate = generates.compactMap(\.endedAt).max()
+        let lighting = tasks.first { $0.kind == .lighting }.map(duration) ?? 0
+        let publish = tasks.first { $0.kind == .publish }.map(duration) ?? 0
+        let lastBlend = blends.max { $0.index < $1.index }.map(duration) ?? 0
         var busy: [String: Double] = [:]
         for task in tasks { busy[task.node ?? "?", default: 0] += duration(task) }
-        let nodes = busy.keys.sorted().map { String(format: "%@ %.0f%%", $0, 100 * busy[$0]! / end) }.joined(separator: ", ")
-        let mean = generates.isEmpty ? 0 : generates.map(duration).reduce(0, +) / Double(generates.count)
+        let nodes = busy.keys.sorted().map { String(format: "%@ %.0f%%", $0, 100 * busy[$0]! / seconds) }.joined(separator: ", ")
+        let work = generates.map(duration).reduce(0, +)
         let cpuText = cpu.enumerated().map { i, seconds in
             String(format: "%@ %.1f s", i == 0 ? "coordinator" : "node \(i - 1)", seconds ?? .nan)
         }.joined(separator: ", ")
-        let text = String(
-            format: "lighting %.2f s (dispatched at %.2f s); %d generate tasks of %.2f s mean, last ends at %.2f s; %d blends %.2f s; publish %.2f s (%.2f–%.2f s); tail after the last generate %.2f s; busy: %@; CPU: %@",
-            lighting.map(duration) ?? 0, at(lighting?.startedAt), generates.count, mean, at(lastGenerate), blends.count,
-            blends.map(duration).reduce(0, +), publish.map(duration) ?? 0, at(publish?.startedAt), at(publish?.endedAt),
-            end - at(lastGenerate), nodes, cpuText
+        return String(
+            format: "lighting %.2f s; %d generate tasks, %.1f s in all (%.2f s each on average); %d blends %.2f s; publish %.2f s; serial tail (last blend + publish) %.2f s; busy: %@; CPU: %@",
+            lighting, generates.count, work, generates.isEmpty ? 0 : work / Double(generates.count), blends.count,
+            blends.map(duration).reduce(0, +), publish, lastBlend + publish, nodes, cpuText
         )
-        return Run(seconds: end, breakdown: text)
     }
 
     /// User plus system CPU seconds of a running process so far (`/proc/PID/stat` fields 14 and
