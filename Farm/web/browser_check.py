@@ -155,7 +155,12 @@ def main():
             return True
         wait("the second job's priority field and button", type_priority, timeout=10)
         wait("the API to show the second job's priority 12", lambda: api(args.url, f"/api/v1/jobs/{second}")["priority"] == 12, timeout=10)
+        # The page shows the new priority from the server (the field's HTML value attribute, not
+        # what was typed) once a live update brings it.
+        wait("the row to show priority 12 from the server", lambda: driver.execute_script(
+            "return document.querySelector(arguments[0]).getAttribute('value')", row + " input.priority") == "12", timeout=10)
         seen["priority"] = 12
+        shot("jobs-priority")
         click("the second job's cancel button", lambda: driver.find_element(By.CSS_SELECTOR, row + " button[data-action$='/cancel']"))
         wait("the second job to show cancelled", lambda: driver.find_element(By.CSS_SELECTOR, row).get_attribute("data-state") == "cancelled", timeout=10)
         if api(args.url, f"/api/v1/jobs/{second}")["state"] != "cancelled":

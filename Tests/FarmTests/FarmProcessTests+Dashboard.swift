@@ -186,7 +186,7 @@ import Testing
             "--shot", try shot(farm, name: "web_010", frames: 600), "--long-shot", try shot(farm, name: "web_020", frames: 6000), "--node", "n1",
         ])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        for page in ["jobs", "job", "nodes-drained", "nodes", "jobs-cancelled"] {
+        for page in ["jobs", "job", "nodes-drained", "nodes", "jobs-priority", "jobs-cancelled"] {
             #expect(FileManager.default.fileExists(atPath: artefacts.appendingPathComponent("\(page).png").path), "no screenshot of \(page)")
         }
     }
