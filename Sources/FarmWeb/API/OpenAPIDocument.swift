@@ -542,7 +542,7 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "The node name is not a valid name.",
+            "description": "A malformed request.",
             "content": {
               "application/json": {
                 "schema": {
@@ -636,7 +636,7 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "The node name is not a valid name.",
+            "description": "A malformed request.",
             "content": {
               "application/json": {
                 "schema": {
