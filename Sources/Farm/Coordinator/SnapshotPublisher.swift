@@ -145,13 +145,18 @@ final class SnapshotPublisher: @unchecked Sendable {
 
     /// Adds the task timeline to the job report a publish attempt wrote, before the coordinator
     /// moves it into the version: every earlier task as the store has it, and the publish task
-    /// ending now (when its result is accepted). Leaves a report it cannot read as it is.
+    /// ending now (when its result is accepted). Error texts are left out: they may name paths,
+    /// and a version holds none (compositing.md, relink); the API keeps them. Leaves a report it
+    /// cannot read as it is.
     func addTimeline(toReport url: URL, job: String, publishTask: String) throws {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         var report = try decoder.decode(JobReport.self, from: Data(contentsOf: url))
         let now = Date()
         report.tasks = try tasks(job: job).map { task in
+            var task = task
+            task.error = nil
+            task.history = task.history.map { var attempt = $0; attempt.error = nil; return attempt }
             guard task.name == publishTask else { return task }
             var ended = task
             ended.state = .done

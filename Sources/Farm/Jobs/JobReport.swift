@@ -25,7 +25,8 @@ public struct JobReport: Sendable, Codable, Equatable {
     public var publishedAt: Date
     /// Every task with its attempts (node, start, end, duration, result) and stage seconds,
     /// added by the coordinator as it accepts the publish result (the publish task ends then);
-    /// absent when no coordinator ran the job (`scenefarm task run` on a farm queue).
+    /// absent when no coordinator ran the job (`scenefarm task run` on a farm queue). Without
+    /// error texts: they may name paths, and a version holds none.
     public var tasks: [TaskSnapshot]?
 
     init(job: ShotJob, spec: ShotSpec, colorspace: String, seams: SeamReport?) {
