@@ -140,6 +140,7 @@ struct SceneLitRenderer: Sendable {
             // With motion blur the mid-shutter sub-frame is shaded first; the others are shaded
             // only where a glimpse shows the pixel changes within the shutter (see Docs/scenelit.md).
             let mid = subFrames / 2
+            let hashesPixels = kernel.lightCount > 0 || lens.hasAperture
             concurrentForEach(count: tiles) { tile in
                 let shaded = UnsafeMutableBufferPointer<SIMD3<Float>>.allocate(capacity: subFrames * samples)
                 let seen = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: samples)
@@ -156,7 +157,8 @@ struct SceneLitRenderer: Sendable {
                             d /= (d * d).sum().squareRoot()
                             return d
                         }
-                        let pixel = PixelHash.hash(UInt32(truncatingIfNeeded: x), UInt32(truncatingIfNeeded: y), 0)
+                        // Only lights and the aperture sample per pixel; other scenes skip the hash.
+                        let pixel = hashesPixels ? PixelHash.hash(UInt32(truncatingIfNeeded: x), UInt32(truncatingIfNeeded: y), 0) : 0
                         // Through the lens: a pinhole ray unless the camera has an aperture.
                         @inline(__always) func ray(_ sub: SceneLitFrameKernel.SubFrame, _ j: Int) -> (SIMD3<Float>, SIMD3<Float>) {
                             let d = direction(sub, offsets[j])
