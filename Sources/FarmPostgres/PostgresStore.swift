@@ -97,19 +97,20 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         var failures = 0
         while true {
             do {
+                // A connection the server closed while idle (a restart) is replaced before use:
+                // postgres-nio may leave a query sent on it waiting.
+                if let stale = slot.connection, stale.isClosed { slot.connection = nil }
                 let connection = try slot.connection ?? connect()
                 slot.connection = connection
                 let session = Session(connection: connection, logger: logger, location: location)
-                // BEGIN is not waited for: the connection runs statements in order, and had BEGIN
-                // failed, the first statement fails too. COMMIT is waited for: it is the durability.
-                session.send(begin)
+                _ = try session.run(begin, [])
                 let result: T
                 do {
                     result = try body(session)
                 } catch let error as Lost {
                     throw error
                 } catch {
-                    session.send("ROLLBACK")
+                    _ = try? session.run("ROLLBACK", [])
                     throw error
                 }
                 _ = try session.run("COMMIT", [])
@@ -215,11 +216,6 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
             return try rows.map { row in StoreRow(columns: columns, values: try row.map(Self.value)) }
         }
 
-        /// Sends a statement without waiting for its answer.
-        func send(_ sql: String) {
-            _ = connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-        }
-
         func run(_ sql: String, _ arguments: StoreArguments) throws -> PostgresQueryResult {
             var binds = PostgresBindings(capacity: arguments.count)
             for value in arguments.storeValues {
@@ -231,12 +227,32 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
                 }
             }
             do {
-                return try connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds), logger: logger).wait()
+                return try Self.wait(connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds), logger: logger))
+            } catch is TimedOut {
+                throw Lost(reason: "no answer in \(Self.answerTimeout) s", retryAtOnce: false)
             } catch {
                 let (lost, atOnce) = PostgresStore.isLost(error)
                 if lost { throw Lost(reason: PostgresStore.describe(error), retryAtOnce: atOnce) }
                 throw StoreError.statement(store: location, sql: sql, reason: PostgresStore.describe(error))
             }
+        }
+
+        /// Longest wait for one statement's answer before the connection is taken for dead: a
+        /// half-open TCP connection (the server's machine vanished) would otherwise hang the
+        /// coordinator's loop for the kernel's TCP timeout.
+        static let answerTimeout: Int64 = 60
+
+        private struct TimedOut: Error {}
+
+        /// `future.wait()`, bounded by `answerTimeout`.
+        static func wait<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+            let promise = future.eventLoop.makePromise(of: T.self)
+            let timer = future.eventLoop.scheduleTask(in: .seconds(answerTimeout)) { promise.fail(TimedOut()) }
+            future.whenComplete { result in
+                timer.cancel()
+                promise.completeWith(result)
+            }
+            return try promise.futureResult.wait()
         }
 
         /// The shared SQL's `?` placeholders as PostgreSQL's `$1, $2, …` (outside quoted text).
