@@ -8,8 +8,7 @@ import PostgresNIO
 /// blocking adapter: postgres-nio runs on a private one-thread EventLoopGroup and the caller's
 /// thread waits on its futures (never an event-loop thread: that would deadlock, and is refused).
 ///
-/// Two connections: one for write transactions, one for reads (REPEATABLE READ, READ ONLY, so a
-/// read of several statements sees one snapshot, as SQLite's WAL readers do).
+/// Two connections: one for write transactions, one for reads (see `read`).
 ///
 /// Connection loss (the server restarted, the network dropped): the store logs a warning naming
 /// the server (without its password), reconnects with back-off for up to `reconnectFor` seconds,
@@ -69,8 +68,12 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         try? group.syncShutdownGracefully()
     }
 
+    /// Reads run statement by statement (autocommit): most are one statement, and wrapping each
+    /// in BEGIN … COMMIT would triple its round trips on the dispatch path. The few reads of
+    /// several statements (progress, the snapshot's totals and timelines) are for display and
+    /// may see a write land between their statements.
     public func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {
-        try run(on: reader, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+        try run(on: reader, begin: nil, body)
     }
 
     public func write<T>(_ body: (any StoreSession) throws -> T) throws -> T {
@@ -88,7 +91,8 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
 
     // MARK: - Transactions and reconnection
 
-    private func run<T>(on slot: Slot, begin: String, _ body: (any StoreSession) throws -> T) throws -> T {
+    /// Runs `body` on `slot`'s connection, in a transaction opened by `begin` (nil: none).
+    private func run<T>(on slot: Slot, begin: String?, _ body: (any StoreSession) throws -> T) throws -> T {
         precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil,
                      "PostgresStore blocks its caller: call it from the coordinator's thread, never from a NIO event loop")
         slot.lock.lock()
@@ -103,17 +107,17 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
                 let connection = try slot.connection ?? connect()
                 slot.connection = connection
                 let session = Session(connection: connection, logger: logger, location: location)
-                _ = try session.run(begin, [])
+                if let begin { _ = try session.run(begin, []) }
                 let result: T
                 do {
                     result = try body(session)
                 } catch let error as Lost {
                     throw error
                 } catch {
-                    _ = try? session.run("ROLLBACK", [])
+                    if begin != nil { _ = try? session.run("ROLLBACK", []) }
                     throw error
                 }
-                _ = try session.run("COMMIT", [])
+                if begin != nil { _ = try session.run("COMMIT", []) }
                 if failures > 0 { logger.notice("job store \(location): connected again after \(failures) failed attempt(s); carrying on") }
                 return result
             } catch let lost as Lost {

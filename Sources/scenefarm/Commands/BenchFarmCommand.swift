@@ -1,5 +1,6 @@
 import ArgumentParser
 import Farm
+import FarmPostgres
 import FarmWeb
 import Foundation
 #if canImport(FoundationNetworking)
@@ -24,6 +25,8 @@ struct BenchFarmCommand: ParsableCommand {
     @Option(help: "Runs of each node count for --scaling, or of each side for --dashboard; the median is reported with min–max.") var runs = 3
     @Flag(help: "Only the dashboard run: dispatch throughput of the same farm without and with the dashboard open (event stream, page refreshes) and /metrics scraped every second, alternating, --runs times each; medians with min–max and their ratio.")
     var dashboard = false
+    @Flag(help: "Only the job-store run: dispatch throughput of the same farm on SQLite and on PostgreSQL 15 (a private cluster in a temporary folder, durable commits), alternating, --runs times each; medians with min–max and their ratio.")
+    var stores = false
 
     func run() throws {
         LoggingSystem.bootstrap { label in
@@ -41,7 +44,19 @@ struct BenchFarmCommand: ParsableCommand {
             try dashboardRuns(work: work)
             return
         }
+        if stores {
+            try storeRuns(work: work)
+            return
+        }
         let plain = try throughput(work: work.appendingPathComponent("throughput"), dashboard: false)
+        do {
+            let postgres = try ScratchPostgres()
+            defer { postgres.remove() }
+            let onPostgres = try throughput(work: work.appendingPathComponent("throughput-postgres"), dashboard: false, store: postgresStore(postgres, "bench"))
+            print(String(format: "dispatch by job store: %.0f tasks/s on SQLite, %.0f tasks/s on PostgreSQL (%.2fx; goal ≥ 1000 both)", plain, onPostgres, onPostgres / plain))
+        } catch {
+            print("dispatch on PostgreSQL: not measured: \(error)")
+        }
         let watched = try throughput(work: work.appendingPathComponent("throughput-dashboard"), dashboard: true)
         print(String(format: "dispatch with the dashboard: %.0f tasks/s without it, %.0f tasks/s with it open (event stream + page refresh on each update) and /metrics scraped every second (%.2fx; goal ≥ 1000 both)",
                      plain, watched, watched / plain))
@@ -66,6 +81,32 @@ struct BenchFarmCommand: ParsableCommand {
                      plain.count, a.median, a.min, a.max, b.median, b.min, b.max, ratio.median, ratio.min, ratio.max))
     }
 
+    /// Throughput on SQLite and on PostgreSQL, alternating so drift in the machine's load falls
+    /// on both alike. PostgreSQL runs on this machine over its Unix socket with durable commits
+    /// (fsync on), as SQLite's WAL does.
+    private func storeRuns(work: URL) throws {
+        let postgres = try ScratchPostgres()
+        defer { postgres.remove() }
+        var sqlite: [Double] = [], onPostgres: [Double] = []
+        for run in 0..<max(1, runs) {
+            sqlite.append(try throughput(work: work.appendingPathComponent("sqlite-\(run)"), dashboard: false))
+            onPostgres.append(try throughput(work: work.appendingPathComponent("postgres-\(run)"), dashboard: false, store: postgresStore(postgres, "bench_\(run)")))
+        }
+        func summary(_ values: [Double]) -> (median: Double, min: Double, max: Double) {
+            let sorted = values.sorted()
+            return (sorted[sorted.count / 2], sorted.first!, sorted.last!)
+        }
+        let a = summary(sqlite), b = summary(onPostgres), ratio = summary(zip(onPostgres, sqlite).map { $0 / $1 })
+        print(String(format: "dispatch by job store, %d run(s) each: SQLite median %.0f tasks/s (min %.0f, max %.0f); PostgreSQL 15 median %.0f tasks/s (min %.0f, max %.0f); ratio PostgreSQL/SQLite median %.2fx (min %.2f, max %.2f); goal ≥ 1000 tasks/s both",
+                     sqlite.count, a.median, a.min, a.max, b.median, b.min, b.max, ratio.median, ratio.min, ratio.max))
+    }
+
+    /// A fresh database on the bench's cluster and a store on it.
+    private func postgresStore(_ cluster: ScratchPostgres, _ database: String) throws -> PostgresStore {
+        try cluster.createDatabase(database)
+        return try PostgresStore(cluster.url(database: database))
+    }
+
     /// A spec of `chunks` one-frame-per-second chunks with no overlap: that many generate tasks.
     private func noopSpec(_ folder: URL, chunks: Int) throws -> String {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -85,10 +126,10 @@ struct BenchFarmCommand: ParsableCommand {
 
     /// Jobs are queued while every node is drained, then the nodes are resumed: the clock
     /// measures dispatch, the protocol round trip and the job store, not submission.
-    private func throughput(work: URL, dashboard: Bool) throws -> Double {
+    private func throughput(work: URL, dashboard: Bool, store: (any StoreBackend)? = nil) throws -> Double {
         let spec = try noopSpec(work, chunks: 1)
         let jobs = max(1, tasks / 3)
-        let farm = try BenchFarm(work: work, nodes: nodes, slots: slots) { _ in TaskOutcome() }
+        let farm = try BenchFarm(work: work, nodes: nodes, slots: slots, store: store) { _ in TaskOutcome() }
         defer { farm.shutdown() }
         let viewer = dashboard ? try DashboardViewer(farm.coordinator) : nil
         defer { viewer?.stop() }
@@ -106,8 +147,8 @@ struct BenchFarmCommand: ParsableCommand {
         let seconds = (ContinuousClock.now - start).seconds
         let total = jobs * 3
         let done = statuses.filter { $0.state == .done }.count
-        print(String(format: "dispatch%@: %d no-op tasks (%d jobs × lighting, generate, publish) through 1 coordinator and %d nodes × %d slots in %.2f s = %.0f tasks/s (goal ≥ 1000: %.2fx); %d/%d jobs done%@",
-                     dashboard ? " (dashboard open)" : "", total, jobs, nodes, slots, seconds, Double(total) / seconds, Double(total) / seconds / 1000, done, jobs,
+        print(String(format: "dispatch%@%@: %d no-op tasks (%d jobs × lighting, generate, publish) through 1 coordinator and %d nodes × %d slots in %.2f s = %.0f tasks/s (goal ≥ 1000: %.2fx); %d/%d jobs done%@",
+                     dashboard ? " (dashboard open)" : "", store == nil ? "" : " (PostgreSQL store)", total, jobs, nodes, slots, seconds, Double(total) / seconds, Double(total) / seconds / 1000, done, jobs,
                      viewer.map { String(format: "; %d metrics scrapes, %d page refreshes", $0.scrapes, $0.refreshes) } ?? ""))
         return Double(total) / seconds
     }
@@ -169,7 +210,7 @@ private final class BenchFarm {
     let client: FarmClient
     let storage: URL
 
-    init(work: URL, nodes: Int, slots: Int, handler: (@Sendable (TaskBody) throws -> TaskOutcome)?) throws {
+    init(work: URL, nodes: Int, slots: Int, store: (any StoreBackend)? = nil, handler: (@Sendable (TaskBody) throws -> TaskOutcome)?) throws {
         storage = work.appendingPathComponent("storage")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
         let context = try ZMQContext()
@@ -180,6 +221,7 @@ private final class BenchFarm {
         // No-op tasks write nothing: accept their results as reported (the scaling run renders
         // for real and keeps the checks).
         config.checksResults = handler == nil
+        config.store = store
         coordinator = try Coordinator(config: config, context: context)
         coordinator.start()
         for i in 0..<nodes {
