@@ -39,11 +39,16 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         self.logger = logger
         switch url.endpoint {
         case .tcp(let host, let port):
+            // libpq's meanings: prefer and require encrypt without checking who answers (a
+            // server's self-signed certificate, as Debian's default, is accepted); verify-full checks.
+            var unchecked = TLSConfiguration.makeClientConfiguration()
+            unchecked.certificateVerification = .none
             let tls: PostgresConnection.Configuration.TLS
             switch url.sslMode {
             case .disable: tls = .disable
-            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: unchecked))
+            case .require: tls = .require(try NIOSSLContext(configuration: unchecked))
+            case .verifyFull: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
             }
             configuration = .init(host: host, port: port, username: url.user, password: url.password, database: url.database, tls: tls)
         case .socket(let path, _, _):

@@ -4,8 +4,9 @@ import Foundation
 /// A `--store` connection string for PostgreSQL, in libpq's URL form:
 /// `postgres://user[:password]@host[:port]/database` over TCP, or
 /// `postgresql:///database?host=/run/postgresql` over the Unix socket in that folder (libpq's
-/// `.s.PGSQL.<port>` inside it). Query parameters: `host`, `port`, `user`, `sslmode`
-/// (`disable`, `prefer`, `require`). A missing user is the login name, a missing database the
+/// `.s.PGSQL.<port>` inside it). Query parameters: `host`, `port`, `user`, `sslmode` (as
+/// libpq: `disable`; `prefer` and `require`, TLS without checking the server's certificate;
+/// `verify-full`, TLS with the certificate checked against the system's roots and the host name). A missing user is the login name, a missing database the
 /// user's name, a missing password `$PGPASSWORD`, as with psql.
 public struct PostgresStoreURL: Sendable, Equatable {
     public enum Endpoint: Sendable, Equatable {
@@ -16,6 +17,7 @@ public struct PostgresStoreURL: Sendable, Equatable {
 
     public enum SSLMode: String, Sendable, Equatable {
         case disable, prefer, require
+        case verifyFull = "verify-full"
     }
 
     public var endpoint: Endpoint
@@ -84,13 +86,13 @@ public struct PostgresStoreURL: Sendable, Equatable {
         }
         let sslMode: SSLMode
         if let mode = query["sslmode"] {
-            guard let known = SSLMode(rawValue: mode) else { throw .badURL(shown, "sslmode '\(mode)' is not one of disable, prefer, require") }
+            guard let known = SSLMode(rawValue: mode) else { throw .badURL(shown, "sslmode '\(mode)' is not one of disable, prefer, require, verify-full") }
             sslMode = known
         } else {
             // libpq prefers TLS over TCP; a Unix socket never negotiates it.
             if case .socket = endpoint { sslMode = .disable } else { sslMode = .prefer }
         }
-        if case .socket = endpoint, sslMode == .require { throw .badURL(shown, "sslmode=require over a Unix socket (PostgreSQL offers no TLS there)") }
+        if case .socket = endpoint, sslMode == .require || sslMode == .verifyFull { throw .badURL(shown, "sslmode=require over a Unix socket (PostgreSQL offers no TLS there)") }
         return PostgresStoreURL(endpoint: endpoint, user: user, password: password, database: database, sslMode: sslMode)
     }
 

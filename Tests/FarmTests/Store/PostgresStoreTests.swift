@@ -28,7 +28,7 @@ import Testing
         ("postgres://u@h:0/db", "port '0'"),
         ("postgres://u@h:99999/db", "port '99999'"),
         ("postgres://u@h/db?timeout=5", "unknown parameter 'timeout'"),
-        ("postgres://u@h/db?sslmode=verify-full", "sslmode 'verify-full'"),
+        ("postgres://u@h/db?sslmode=verify-ca", "sslmode 'verify-ca'"),
         ("postgres://u@h/db/extra", "one database name"),
         ("postgresql:///db?host=/run/pg&sslmode=require", "Unix socket"),
         ("postgres://u:hunter2@h:x/db", "not a URL"),
