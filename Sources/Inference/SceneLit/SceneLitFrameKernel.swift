@@ -166,8 +166,10 @@ struct SceneLitFrameKernel {
         return shade(o, d, subFrame: k, glimpse: &seen, pixel: pixel)
     }
 
-    /// The nearest light emitter a camera ray sees before `tMax`, as its radiance.
-    @inline(__always)
+    /// The nearest light emitter a camera ray sees before `tMax`, as its radiance. Kept out of
+    /// line, like the other light, texture and traced-reflection paths, so `shade` stays small
+    /// enough to inline into the pixel loop for scenes without them.
+    @inline(never)
     func visibleLight(_ o: SIMD3<Float>, _ d: SIMD3<Float>, before tMax: Float) -> SIMD3<Float>? {
         var best = tMax, radiance: SIMD3<Float>?
         for i in 0..<lightCount {
@@ -235,33 +237,16 @@ struct SceneLitFrameKernel {
 
         var albedo = surface.albedo
         let metallic = surface.metallic, rough = surface.roughness
-        if surface.checkerSize > 0 {
-            let sub = subFrames[k]
-            let w = CheckerTexture.weight(
-                point: p, normal: n, direction: d, distance: hit.t, stepX: sub.stepX, stepY: sub.stepY,
-                size: surface.checkerSize, filter: filterTextures
-            )
-            albedo += (surface.albedo2 - albedo) * w
-        }
+        if surface.checkerSize > 0 { albedo = checkerAlbedo(surface, point: p, normal: n, direction: d, distance: hit.t, subFrame: k) }
         let f0 = SIMD3<Float>(repeating: 0.04) * (1 - metallic) + albedo * metallic
         let grazing = powf(1 - nv, 5)
         let fresnel = f0 + (pointwiseMax(SIMD3(repeating: 1 - rough), f0) - f0) * grazing
         var received = sunLight + indirect
         var lampHighlights = SIMD3<Float>.zero
         if lightCount > 0 {
-            let glossy = rough * rough
-            for index in 0..<lightCount {
-                let light = lights[index]
-                let shift = SIMD2(
-                    PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 1)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 2))
-                )
-                var l = SIMD3<Float>.zero
-                let e = light.irradiance(at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l)
-                guard e.max() > 0 else { continue }
-                received += e
-                let nl = max((n * l).sum(), 1e-4)
-                lampHighlights += Self.highlight(normal: n, view: v, light: l, nl: nl, nv: nv, f0: f0, glossy: glossy) * e
-            }
+            let lamps = lampLight(point: p, normal: n, view: v, nv: nv, f0: f0, glossy: rough * rough, prims: prims, pixel: pixel)
+            received += lamps.irradiance
+            lampHighlights = lamps.highlights
         }
         let diffuse = albedo * (1 - metallic) * (SIMD3(repeating: 1) - fresnel) / Float.pi * received
 
@@ -287,10 +272,42 @@ struct SceneLitFrameKernel {
         return diffuse + specular + surface.emission
     }
 
+    /// Irradiance from every light at a camera hit, and their GGX highlights towards `view`.
+    @inline(never)
+    func lampLight(
+        point p: SIMD3<Float>, normal n: SIMD3<Float>, view v: SIMD3<Float>, nv: Float, f0: SIMD3<Float>, glossy: Float,
+        prims: UnsafeBufferPointer<Primitive>, pixel: UInt32
+    ) -> (irradiance: SIMD3<Float>, highlights: SIMD3<Float>) {
+        var received = SIMD3<Float>.zero, highlights = SIMD3<Float>.zero
+        for index in 0..<lightCount {
+            let light = lights[index]
+            let shift = SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 1)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 2)))
+            var l = SIMD3<Float>.zero
+            let e = light.irradiance(at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l)
+            guard e.max() > 0 else { continue }
+            received += e
+            let nl = max((n * l).sum(), 1e-4)
+            highlights += Self.highlight(normal: n, view: v, light: l, nl: nl, nv: nv, f0: f0, glossy: glossy) * e
+        }
+        return (received, highlights)
+    }
+
+    /// A checkerboard surface's albedo at a camera hit, filtered over the pixel's footprint.
+    @inline(never)
+    func checkerAlbedo(
+        _ surface: SceneSurface, point p: SIMD3<Float>, normal n: SIMD3<Float>, direction d: SIMD3<Float>, distance t: Float, subFrame k: Int
+    ) -> SIMD3<Float> {
+        let sub = subFrames[k]
+        let w = CheckerTexture.weight(
+            point: p, normal: n, direction: d, distance: t, stepX: sub.stepX, stepY: sub.stepY, size: surface.checkerSize, filter: filterTextures
+        )
+        return surface.albedo + (surface.albedo2 - surface.albedo) * w
+    }
+
     /// Radiance arriving along a mirror ray from `o`: a light's emitter, or the diffuse radiance of
     /// the surface it meets (its stored indirect light, the sun and the lights, with shadows), or
     /// the environment when it meets nothing. One bounce: the surface met shows no reflections.
-    @inline(__always)
+    @inline(never)
     func reflected(_ o: SIMD3<Float>, _ r: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, pixel: UInt32) -> SIMD3<Float> {
         let nearest = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, r)
         if lightCount > 0, let emitted = visibleLight(o, r, before: nearest?.t ?? .infinity) { return emitted }
