@@ -83,10 +83,14 @@ struct PinnedScaling {
         }
         let start = ContinuousClock.now
         let job = try client.submit(specText: text, specName: spec.path, baseDirectory: work.path)
-        // Ten polls a second (the timeline's own times are whole seconds on the wire): each STATUS
-        // of one job carries its task timeline, which the coordinator builds from the store.
-        let status = try client.wait(job: job, every: .milliseconds(100))
+        // Ten polls a second (the timeline's own times are whole seconds on the wire), of every
+        // job's status: STATUS of one job would also build its task timeline each time, on the
+        // coordinator that shares the nodes' cores. The timeline is asked for once, at the end.
+        while try client.status().first(where: { $0.job == job })?.state.isFinal == false {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
         let seconds = (ContinuousClock.now - start).seconds
+        guard let status = try client.status(job: job).first else { throw fail("bench farm --scaling: job \(job) is gone", code: ExitCodes.failure) }
         guard status.state == .done else { throw fail("bench farm --scaling: job \(status.state.rawValue): \(status.error ?? "")", code: ExitCodes.failure) }
         let cpu = [coordinator.processIdentifier] + nodeProcesses.map(\.processIdentifier)
         return Run(seconds: seconds, breakdown: Self.breakdown(status.tasks ?? [], seconds: seconds, cpu: cpu.map(Self.cpuSeconds)))
