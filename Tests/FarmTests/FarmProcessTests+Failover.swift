@@ -99,3 +99,49 @@ extension FarmProcessTests {
         #expect(doneRows == [String(try farm.store().tasks(job: job).count)])
     }
 }
+
+extension FarmProcessTests {
+    /// The backup in its own network namespace; the pair's state link on a veth of its own that
+    /// the test takes down, while nodes reach both coordinators over another.
+    @Test(.enabled(if: NetworkPartition.available, "needs root and ip netns"))
+    func inANetworkPartitionOfThePairLinkOnlyTheLeaseHolderServes() throws {
+        let farm = try FarmHarness()
+        defer { farm.shutdown() }
+        let net = try NetworkPartition()
+        let shot = try farm.writeShot(frames: 24)
+        let base = Int.random(in: 20000...59000)
+        let primary = try farm.spawn("primary", [
+            "coordinator", "--primary", "--insecure", "--peer-bind", "tcp://\(net.peerLink.outside):\(base)", "--peer", "tcp://\(net.peerLink.inside):\(base)",
+            "--state", farm.state.path, "--storage", farm.storage.path,
+            "--bind", "tcp://\(net.nodeLink.outside):\(base + 1)", "--client-bind", "tcp://\(net.nodeLink.outside):\(base + 2)",
+        ])
+        let backup = try FarmProcess(name: "backup", arguments: net.inside(Repository.scenefarm, [
+            "coordinator", "--backup", "--insecure", "--peer-bind", "tcp://\(net.peerLink.inside):\(base)", "--peer", "tcp://\(net.peerLink.outside):\(base)",
+            "--state", farm.state.path, "--storage", farm.storage.path,
+            "--bind", "tcp://\(net.nodeLink.inside):\(base + 1)", "--client-bind", "tcp://\(net.nodeLink.inside):\(base + 2)",
+        ]), logURL: farm.directory.appending("backup.log"), executable: "/usr/sbin/ip")
+        defer {
+            backup.signal(SIGKILL)
+            _ = backup.waitForExit(timeout: .seconds(5))
+        }
+        #expect(FarmHarness.eventually(timeout: .seconds(20)) { primary.log.contains("active: serving") && backup.log.contains("backup → passive") },
+                "primary: \(primary.log)\nbackup: \(backup.log)")
+        try net.cutPeerLink()
+        Thread.sleep(forTimeInterval: 1.5)
+        // Nodes and clients try the backup first.
+        let nodes = "tcp://\(net.nodeLink.inside):\(base + 1),tcp://\(net.nodeLink.outside):\(base + 1)"
+        let clients = "tcp://\(net.nodeLink.inside):\(base + 2),tcp://\(net.nodeLink.outside):\(base + 2)"
+        for name in ["n1", "n2"] { _ = try farm.spawn(name, ["node", "--name", name, "--storage", farm.storage.path, "--coordinator", nodes]) }
+        let submitted = try Tool.run(Repository.scenefarm, ["submit", shot, "--coordinator", clients])
+        #expect(submitted.status == 0, "submit: \(submitted.stderr)")
+        let job = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let wait = try Tool.run(Repository.scenefarm, ["wait", job, "--coordinator", clients])
+        #expect(wait.status == 0, "wait: \(wait.stderr)")
+        // The backup lost the primary and was asked: its FSM failed over, but the store's lease
+        // is the primary's, so it never served.
+        #expect(backup.log.contains("failover successful") && backup.log.contains("held by 'primary'"), "backup: \(backup.log)")
+        #expect(!backup.log.contains("active: serving"), "backup: \(backup.log)")
+        #expect(primary.log.contains("node n1 ready") && primary.log.contains("node n2 ready"))
+        #expect(try farm.store().activeHolder()?.holder == "primary")
+    }
+}
