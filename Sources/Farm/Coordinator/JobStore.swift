@@ -165,12 +165,17 @@ public final class JobStore: Sendable {
     /// Leases a ready task to `worker` under a fresh attempt id; false if it was no longer ready.
     /// The conditional UPDATE is the lock: on PostgreSQL a second coordinator's UPDATE of the same
     /// row waits for this transaction, then finds the task no longer ready and changes nothing.
-    public func lease(job: String, task: String, attempt: String, worker: String) throws -> Bool {
-        try backend.write { db in
+    /// With `fence`, the lease is also refused (false) unless `fence.holder` holds the
+    /// active-coordinator lease at `fence.now`, checked in the same statement: a coordinator that
+    /// lost the lease without noticing yet cannot dispatch.
+    public func lease(job: String, task: String, attempt: String, worker: String, fence: (holder: String, now: Date)? = nil) throws -> Bool {
+        let fenceClause = fence == nil ? "" : " AND EXISTS (SELECT 1 FROM active_coordinator WHERE id = 1 AND holder = ? AND expires_at > ?)"
+        let fenceArguments: StoreArguments = fence.map { [$0.holder, $0.now.timeIntervalSince1970] } ?? []
+        return try backend.write { db in
             let changed = try db.execute("""
                 UPDATE tasks SET state = 'leased', attempt = ?, worker = ?, attempts = attempts + 1, frames_done = 0
-                WHERE job_id = ? AND name = ? AND state = 'ready'
-                """, [attempt, worker, job, task])
+                WHERE job_id = ? AND name = ? AND state = 'ready'\(fenceClause)
+                """, [attempt, worker, job, task] + fenceArguments)
             guard changed == 1 else { return false }
             try db.execute("UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND state = 'queued'",
                            [Date().timeIntervalSince1970, job])

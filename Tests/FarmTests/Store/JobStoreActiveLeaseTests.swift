@@ -30,6 +30,24 @@ import Testing
         #expect(try store.claimActive(holder: "a", now: t0.addingTimeInterval(6), ttl: 3))
     }
 
+    /// A fenced lease dispatches only for the holder of an unexpired active lease.
+    @Test(arguments: StoreKind.allCases)
+    func aFencedTaskLeaseNeedsTheActiveLease(kind: StoreKind) throws {
+        let database = try StoreFixture.database(kind)
+        defer { database.drop() }
+        let store = try database.open()
+        let job = try JobStoreTests.job()
+        try store.insert(job, tasks: job.tasks)
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try !store.lease(job: job.id, task: "lighting", attempt: "x0", worker: "n1", fence: ("a", t0)), "nobody holds the lease")
+        #expect(try store.claimActive(holder: "a", now: t0, ttl: 2))
+        #expect(try !store.lease(job: job.id, task: "lighting", attempt: "x1", worker: "n1", fence: ("b", t0.addingTimeInterval(1))), "b does not hold it")
+        #expect(try !store.lease(job: job.id, task: "lighting", attempt: "x2", worker: "n1", fence: ("a", t0.addingTimeInterval(2))), "a's lease ran out")
+        #expect(try store.tasks(job: job.id).first?.state == .ready)
+        #expect(try store.lease(job: job.id, task: "lighting", attempt: "x3", worker: "n1", fence: ("a", t0.addingTimeInterval(1.9))))
+        #expect(try store.tasks(job: job.id).first?.attempt == "x3")
+    }
+
     /// Eight stores, each its own connection (as eight coordinator processes would have), claim
     /// the free lease at the same instant: exactly one wins, and the row names the winner.
     @Test(arguments: StoreKind.allCases)
