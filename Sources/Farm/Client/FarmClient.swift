@@ -48,6 +48,9 @@ public final class FarmClient {
     private static func open(_ endpoint: String, context: ZMQContext, curve: (keyPair: CurveKeyPair, serverPublicKey: String)?, rules: WireRules, watch: Bool) throws -> (ZMQSocket, ZMQSocket?) {
         let socket = try ZMQSocket(context: context, kind: .dealer)
         try rules.configure(socket)
+        // A DEALER whose connection was refused by CURVE/ZAP has no pipe, and a send would wait
+        // for one for ever (seen: `status` without keys hanging against a keyed coordinator).
+        try socket.setSendTimeout(.seconds(1))
         if let curve { try socket.configureCurveClient(keyPair: curve.keyPair, serverPublicKey: curve.serverPublicKey) }
         let monitor = watch ? try socket.monitorConnections() : nil
         try socket.connect(endpoint)
@@ -125,6 +128,18 @@ public final class FarmClient {
     /// wait this long before asking again.
     static let passiveRetry: Duration = .milliseconds(250)
 
+    /// Sends `message`; false when no connection took it within the send timeout.
+    private func offer(_ message: WireMessage) throws -> Bool {
+        do {
+            try socket.send(message)
+            return true
+        } catch {
+            let failure: TransportError = error
+            if case .sendTimedOut = failure { return false }
+            throw failure
+        }
+    }
+
     private func call(_ command: String, _ body: some Encodable, request: String, repeatable: Bool = true) throws -> ClientReply {
         let message = try WireMessage(command: command, body: body)
         let deadline = ContinuousClock.now + timeout
@@ -133,10 +148,14 @@ public final class FarmClient {
         let window = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
         var passives = 0
         while ContinuousClock.now < deadline {
-            try socket.send(message)
+            // A send that times out had nobody to take it: the same as no answer, and safe to
+            // send elsewhere.
+            let sent = try offer(message)
+            // Alone: keep offering it until the deadline (the coordinator may be starting).
+            if !sent, !pair { continue }
             let tryUntil = pair && repeatable ? min(deadline, ContinuousClock.now + window) : deadline
-            var next = false
-            while !next, ContinuousClock.now < tryUntil {
+            var next = !sent && pair
+            while sent, !next, ContinuousClock.now < tryUntil {
                 while let monitor, let frames = try monitor.receive(timeout: .zero) {
                     // Refused: the request never reached anyone, so it is safe to send elsewhere.
                     if ZMQSocket.connectionEvent(frames) == .connectRetried { next = true }
