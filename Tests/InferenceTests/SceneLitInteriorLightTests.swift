@@ -79,6 +79,25 @@ import Testing
         #expect(abs(x / sum - 0.44757) < 0.002 && abs(y / sum - 0.40745) < 0.002, "xy = (\(x / sum), \(y / sum))")
     }
 
+    @Test func aDarkLampChangesNoPixelOfAnOpenAirShot() throws {
+        // Scenes without lights take a lean shading path; a 0 lm lamp sends them down the full
+        // one. Adding nothing must change nothing, so the two paths agree bit for bit.
+        let root = try SceneLitTestSupport.storageRoot()
+        defer { SceneLitTestSupport.cleanUp(root) }
+        let scene = """
+            camera: {position: [0, 1.5, 5], target: [0, 0.5, 0]}
+            environment: {sky: {sun_elevation: 25, sun_azimuth: 210}}
+            objects:
+              - {name: b, shape: box, position: [0, 0.5, 0], size: [1, 1, 1], material: {base_color: [0.7, 0.3, 0.2]}}
+              - {name: s, shape: sphere, position: [1.2, 0.4, 0.5], radius: 0.4, material: {base_color: [0.9, 0.8, 0.5], metallic: 1, roughness: 0.2}}
+            """
+        let plain = try SceneLitTestSupport.spec(frames: "{first: 1001, count: 1}", body: scene)
+        let dark = try SceneLitTestSupport.spec(frames: "{first: 1001, count: 1}", body: scene + "\nlights: [{name: off, type: point, position: [0, 3, 2], lumens: 0}]")
+        let a = try SceneLitTestSupport.render(plain, frames: 1001...1001, root: root)[1001]
+        let b = try SceneLitTestSupport.render(dark, frames: 1001...1001, root: root)[1001]
+        #expect(a != nil && a == b)
+    }
+
     /// A closed room 4 × 3 × 5 m built of six 0.1 m slabs (a solid box would be lit from outside:
     /// its patches face out), each with `material`.
     static func room(_ material: String) -> String {

@@ -63,6 +63,10 @@ struct SceneLitFrameKernel {
     let tracedReflections: Bool
     /// Box-filter checkerboards over the pixel footprint (`texture_filter: box`).
     let filterTextures: Bool
+    /// Some surface has a checkerboard.
+    let hasTextures: Bool
+    /// `isExtended`, taken once.
+    let extended: Bool
 
     /// Flattens `subFrames`; `irradiance`, `reflection` and `background` point into storage the
     /// caller keeps alive until `deallocate()`.
@@ -110,7 +114,9 @@ struct SceneLitFrameKernel {
         lightCount = r.scene.lights.count
         tracedReflections = r.params.tracedReflections
         filterTextures = r.params.filterTextures
+        hasTextures = r.scene.surfaces.contains { $0.checkerSize > 0 }
         lightsSeeMotion = !r.scene.lights.isEmpty && r.scene.geometry.primitives.contains { !$0.isStatic }
+        extended = lightCount > 0 || tracedReflections || hasTextures
     }
 
     func deallocate() {
@@ -161,9 +167,19 @@ struct SceneLitFrameKernel {
 
     /// Radiance along one camera ray of sub-frame `k`.
     @inline(__always)
-    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, pixel: UInt32 = 0) -> SIMD3<Float> {
+    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, pixel: UInt32) -> SIMD3<Float> {
         var seen = Glimpse(hit: -2, lit: false)
         return shade(o, d, subFrame: k, glimpse: &seen, pixel: pixel)
+    }
+
+    /// Whether this frame needs `shadeExtended` (lights, checkerboards or traced reflections).
+    var isExtended: Bool { lightCount > 0 || tracedReflections || hasTextures }
+
+    /// `shadeExtended` where the scene needs it, else the lean `shade`.
+    @inline(__always)
+    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse, pixel: UInt32) -> SIMD3<Float> {
+        if extended { return shadeExtended(o, d, subFrame: k, glimpse: &seen, pixel: pixel) }
+        return shade(o, d, subFrame: k, glimpse: &seen)
     }
 
     /// The nearest light emitter a camera ray sees before `tMax`, as its radiance. Kept out of
@@ -201,9 +217,59 @@ struct SceneLitFrameKernel {
         return fs * (distribution * visibility)
     }
 
-    /// Radiance along one camera ray of sub-frame `k`, also reporting its glimpse.
+    /// Radiance along one camera ray of sub-frame `k`, also reporting its glimpse, for scenes
+    /// without lights, checkerboards or traced reflections: the pixel loop's hot path, kept to
+    /// what those scenes need so it inlines into the loop (with the extended shading folded in,
+    /// it did not, and open-air frames took 10–15 % longer). `shadeExtended` is the full model;
+    /// both give the same value for such a scene.
     @inline(__always)
-    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse, pixel: UInt32 = 0) -> SIMD3<Float> {
+    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse) -> SIMD3<Float> {
+        let prims = primitives(of: k)
+        guard let hit = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d) else {
+            var l = background.lookup(d)
+            let inDisc = (d * sunDirection).sum() >= sunCosRadius
+            if inDisc { l += sunDiscRadiance }
+            seen = Glimpse(hit: -2, lit: inDisc)
+            return l
+        }
+        let p = o + d * hit.t
+        var n = hit.normal
+        if (n * d).sum() > 0 { n = -n }
+        let surface = surfaces[hit.primitive < 0 ? 0 : prims[hit.primitive].surface]
+        let v = -d
+        let nv = max((n * v).sum(), 1e-4)
+
+        // Sun, shadowed by everything in the frame (dynamic objects included).
+        var sunLight = SIMD3<Float>.zero
+        let nl = (n * sunDirection).sum()
+        var lit = false
+        if nl > 0, hasSun, !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection) {
+            sunLight = sunIrradiance * nl
+            lit = true
+        }
+        seen = Glimpse(hit: hit.primitive, lit: lit)
+        let indirect = indirectIrradiance(hit, point: p, normal: n, prims: prims)
+
+        let albedo = surface.albedo, metallic = surface.metallic, rough = surface.roughness
+        let f0 = SIMD3<Float>(repeating: 0.04) * (1 - metallic) + albedo * metallic
+        let grazing = powf(1 - nv, 5)
+        let fresnel = f0 + (pointwiseMax(SIMD3(repeating: 1 - rough), f0) - f0) * grazing
+        let diffuse = albedo * (1 - metallic) * (SIMD3(repeating: 1) - fresnel) / Float.pi * (sunLight + indirect)
+
+        let r = d - n * (2 * (d * n).sum())
+        let glossy = rough * rough
+        let environment = reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
+        var specular = fresnel * environment
+        if sunLight.max() > 0 {
+            specular += Self.highlight(normal: n, view: v, light: sunDirection, nl: nl, nv: nv, f0: f0, glossy: glossy) * sunLight
+        }
+        return diffuse + specular + surface.emission
+    }
+
+    /// Radiance along one camera ray of sub-frame `k`, also reporting its glimpse: the full model
+    /// (lights, visible emitters, checkerboards, traced reflections).
+    @inline(never)
+    func shadeExtended(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse, pixel: UInt32) -> SIMD3<Float> {
         let prims = primitives(of: k)
         let nearest = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d)
         if lightCount > 0, let emitted = visibleLight(o, d, before: nearest?.t ?? .infinity) {

@@ -30,8 +30,9 @@ struct SceneLitLens: Sendable {
     /// A thin-lens ray for anti-aliasing sample `j` of `count`: from a point on the aperture
     /// through the point where the pinhole ray `d` meets the plane in focus. Aperture points are
     /// a stratified lattice on the disc (Shirley & Chiu's concentric map, "A Low Distortion Map
-    /// Between Disk and Square", 1997), rotated per pixel by a hash of the pixel alone.
-    @inline(__always)
+    /// Between Disk and Square", 1997), rotated per pixel by a hash of the pixel alone. Out of
+    /// line: pinhole shots should not pay for it in the size of the pixel loop.
+    @inline(never)
     func ray(_ sub: SceneLitFrameKernel.SubFrame, pinhole d: SIMD3<Float>, sample j: Int, of count: Int, pixel: UInt32) -> (SIMD3<Float>, SIMD3<Float>) {
         let shift = SIMD2(PixelHash.unit(PixelHash.hash(pixel, 0x1E45, 1)), PixelHash.unit(PixelHash.hash(pixel, 0x1E45, 2)))
         let disc = Self.concentric(SceneLight.lattice(j, count, shift: shift)) * apertureRadius
