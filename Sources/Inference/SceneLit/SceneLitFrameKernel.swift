@@ -65,7 +65,8 @@ struct SceneLitFrameKernel {
     let filterTextures: Bool
     /// Some surface has a checkerboard.
     let hasTextures: Bool
-    /// `isExtended`, taken once.
+    /// Whether this frame needs `shadeExtended` (lights, checkerboards or traced reflections);
+    /// the pixel loop calls the lean `shade` otherwise.
     let extended: Bool
 
     /// Flattens `subFrames`; `irradiance`, `reflection` and `background` point into storage the
@@ -165,22 +166,6 @@ struct SceneLitFrameKernel {
         return expected.lit == (nl > 0 && hasSun && !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection))
     }
 
-    /// Radiance along one camera ray of sub-frame `k`.
-    @inline(__always)
-    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, pixel: UInt32) -> SIMD3<Float> {
-        var seen = Glimpse(hit: -2, lit: false)
-        return shade(o, d, subFrame: k, glimpse: &seen, pixel: pixel)
-    }
-
-    /// Whether this frame needs `shadeExtended` (lights, checkerboards or traced reflections).
-    var isExtended: Bool { lightCount > 0 || tracedReflections || hasTextures }
-
-    /// `shadeExtended` where the scene needs it, else the lean `shade`.
-    @inline(__always)
-    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse, pixel: UInt32) -> SIMD3<Float> {
-        if extended { return shadeExtended(o, d, subFrame: k, glimpse: &seen, pixel: pixel) }
-        return shade(o, d, subFrame: k, glimpse: &seen)
-    }
 
     /// The nearest light emitter a camera ray sees before `tMax`, as its radiance. Kept out of
     /// line, like the other light, texture and traced-reflection paths, so `shade` stays small
@@ -217,6 +202,39 @@ struct SceneLitFrameKernel {
         return fs * (distribution * visibility)
     }
 
+    /// What a camera ray that meets nothing sees: the background, and the sun's disc.
+    @inline(__always)
+    func sky(_ d: SIMD3<Float>, glimpse seen: inout Glimpse) -> SIMD3<Float> {
+        var l = background.lookup(d)
+        let inDisc = (d * sunDirection).sum() >= sunCosRadius
+        if inDisc { l += sunDiscRadiance }
+        seen = Glimpse(hit: -2, lit: inDisc)
+        return l
+    }
+
+    /// The hit point, its normal facing the ray, the view vector, n·v, n·sun, the sun's light
+    /// there (shadowed by everything in the frame, dynamic objects included) and the surface.
+    @inline(__always)
+    func meet(
+        _ hit: RayHit, _ o: SIMD3<Float>, _ d: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, glimpse seen: inout Glimpse
+    ) -> (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>, Float, Float, SIMD3<Float>, SceneSurface) {
+        let p = o + d * hit.t
+        var n = hit.normal
+        if (n * d).sum() > 0 { n = -n }
+        let surface = surfaces[hit.primitive < 0 ? 0 : prims[hit.primitive].surface]
+        let v = -d
+        let nv = max((n * v).sum(), 1e-4)
+        var sunLight = SIMD3<Float>.zero
+        let nl = (n * sunDirection).sum()
+        var lit = false
+        if nl > 0, hasSun, !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection) {
+            sunLight = sunIrradiance * nl
+            lit = true
+        }
+        seen = Glimpse(hit: hit.primitive, lit: lit)
+        return (p, n, v, nv, nl, sunLight, surface)
+    }
+
     /// Radiance along one camera ray of sub-frame `k`, also reporting its glimpse, for scenes
     /// without lights, checkerboards or traced reflections: the pixel loop's hot path, kept to
     /// what those scenes need so it inlines into the loop (with the extended shading folded in,
@@ -226,28 +244,9 @@ struct SceneLitFrameKernel {
     func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse) -> SIMD3<Float> {
         let prims = primitives(of: k)
         guard let hit = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d) else {
-            var l = background.lookup(d)
-            let inDisc = (d * sunDirection).sum() >= sunCosRadius
-            if inDisc { l += sunDiscRadiance }
-            seen = Glimpse(hit: -2, lit: inDisc)
-            return l
+            return sky(d, glimpse: &seen)
         }
-        let p = o + d * hit.t
-        var n = hit.normal
-        if (n * d).sum() > 0 { n = -n }
-        let surface = surfaces[hit.primitive < 0 ? 0 : prims[hit.primitive].surface]
-        let v = -d
-        let nv = max((n * v).sum(), 1e-4)
-
-        // Sun, shadowed by everything in the frame (dynamic objects included).
-        var sunLight = SIMD3<Float>.zero
-        let nl = (n * sunDirection).sum()
-        var lit = false
-        if nl > 0, hasSun, !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection) {
-            sunLight = sunIrradiance * nl
-            lit = true
-        }
-        seen = Glimpse(hit: hit.primitive, lit: lit)
+        let (p, n, v, nv, nl, sunLight, surface) = meet(hit, o, d, prims: prims, glimpse: &seen)
         let indirect = indirectIrradiance(hit, point: p, normal: n, prims: prims)
 
         let albedo = surface.albedo, metallic = surface.metallic, rough = surface.roughness
@@ -277,28 +276,9 @@ struct SceneLitFrameKernel {
             return emitted
         }
         guard let hit = nearest else {
-            var l = background.lookup(d)
-            let inDisc = (d * sunDirection).sum() >= sunCosRadius
-            if inDisc { l += sunDiscRadiance }
-            seen = Glimpse(hit: -2, lit: inDisc)
-            return l
+            return sky(d, glimpse: &seen)
         }
-        let p = o + d * hit.t
-        var n = hit.normal
-        if (n * d).sum() > 0 { n = -n }
-        let surface = surfaces[hit.primitive < 0 ? 0 : prims[hit.primitive].surface]
-        let v = -d
-        let nv = max((n * v).sum(), 1e-4)
-
-        // Sun, shadowed by everything in the frame (dynamic objects included).
-        var sunLight = SIMD3<Float>.zero
-        let nl = (n * sunDirection).sum()
-        var lit = false
-        if nl > 0, hasSun, !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection) {
-            sunLight = sunIrradiance * nl
-            lit = true
-        }
-        seen = Glimpse(hit: hit.primitive, lit: lit)
+        let (p, n, v, nv, nl, sunLight, surface) = meet(hit, o, d, prims: prims, glimpse: &seen)
         let indirect = indirectIrradiance(hit, point: p, normal: n, prims: prims)
 
         var albedo = surface.albedo

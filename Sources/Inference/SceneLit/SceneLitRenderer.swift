@@ -141,6 +141,7 @@ struct SceneLitRenderer: Sendable {
             // only where a glimpse shows the pixel changes within the shutter (see Docs/scenelit.md).
             let mid = subFrames / 2
             let hashesPixels = kernel.lightCount > 0 || lens.hasAperture
+            let extended = kernel.extended
             concurrentForEach(count: tiles) { tile in
                 let shaded = UnsafeMutableBufferPointer<SIMD3<Float>>.allocate(capacity: subFrames * samples)
                 let seen = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: samples)
@@ -169,7 +170,10 @@ struct SceneLitRenderer: Sendable {
                         var still = true
                         for j in 0..<samples {
                             let (o, d) = ray(center, j)
-                            shaded[mid * samples + j] = kernel.shade(o, d, subFrame: mid, glimpse: &seen[j], pixel: pixel)
+                            // The lean shade is called here directly so it inlines into this loop.
+                            shaded[mid * samples + j] = extended
+                                ? kernel.shadeExtended(o, d, subFrame: mid, glimpse: &seen[j], pixel: pixel)
+                                : kernel.shade(o, d, subFrame: mid, glimpse: &seen[j])
                             still = still && kernel.isStill(seen[j])
                         }
                         if still {
@@ -190,7 +194,10 @@ struct SceneLitRenderer: Sendable {
                                     shaded[k * samples + j] = shaded[mid * samples + j]
                                 } else {
                                     let (o, d) = ray(sub, j)
-                                    shaded[k * samples + j] = kernel.shade(o, d, subFrame: k, pixel: pixel)
+                                    var glimpse = SceneLitFrameKernel.Glimpse(hit: -2, lit: false)
+                                    shaded[k * samples + j] = extended
+                                        ? kernel.shadeExtended(o, d, subFrame: k, glimpse: &glimpse, pixel: pixel)
+                                        : kernel.shade(o, d, subFrame: k, glimpse: &glimpse)
                                 }
                             }
                         }
