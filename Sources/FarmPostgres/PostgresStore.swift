@@ -81,6 +81,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         try run(on: reader, begin: nil, body)
     }
 
+    @discardableResult
     public func write<T>(_ body: (any StoreSession) throws -> T) throws -> T {
         let start = ContinuousClock.now
         let result = try run(on: writer, begin: "BEGIN", body)

@@ -32,7 +32,6 @@ public struct QueueExport: Sendable {
 
     /// The stages in dependency order; a shot with one chunk has no blend stage.
     public var stages: [Stage] {
-        let plan = queueJob.job.plan
         // Sequential chunking never splits, so there part i is chunk i.
         let chained = queueJob.tasks.contains { $0.kind == .generate && $0.dependsOn.contains { $0.hasPrefix("generate-") } }
         var stages = [Stage(kind: .lighting, indices: [0], after: [], chained: false)]

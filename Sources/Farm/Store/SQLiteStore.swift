@@ -21,6 +21,7 @@ public final class SQLiteStore: StoreBackend {
         try pool.read { db in try body(Session(db: db)) }
     }
 
+    @discardableResult
     public func write<T>(_ body: (any StoreSession) throws -> T) throws -> T {
         try pool.write { db in try body(Session(db: db)) }
     }

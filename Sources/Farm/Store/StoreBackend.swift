@@ -28,6 +28,7 @@ public protocol StoreBackend: Sendable {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// A backend may run `body` again after losing its connection before the commit was
     /// acknowledged (PostgreSQL does), so `body` must touch nothing but the session.
+    @discardableResult
     func write<T>(_ body: (any StoreSession) throws -> T) throws -> T
     /// Calls `record` with the seconds each write transaction took, for /metrics.
     func observeWriteLatency(_ record: @escaping @Sendable (Double) -> Void) throws
