@@ -86,7 +86,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         let start = ContinuousClock.now
         let result = try run(on: writer, begin: "BEGIN", body)
         let elapsed = ContinuousClock.now - start
-        latency.record(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        latency.record(elapsed.seconds)
         return result
     }
 

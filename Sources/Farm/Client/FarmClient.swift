@@ -120,7 +120,7 @@ public final class FarmClient {
             guard let status = try status(job: job).first else { throw ClientError.refused(message: "no job '\(job)'", badInput: true) }
             update(status)
             if status.state.isFinal { return status }
-            Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+            Thread.sleep(forTimeInterval: interval.seconds)
         }
     }
 
@@ -176,7 +176,7 @@ public final class FarmClient {
                 if decoded.request == request { return decoded }
             }
             guard next || (pair && repeatable) else { break }
-            if passives > 0, passives % endpoints.count == 0 { Thread.sleep(forTimeInterval: Double(Self.passiveRetry.components.attoseconds) / 1e18) }
+            if passives > 0, passives % endpoints.count == 0 { Thread.sleep(forTimeInterval: Self.passiveRetry.seconds) }
             try switchEndpoint()
         }
         if passives > 0 {

@@ -914,7 +914,7 @@ public final class Coordinator: @unchecked Sendable {
             return NodeStatus(
                 name: node.name, state: state, slots: node.slots, running: node.running.values.map(\.label).sorted(),
                 generators: node.generators.map(\.name), storage: node.storage,
-                lastSeenSecondsAgo: Double(seen.components.seconds) + Double(seen.components.attoseconds) / 1e18,
+                lastSeenSecondsAgo: seen.seconds,
                 tasksDone: node.tasksDone
             )
         }
@@ -984,7 +984,7 @@ public final class Coordinator: @unchecked Sendable {
                 let ttl = failover.timing.leaseTTL
                 var held: Bool?
                 do {
-                    held = try store.claimActive(holder: leaseHolder, now: Date(), ttl: Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18)
+                    held = try store.claimActive(holder: leaseHolder, now: Date(), ttl: ttl.seconds)
                 } catch {
                     logger.error("cannot reach the job store to claim or renew the active lease (retrying): \(error)")
                 }

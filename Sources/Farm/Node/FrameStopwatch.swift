@@ -11,7 +11,7 @@ struct FrameStopwatch {
         let now = ContinuousClock.now
         let elapsed = now - mark
         mark = now
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return elapsed.seconds
     }
 
     /// Starts the clock again (e.g. just before the generator is called).

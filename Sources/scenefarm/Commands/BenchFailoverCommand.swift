@@ -121,7 +121,7 @@ struct BenchFailoverCommand: ParsableCommand {
             }
             return serving != nil && dispatched != nil
         }
-        func seconds(_ d: Duration?) -> Double { d.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? .nan }
+        func seconds(_ d: Duration?) -> Double { d?.seconds ?? .nan }
         return Measured(serving: seconds(serving), dispatch: seconds(dispatched))
     }
 }

@@ -279,10 +279,6 @@ private final class Gate: @unchecked Sendable {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 /// What a wrangler's open dashboard and a Prometheus server do to a coordinator: an event
 /// stream held open, the jobs fragment fetched again on each update (at most twice a second,
 /// as the page's script does) and /metrics scraped every second.
