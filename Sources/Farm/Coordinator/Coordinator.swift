@@ -706,7 +706,7 @@ public final class Coordinator: @unchecked Sendable {
             guard let received = try nextMessage(clientSocket, rules: clientRules, from: "client") else { return }
             guard case .valid(let peer, let message) = received else { continue }
             guard admit() else {
-                deliver(try passiveReply(to: message), to: peer)
+                deliver(try passiveReply(request: Self.requestID(message)), to: peer)
                 continue
             }
             if let reply = try answer(message, from: peer) { deliver(reply, to: peer) }
@@ -855,7 +855,7 @@ public final class Coordinator: @unchecked Sendable {
             // Stepped down while it was checked: the active coordinator stores it, not this one.
             guard isServing else {
                 if case .success(let prepared) = checked.result { prepared.job.layout(spec: prepared.spec).discard(job: prepared.job.id) }
-                deliver(try passiveReply(to: try WireMessage(command: FarmProtocol.submit, body: checked.body)), to: checked.peer)
+                deliver(try passiveReply(request: checked.body.request), to: checked.peer)
                 continue
             }
             let request = checked.body.request
@@ -926,7 +926,7 @@ public final class Coordinator: @unchecked Sendable {
     private func performActions() throws {
         for (peer, action) in inbox.take() {
             guard isServing else {
-                deliver(try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: ActionInbox.request, code: Self.passiveCode, message: Self.passiveMessage)), to: peer)
+                deliver(try passiveReply(request: ActionInbox.request), to: peer)
                 continue
             }
             guard let message = try action.message(request: ActionInbox.request, job: { try store.job($0)?.job }) else {
@@ -953,8 +953,8 @@ public final class Coordinator: @unchecked Sendable {
     static let passiveCode = "passive"
     static let passiveMessage = "this coordinator is passive (the other of its pair is active, or it is waiting for the job store's active lease); ask the next coordinator"
 
-    private func passiveReply(to message: WireMessage) throws -> WireMessage {
-        try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: Self.requestID(message), code: Self.passiveCode, message: Self.passiveMessage))
+    private func passiveReply(request: String) throws -> WireMessage {
+        try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: request, code: Self.passiveCode, message: Self.passiveMessage))
     }
 
     /// A node or client message is the guide's CLIENT_REQUEST: it may make a passive backup
