@@ -31,8 +31,8 @@ struct BenchFailoverCommand: ParsableCommand {
             print(String(format: "  run %d: backup serving after %.2f s, first dispatch after %.2f s", run + 1, measured.serving, measured.dispatch))
         }
         func line(_ name: String, _ values: [Double]) -> String {
-            let sorted = values.sorted()
-            return String(format: "  %@: median %.2f s (min %.2f, max %.2f)", name, sorted[sorted.count / 2], sorted.first!, sorted.last!)
+            let spread = RunSpread(values)
+            return String(format: "  %@: median %.2f s (min %.2f, max %.2f)", name, spread.median, spread.min, spread.max)
         }
         print(line("kill → backup serving", serving))
         print(line("kill → first dispatch by the backup", dispatch) + " (goal ≤ 3 s)")

@@ -72,11 +72,7 @@ struct BenchFarmCommand: ParsableCommand {
             plain.append(try throughput(work: work.appendingPathComponent("plain-\(run)"), dashboard: false))
             watched.append(try throughput(work: work.appendingPathComponent("dashboard-\(run)"), dashboard: true))
         }
-        func summary(_ values: [Double]) -> (median: Double, min: Double, max: Double) {
-            let sorted = values.sorted()
-            return (sorted[sorted.count / 2], sorted.first!, sorted.last!)
-        }
-        let a = summary(plain), b = summary(watched), ratio = summary(zip(watched, plain).map { $0 / $1 })
+        let a = RunSpread(plain), b = RunSpread(watched), ratio = RunSpread(zip(watched, plain).map { $0 / $1 })
         print(String(format: "dispatch, %d run(s) each: without the dashboard median %.0f tasks/s (min %.0f, max %.0f); with it open and /metrics scraped every second median %.0f tasks/s (min %.0f, max %.0f); ratio with/without median %.2fx (min %.2f, max %.2f); goal ≥ 1000 tasks/s both",
                      plain.count, a.median, a.min, a.max, b.median, b.min, b.max, ratio.median, ratio.min, ratio.max))
     }
@@ -92,11 +88,7 @@ struct BenchFarmCommand: ParsableCommand {
             sqlite.append(try throughput(work: work.appendingPathComponent("sqlite-\(run)"), dashboard: false))
             onPostgres.append(try throughput(work: work.appendingPathComponent("postgres-\(run)"), dashboard: false, store: postgresStore(postgres, "bench_\(run)")))
         }
-        func summary(_ values: [Double]) -> (median: Double, min: Double, max: Double) {
-            let sorted = values.sorted()
-            return (sorted[sorted.count / 2], sorted.first!, sorted.last!)
-        }
-        let a = summary(sqlite), b = summary(onPostgres), ratio = summary(zip(onPostgres, sqlite).map { $0 / $1 })
+        let a = RunSpread(sqlite), b = RunSpread(onPostgres), ratio = RunSpread(zip(onPostgres, sqlite).map { $0 / $1 })
         print(String(format: "dispatch by job store, %d run(s) each: SQLite median %.0f tasks/s (min %.0f, max %.0f); PostgreSQL 15 median %.0f tasks/s (min %.0f, max %.0f); ratio PostgreSQL/SQLite median %.2fx (min %.2f, max %.2f); goal ≥ 1000 tasks/s both",
                      sqlite.count, a.median, a.min, a.max, b.median, b.min, b.max, ratio.median, ratio.min, ratio.max))
     }
