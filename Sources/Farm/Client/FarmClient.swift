@@ -165,7 +165,7 @@ public final class FarmClient {
                 if reply.command == FarmProtocol.error {
                     let error = try reply.decodeBody(ErrorReply.self)
                     guard error.request == request || error.request.isEmpty else { continue }
-                    if error.code == "passive" {
+                    if error.code == Coordinator.passiveCode {
                         passives += 1
                         next = true
                         break

@@ -86,8 +86,8 @@ public final class Coordinator: @unchecked Sendable {
         for endpoint in [config.nodeEndpoint, config.clientEndpoint] {
             try BindPolicy.check(endpoint: endpoint, secured: config.curve != nil, insecure: config.insecure)
         }
-        // The pair link carries only the two coordinators' states, unencrypted even with CURVE.
-        if let pair = config.pair { try BindPolicy.check(endpoint: pair.peerBind, secured: false, insecure: config.insecure) }
+        // The pair link is CURVE-secured when the farm is (PairConfig.curve, Pair/PeerLink.swift).
+        if let pair = config.pair { try BindPolicy.check(endpoint: pair.peerBind, secured: pair.curve != nil, insecure: config.insecure) }
         store = try config.store.map { try JobStore(backend: $0) } ?? JobStore(directory: config.stateDirectory)
         drained = try store.drainedNodes()
         snapshots = SnapshotPublisher(store: store, storageRoot: config.storageRoot.path)

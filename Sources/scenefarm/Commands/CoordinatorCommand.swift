@@ -39,6 +39,8 @@ struct CoordinatorCommand: ParsableCommand {
     @Flag(help: "Run as the backup of a Binary Star pair: it takes over only when it has lost the primary and a node or client comes to it.") var backup = false
     @Option(name: .customLong("peer-bind"), help: "Pair only: where this coordinator publishes its state to its partner, e.g. tcp://0.0.0.0:5557.") var peerBind: String?
     @Option(help: "Pair only: the partner's --peer-bind endpoint as reached from here, e.g. tcp://coord-b:5557.") var peer: String?
+    @Option(name: .customLong("peer-key"), help: "Pair with CURVE only: the partner coordinator's public key file (default: this coordinator's own public key, for a pair sharing one key pair).")
+    var peerKey: String?
     @Option(name: .customLong("http-token-file"), help: "Bearer tokens (one a line, mode 0600) for HTTP actions, and for reads on a non-loopback --http. Default: a new token in STATE/http-token.")
     var httpTokenFile: String?
 
@@ -58,7 +60,7 @@ struct CoordinatorCommand: ParsableCommand {
         guard leaseBase > 0, leasePerMegapixelFrame >= 0, leaseBase.isFinite, leasePerMegapixelFrame.isFinite else {
             throw fail("--lease-base must be above 0 and --lease-per-megapixel-frame at least 0", code: ExitCodes.badInput)
         }
-        let pair = try pairConfig()
+        let pair = try pairConfig(curve: curve?.keyPair)
         let storeURL = try StoreSelection.url(store)
         if let taskFrames, taskFrames < 0 { throw fail("--task-frames must be 0 (whole chunks) or more, got \(taskFrames)", code: ExitCodes.badInput) }
         let registry = try loadRegistry(plugins: plugins)
@@ -87,10 +89,12 @@ struct CoordinatorCommand: ParsableCommand {
         withExtendedLifetime(handlers) {}
     }
 
-    /// The pair half from --primary/--backup, --peer-bind and --peer; nil alone.
-    private func pairConfig() throws -> PairConfig? {
+    /// The pair half from --primary/--backup, --peer-bind and --peer (and CURVE on its link when
+    /// the farm has keys); nil alone.
+    private func pairConfig(curve keyPair: CurveKeyPair?) throws -> PairConfig? {
         switch (primary, backup, peerBind, peer) {
         case (false, false, nil, nil):
+            guard peerKey == nil else { throw fail("--peer-key is for a pair (--primary or --backup)", code: ExitCodes.badInput) }
             return nil
         case (true, true, _, _):
             throw fail("give --primary or --backup, not both", code: ExitCodes.badInput)
@@ -98,7 +102,18 @@ struct CoordinatorCommand: ParsableCommand {
             guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://"), peer.hasPrefix("tcp://") || peer.hasPrefix("ipc://") else {
                 throw fail("--peer-bind and --peer take endpoints such as tcp://0.0.0.0:5557 and tcp://coord-b:5557", code: ExitCodes.badInput)
             }
-            return PairConfig(role: primary ? .primary : .backup, peerBind: bind, peer: peer)
+            var config = PairConfig(role: primary ? .primary : .backup, peerBind: bind, peer: peer)
+            if let keyPair {
+                do {
+                    let peerPublicKey = try peerKey.map { path throws(SecurityError) in try CurveKeyPair.loadPublicKey(from: URL(fileURLWithPath: path)) } ?? keyPair.publicKey
+                    config.curve = try PairCurve(keyPair: keyPair, peerPublicKey: peerPublicKey)
+                } catch {
+                    throw fail("--peer-key: \(error.description)", code: ExitCodes.badInput)
+                }
+            } else if peerKey != nil {
+                throw fail("--peer-key needs CURVE keys (--curve-secret and --authorized-keys); without them the pair link is plain TCP", code: ExitCodes.badInput)
+            }
+            return config
         default:
             throw fail("a pair needs --primary or --backup with both --peer-bind and --peer", code: ExitCodes.badInput)
         }
