@@ -1,9 +1,12 @@
+import Farm
+import FarmPostgres
 import Foundation
 import TestSupport
 
-/// Two coordinators of a Binary Star pair on loopback, sharing one farm's state folder (the
-/// SQLite job store on "shared storage") and plate storage. Each side's state link can be routed
-/// through a relay (`PeerRelay`) that a test stops to cut only the link between them.
+/// Two coordinators of a Binary Star pair on loopback, sharing one job store (the farm's state
+/// folder's SQLite file on "shared storage", or a PostgreSQL database with `storeURL`) and plate
+/// storage. Each side's state link can be routed through a relay (`PeerRelay`) that a test stops
+/// to cut only the link between them.
 final class CoordinatorPair: @unchecked Sendable {
     let farm: FarmHarness
     /// Node, client and state ports of the primary (index 0) and the backup (index 1).
@@ -12,6 +15,12 @@ final class CoordinatorPair: @unchecked Sendable {
     let peerPorts: [Int]
     /// The ports each side's SUB connects to: the partner's own, or a relay's.
     var peerTargets: [Int]
+    /// A PostgreSQL job store both coordinators use (`--store`); nil: SQLite in the state folder.
+    var storeURL: String?
+    /// Added to every coordinator's, node's and client command's arguments (CURVE keys).
+    var coordinatorArguments: [String] = []
+    var nodeArguments: [String] = []
+    var clientArguments: [String] = []
 
     init(farm: FarmHarness) {
         self.farm = farm
@@ -35,7 +44,7 @@ final class CoordinatorPair: @unchecked Sendable {
             "--peer-bind", "tcp://127.0.0.1:\(peerPorts[side])", "--peer", "tcp://127.0.0.1:\(peerTargets[side])",
             "--state", farm.state.path, "--storage", farm.storage.path,
             "--bind", "tcp://127.0.0.1:\(nodePorts[side])", "--client-bind", clientEndpoint(side),
-        ])
+        ] + (storeURL.map { ["--store", $0] } ?? []) + coordinatorArguments)
         guard FarmHarness.eventually(timeout: .seconds(15), { process.log.contains("coordinator listening") || !process.isRunning }), process.isRunning else {
             throw FarmHarnessError.didNotStart(name, process.log)
         }
@@ -45,20 +54,31 @@ final class CoordinatorPair: @unchecked Sendable {
     /// Starts a node on the shared storage that knows both coordinators.
     @discardableResult
     func startNode(_ name: String, order: [Int] = [0, 1]) throws -> FarmProcess {
-        try farm.spawn(name, ["node", "--name", name, "--storage", farm.storage.path, "--coordinator", nodeList(order)])
+        try farm.spawn(name, ["node", "--name", name, "--storage", farm.storage.path, "--coordinator", nodeList(order)] + nodeArguments)
     }
 
     /// Runs a client command against the pair (both endpoints, primary first).
     func cli(_ arguments: [String], order: [Int] = [0, 1]) throws -> Tool.Result {
-        try Tool.run(Repository.scenefarm, arguments + ["--coordinator", clientList(order)])
+        try Tool.run(Repository.scenefarm, arguments + ["--coordinator", clientList(order)] + clientArguments)
     }
 
-    /// Rows of `sql` on the job store, read by the sqlite3 program (not our code).
+    /// Rows of `sql` on the job store, read by the sqlite3 or psql program (not our code).
     func query(_ sql: String) throws -> [String] {
-        let file = try FileManager.default.contentsOfDirectory(atPath: farm.state.path).first { $0.hasSuffix(".sqlite") }
-        let result = try Tool.run("sqlite3", ["-readonly", farm.state.appendingPathComponent(file ?? "scenefarm.sqlite").path, sql])
-        guard result.status == 0 else { throw FarmHarnessError.commandFailed("sqlite3", result.status, result.stderr) }
+        let result: Tool.Result
+        if let storeURL {
+            result = try Tool.run("psql", ["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", storeURL, "-c", sql])
+        } else {
+            let file = try FileManager.default.contentsOfDirectory(atPath: farm.state.path).first { $0.hasSuffix(".sqlite") }
+            result = try Tool.run("sqlite3", ["-readonly", farm.state.appendingPathComponent(file ?? "scenefarm.sqlite").path, sql])
+        }
+        guard result.status == 0 else { throw FarmHarnessError.commandFailed(storeURL == nil ? "sqlite3" : "psql", result.status, result.stderr) }
         return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// The pair's job store, opened beside the coordinators.
+    func store() throws -> JobStore {
+        guard let storeURL else { return try farm.store() }
+        return try JobStore(backend: PostgresStore(storeURL, reconnectFor: 30))
     }
 }
 
