@@ -180,12 +180,13 @@ extension ShotSpecLoader {
         var ground = GroundSpec(enabled: true, height: 0, material: .default, restitution: 0.5, friction: 0.5)
         ground.material.baseColor = [0.35, 0.35, 0.35]
         guard let field else { return ground }
-        let obj = try field.object(allowed: ["enabled", "height", "material", "restitution", "friction"])
+        let obj = try field.object(allowed: ["enabled", "height", "material", "restitution", "friction", "rolling_friction"])
         if let f = obj.optional("enabled") { ground.enabled = try f.bool() }
         if let f = obj.optional("height") { ground.height = try f.double(in: -SpecLimits.maxCoordinate...SpecLimits.maxCoordinate) }
         if let f = obj.optional("material") { ground.material = try material(f) }
         if let f = obj.optional("restitution") { ground.restitution = try f.double(in: 0...1) }
         if let f = obj.optional("friction") { ground.friction = try f.double(in: 0...10) }
+        if let f = obj.optional("rolling_friction") { ground.rollingFriction = try f.double(in: 0...1) }
         return ground
     }
 
@@ -205,7 +206,7 @@ extension ShotSpecLoader {
         for item in items {
             let obj = try item.object(allowed: [
                 "name", "shape", "position", "radius", "size", "height", "material", "dynamic", "velocity", "mass",
-                "restitution", "friction",
+                "restitution", "friction", "rolling_friction",
             ])
             let nameField = try obj.required("name")
             let name = try nameField.name()
@@ -245,7 +246,8 @@ extension ShotSpecLoader {
                     return mass
                 } ?? 1,
                 restitution: try obj.optional("restitution")?.double(in: 0...1) ?? 0.5,
-                friction: try obj.optional("friction")?.double(in: 0...10) ?? 0.5
+                friction: try obj.optional("friction")?.double(in: 0...10) ?? 0.5,
+                rollingFriction: try obj.optional("rolling_friction")?.double(in: 0...1) ?? 0.1
             ))
         }
         return objects

@@ -3,39 +3,56 @@ import ShotSpec
 
 /// Deterministic rigid-body motion of the shot's objects, always integrated from t = 0.
 ///
-/// Fixed step of 1/240 s; translation only (no spin). Spheres collide as spheres; boxes and
-/// cylinders collide as their axis-aligned bounding boxes. Ground contacts use the exact
-/// time of impact inside a step, so a ball dropped from h with restitution e rises to e²·h.
-/// Restitution and friction of a contact are the products of the two bodies' values.
+/// Fixed step of 1/240 s, split into equal substeps when something moves fast enough to pass
+/// through the thinnest object within a step. Spheres spin (angular velocity, solid-sphere
+/// inertia 2/5·m·r²), so one sliding on a rough floor starts rolling; boxes and cylinders stay
+/// axis-aligned (the spec and the renderer have no orientation) and slide. Bodies in flight
+/// meet the ground at the exact time of impact inside a step, so a ball dropped from h with
+/// restitution e rises to e²·h; touching bodies (stacks, resting and rolling contact, impacts
+/// between objects) are solved together by `ContactSolver`. Restitution, friction and rolling
+/// friction of a contact are the products of the two bodies' values.
 public struct RigidBodySimulation: Sendable {
     public static let timeStep = 1.0 / 240
     public static let gravity = 9.81
-    /// Below this rebound speed (m/s) a body comes to rest on the ground instead of chattering.
+    /// Impacts slower than this (m/s) do not bounce: the body comes to rest instead of chattering.
     static let restSpeed = 0.05
+    /// Most substeps per step, a bound on the cost of a very fast object.
+    static let maxSubsteps = 64
 
     struct Body: Sendable {
         var position: SIMD3<Double>
         var velocity: SIMD3<Double>
+        /// Radians per second about each axis; spheres only (others have zero inverse inertia).
+        var angularVelocity = SIMD3<Double>.zero
         var inverseMass: Double
+        /// 1 / (2/5·m·r²) for a dynamic sphere, 0 for everything that does not spin.
+        var inverseInertia: Double
         var half: SIMD3<Double>
         var isSphere: Bool
         var restitution: Double
         var friction: Double
-        var resting = false
+        var rollingFriction: Double
+    }
+
+    /// One body's state, for tests and tools that look inside the motion.
+    public struct BodyState: Sendable, Equatable {
+        public var position: SIMD3<Double>
+        public var velocity: SIMD3<Double>
+        public var angularVelocity: SIMD3<Double>
     }
 
     var bodies: [Body]
-    let groundEnabled: Bool
-    let groundHeight: Double
-    let groundRestitution: Double
-    let groundFriction: Double
+    let ground: ContactSolver.Ground
+    /// Smallest half-extent of any object: a body moving less than this per substep cannot skip
+    /// through any object without first overlapping it.
+    let thinnest: Double
 
     /// The world at t = 0, bodies in the spec's object order.
     public init(spec: ShotSpec) {
-        groundEnabled = spec.ground.enabled
-        groundHeight = spec.ground.height
-        groundRestitution = spec.ground.restitution
-        groundFriction = spec.ground.friction
+        ground = ContactSolver.Ground(
+            enabled: spec.ground.enabled, height: spec.ground.height, restitution: spec.ground.restitution,
+            friction: spec.ground.friction, rollingFriction: spec.ground.rollingFriction
+        )
         bodies = spec.objects.map { object in
             let half: SIMD3<Double>
             var sphere = false
@@ -46,12 +63,15 @@ public struct RigidBodySimulation: Sendable {
             }
             var position = object.position
             if object.dynamic, spec.ground.enabled { position.y = max(position.y, spec.ground.height + half.y) }
+            let inverseMass = object.dynamic ? 1 / object.mass : 0
             return Body(
                 position: position, velocity: object.dynamic ? object.velocity : .zero,
-                inverseMass: object.dynamic ? 1 / object.mass : 0, half: half, isSphere: sphere,
-                restitution: object.restitution, friction: object.friction
+                inverseMass: inverseMass, inverseInertia: sphere ? inverseMass * 2.5 / (half.x * half.x) : 0,
+                half: half, isSphere: sphere,
+                restitution: object.restitution, friction: object.friction, rollingFriction: object.rollingFriction
             )
         }
+        thinnest = bodies.map { $0.half.min() }.min() ?? 1
     }
 
     /// Whether any object moves at all (static scenes skip simulation).
@@ -84,148 +104,96 @@ public struct RigidBodySimulation: Sendable {
         }
     }
 
-    /// One fixed step.
+    /// Every body's state after `steps` fixed steps from t = 0.
+    public func states(afterSteps steps: Int) -> [BodyState] {
+        var world = self
+        for _ in 0..<max(0, steps) { world.advance() }
+        return world.bodies.map { BodyState(position: $0.position, velocity: $0.velocity, angularVelocity: $0.angularVelocity) }
+    }
+
+    /// One fixed step, in substeps short enough that nothing moves further than the thinnest
+    /// object's half-extent in one (two bodies closing head-on count double).
     mutating func advance() {
-        let dt = Self.timeStep
-        for i in bodies.indices where bodies[i].inverseMass > 0 {
-            integrate(&bodies[i], dt: dt)
+        let fastest = bodies.map { ($0.velocity * $0.velocity).sum().squareRoot() }.max() ?? 0
+        let travel = 2 * fastest * Self.timeStep / thinnest
+        let count = travel.isFinite ? min(Self.maxSubsteps, max(1, Int(travel.rounded(.up)))) : Self.maxSubsteps
+        let dt = Self.timeStep / Double(count)
+        for _ in 0..<count { substep(dt) }
+    }
+
+    private mutating func substep(_ dt: Double) {
+        var solver = ContactSolver(bodies: bodies, ground: ground)
+        let touched = solver.touched(count: bodies.count)
+        for i in bodies.indices where bodies[i].inverseMass > 0 && !touched[i] {
+            fly(&bodies[i], dt: dt)
         }
-        for i in bodies.indices {
-            for j in (i + 1)..<bodies.count where bodies[i].inverseMass > 0 || bodies[j].inverseMass > 0 {
-                resolve(i, j)
-            }
+        guard touched.contains(true) else { return }
+        solver.prepare(bodies)
+        for i in bodies.indices where bodies[i].inverseMass > 0 && touched[i] {
+            bodies[i].velocity.y -= Self.gravity * dt
         }
-        for i in bodies.indices where bodies[i].inverseMass > 0 && groundEnabled {
-            let floor = groundHeight + bodies[i].half.y
-            if bodies[i].position.y < floor {
-                bodies[i].position.y = floor
+        solver.solveVelocities(&bodies)
+        for i in bodies.indices where bodies[i].inverseMass > 0 && touched[i] {
+            bodies[i].position += bodies[i].velocity * dt
+            if ground.enabled, bodies[i].position.y < ground.height + bodies[i].half.y {
+                bodies[i].position.y = ground.height + bodies[i].half.y
                 bodies[i].velocity.y = max(bodies[i].velocity.y, 0)
             }
         }
+        solver.projectPositions(&bodies, ground: ground)
     }
 
-    /// Ballistic flight with the exact ground impact time inside the step.
-    private func integrate(_ body: inout Body, dt: Double) {
+    /// Ballistic flight of a body touching nothing, with the exact ground impact time inside the step.
+    private func fly(_ body: inout Body, dt: Double) {
         let g = Self.gravity
         var remaining = dt
-        let floor = groundHeight + body.half.y
-        if body.resting {
-            if !groundEnabled || body.position.y > floor + 1e-9 || body.velocity.y > 0 {
-                body.resting = false
-            } else {
-                body.velocity.y = 0
-                slide(&body, dt: dt)
-                return
-            }
-        }
+        let floor = ground.height + body.half.y
         for _ in 0..<4 where remaining > 0 {
             let y0 = body.position.y, v0 = body.velocity.y
             let yEnd = y0 + v0 * remaining - 0.5 * g * remaining * remaining
-            if groundEnabled, yEnd < floor {
-                // Solve y0 + v0 τ − g τ²/2 = floor for the first τ ≥ 0.
-                let a = -0.5 * g, b = v0, c = y0 - floor
-                let disc = max(0, b * b - 4 * a * c)
-                let tau = min(remaining, max(0, (-b - disc.squareRoot()) / (2 * a)))
-                body.position.x += body.velocity.x * tau
-                body.position.z += body.velocity.z * tau
-                body.position.y = floor
-                let impact = v0 - g * tau
-                let e = body.restitution * groundRestitution
-                let rebound = -e * impact
-                let mu = body.friction * groundFriction
-                applyFriction(&body.velocity, normalImpulsePerMass: (1 + e) * abs(impact), mu: mu)
-                remaining -= tau
-                if rebound < Self.restSpeed {
-                    body.velocity.y = 0
-                    body.resting = true
-                    slide(&body, dt: remaining)
-                    return
-                }
-                body.velocity.y = rebound
-            } else {
+            guard ground.enabled, yEnd < floor else {
                 body.position.x += body.velocity.x * remaining
                 body.position.z += body.velocity.z * remaining
                 body.position.y = yEnd
                 body.velocity.y = v0 - g * remaining
                 return
             }
-        }
-    }
-
-    /// Kinetic friction on a body resting on the ground.
-    private func slide(_ body: inout Body, dt: Double) {
-        applyFriction(&body.velocity, normalImpulsePerMass: Self.gravity * dt, mu: body.friction * groundFriction)
-        body.position.x += body.velocity.x * dt
-        body.position.z += body.velocity.z * dt
-    }
-
-    private func applyFriction(_ v: inout SIMD3<Double>, normalImpulsePerMass: Double, mu: Double) {
-        let speed = (v.x * v.x + v.z * v.z).squareRoot()
-        guard speed > 0 else { return }
-        let scale = max(0, speed - mu * normalImpulsePerMass) / speed
-        v.x *= scale
-        v.z *= scale
-    }
-
-    /// Contact normal (from i to j) and penetration depth, if the two overlap.
-    private func contact(_ a: Body, _ b: Body) -> (SIMD3<Double>, Double)? {
-        if a.isSphere && b.isSphere {
-            let d = b.position - a.position
-            let dist = (d * d).sum().squareRoot()
-            let depth = a.half.x + b.half.x - dist
-            guard depth > 0 else { return nil }
-            return (dist > 1e-12 ? d / dist : SIMD3(0, 1, 0), depth)
-        }
-        if a.isSphere != b.isSphere {
-            let (sphere, box, flip) = a.isSphere ? (a, b, 1.0) : (b, a, -1.0)
-            let q = pointwiseMin(pointwiseMax(sphere.position, box.position - box.half), box.position + box.half)
-            let d = sphere.position - q
-            let dist = (d * d).sum().squareRoot()
-            if dist > 1e-12 {
-                let depth = sphere.half.x - dist
-                guard depth > 0 else { return nil }
-                // Normal from box to sphere; flip so it points from a to b.
-                return (d / dist * -flip, depth)
+            // Solve y0 + v0 τ − g τ²/2 = floor for the first τ ≥ 0.
+            let a = -0.5 * g, b = v0, c = y0 - floor
+            let disc = max(0, b * b - 4 * a * c)
+            let tau = min(remaining, max(0, (-b - disc.squareRoot()) / (2 * a)))
+            body.position.x += body.velocity.x * tau
+            body.position.z += body.velocity.z * tau
+            body.position.y = floor
+            let impact = v0 - g * tau
+            let e = body.restitution * ground.restitution
+            let rebound = -e * impact
+            impactFriction(&body, normalImpulse: (1 + e) * abs(impact) / body.inverseMass)
+            remaining -= tau
+            if rebound < Self.restSpeed {
+                // At rest on the ground: from the next step on, a ground contact holds it.
+                body.velocity.y = 0
+                body.position.x += body.velocity.x * remaining
+                body.position.z += body.velocity.z * remaining
+                return
             }
-            return boxContact(box, sphere).map { ($0.0 * flip, $0.1 + sphere.half.x) }
+            body.velocity.y = rebound
         }
-        return boxContact(a, b)
     }
 
-    /// Axis of least overlap between two boxes, pointing from a to b.
-    private func boxContact(_ a: Body, _ b: Body) -> (SIMD3<Double>, Double)? {
-        let d = b.position - a.position
-        let overlap = a.half + b.half - SIMD3(abs(d.x), abs(d.y), abs(d.z))
-        guard overlap.min() > 0 else { return nil }
-        if overlap.x <= overlap.y && overlap.x <= overlap.z { return (SIMD3(d.x >= 0 ? 1 : -1, 0, 0), overlap.x) }
-        if overlap.y <= overlap.z { return (SIMD3(0, d.y >= 0 ? 1 : -1, 0), overlap.y) }
-        return (SIMD3(0, 0, d.z >= 0 ? 1 : -1), overlap.z)
-    }
-
-    private mutating func resolve(_ i: Int, _ j: Int) {
-        guard let (n, depth) = contact(bodies[i], bodies[j]) else { return }
-        let wi = bodies[i].inverseMass, wj = bodies[j].inverseMass
-        let total = wi + wj
-        guard total > 0 else { return }
-        bodies[i].position -= n * (depth * wi / total)
-        bodies[j].position += n * (depth * wj / total)
-        let relative = bodies[j].velocity - bodies[i].velocity
-        let vn = (relative * n).sum()
-        guard vn < 0 else { return }
-        let e = bodies[i].restitution * bodies[j].restitution
-        let impulse = -(1 + e) * vn / total
-        bodies[i].velocity -= n * (impulse * wi)
-        bodies[j].velocity += n * (impulse * wj)
-        // Coulomb friction along the tangential relative velocity.
-        let tangent = relative - n * vn
-        let speed = (tangent * tangent).sum().squareRoot()
-        if speed > 1e-9 {
-            let mu = bodies[i].friction * bodies[j].friction
-            let jt = min(speed / total, mu * impulse)
-            let dir = tangent / speed
-            bodies[i].velocity += dir * (jt * wi)
-            bodies[j].velocity -= dir * (jt * wj)
-        }
-        for k in [i, j] where bodies[k].resting && bodies[k].velocity.y > 0 { bodies[k].resting = false }
+    /// Coulomb friction of a ground impact with normal impulse `normalImpulse`: it stops the
+    /// contact point's sliding if it can (a sphere's spin takes its share, by 1/m + r²/I), and
+    /// otherwise removes μ·impulse from it.
+    private func impactFriction(_ body: inout Body, normalImpulse: Double) {
+        let lever = SIMD3<Double>(0, body.isSphere ? -body.half.x : 0, 0)
+        var slip = body.velocity + cross(body.angularVelocity, lever)
+        slip.y = 0
+        let speed = (slip * slip).sum().squareRoot()
+        guard speed > 0 else { return }
+        let mass = body.inverseMass + body.inverseInertia * lever.y * lever.y
+        let mu = body.friction * ground.friction
+        let impulse = -slip / speed * min(speed / mass, mu * normalImpulse)
+        body.velocity += impulse * body.inverseMass
+        body.angularVelocity += cross(lever, impulse) * body.inverseInertia
     }
 }

@@ -118,6 +118,8 @@ public struct GroundSpec: Sendable, Equatable {
     public var material: MaterialSpec
     public var restitution: Double
     public var friction: Double
+    /// Rolling-resistance coefficient; a contact's is the product of both sides' values.
+    public var rollingFriction = 0.1
 }
 
 public struct ObjectSpec: Sendable, Equatable {
@@ -137,4 +139,6 @@ public struct ObjectSpec: Sendable, Equatable {
     public var mass: Double
     public var restitution: Double
     public var friction: Double
+    /// Rolling-resistance coefficient (spheres); a contact's is the product of both sides' values.
+    public var rollingFriction = 0.1
 }
