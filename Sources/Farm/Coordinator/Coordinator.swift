@@ -666,6 +666,10 @@ public final class Coordinator: @unchecked Sendable {
         return job
     }
 
+    /// Chooses a node for as many ready tasks as there are free slots, leases them all in one
+    /// store transaction (fenced: refused unless this coordinator holds the store's active lease,
+    /// so a coordinator that lost it without noticing cannot dispatch), then sends the TASKs of
+    /// the leases the store granted. Nothing is sent before its lease is committed.
     private func dispatch() throws {
         var scheduler = TaskScheduler(candidates: nodes.values.filter { !$0.draining && !drained.contains($0.name) }.map {
             TaskScheduler.Candidate(peer: $0.peer, name: $0.name, freeSlots: $0.freeSlots, running: $0.running.count,
@@ -674,6 +678,7 @@ public final class Coordinator: @unchecked Sendable {
         guard !scheduler.isEmpty else { return }
         let ready = try store.readyTasks(limit: max(16, scheduler.freeSlots * 4))
         guard !ready.isEmpty else { return }
+        var planned: [(request: LeaseRequest, task: StoredTask, job: ShotJob, peer: Data)] = []
         for task in ready {
             guard let job = try cachedJob(task.job) else { continue }
             let sequential = { if case .sequential = job.mode { return true } else { return false } }()
@@ -681,21 +686,25 @@ public final class Coordinator: @unchecked Sendable {
                 generator: jobNames(job).generator, needsShared: TaskScheduler.needsShared(task.node.kind, sequential: sequential), failedOn: task.failedOn
             )) else { continue }
             let attempt = UUID().uuidString.lowercased()
-            guard try store.lease(job: task.job, task: task.node.name, attempt: attempt, worker: chosen.name) else { continue }
-            let body = TaskBody(attempt: attempt, job: job, task: task.node)
+            planned.append((LeaseRequest(job: task.job, task: task.node.name, attempt: attempt, worker: chosen.name), task, job, chosen.peer))
+            scheduler.assigned(to: chosen.peer)
+            if scheduler.isEmpty || planned.count == JobStore.maxLeaseBatch { break }
+        }
+        guard !planned.isEmpty else { return }
+        let leased = try store.lease(planned.map(\.request), fence: (holder: leaseHolder, now: Date()))
+        for (request, task, job, peer) in planned where leased.contains(request.attempt) {
+            let attempt = request.attempt
             do {
-                try nodeSocket.send(WireMessage(command: FarmProtocol.task, body: body), to: chosen.peer)
+                try nodeSocket.send(WireMessage(command: FarmProtocol.task, body: TaskBody(attempt: attempt, job: job, task: task.node)), to: peer)
             } catch {
-                try store.requeue(attempt: attempt, reason: "could not reach \(chosen.name)")
+                try store.requeue(attempt: attempt, reason: "could not reach \(request.worker)")
                 continue
             }
             count { $0.dispatched += 1 }
             let lease = try lease(for: task) ?? NodeRecord.Lease(job: task.job, task: task.node, frames: 0)
-            nodes[chosen.peer]?.running[attempt] = lease
-            nodes[chosen.peer]?.dispatchedAt[attempt] = .now
+            nodes[peer]?.running[attempt] = lease
+            nodes[peer]?.dispatchedAt[attempt] = .now
             try startLeaseClock(attempt, task: task.node, job: task.job)
-            scheduler.assigned(to: chosen.peer)
-            if scheduler.isEmpty { return }
         }
     }
 

@@ -42,7 +42,7 @@ extension JobStore {
         return try backend.read { db in
             var result: [String: (tasks: [StoredTask], attempts: [AttemptRecord])] = [:]
             for row in try db.query("SELECT * FROM tasks WHERE job_id IN (\(marks)) ORDER BY job_id, seq", ids) {
-                let task = try Self.task(row)
+                let task = try decodeTask(row)
                 result[task.job, default: ([], [])].tasks.append(task)
             }
             for row in try db.query("SELECT * FROM task_attempts WHERE job_id IN (\(marks)) ORDER BY started_at, attempt", ids) {

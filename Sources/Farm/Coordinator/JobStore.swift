@@ -49,6 +49,8 @@ public struct StoredJob: Sendable, Equatable {
 public final class JobStore: Sendable {
     /// Internal, not private: the attempt history and the snapshot queries live in JobStore+Timeline.swift.
     let backend: any StoreBackend
+    /// Decoded JSON columns (JobStore+DecodedColumns.swift).
+    let caches = JobStoreCaches()
 
     /// Opens `backend` and brings its schema up to date.
     public init(backend: any StoreBackend) throws {
@@ -86,13 +88,13 @@ public final class JobStore: Sendable {
     }
 
     public func job(_ id: String) throws -> StoredJob? {
-        try backend.read { db in try db.queryOne("SELECT * FROM jobs WHERE id = ?", [id]).map(Self.job) }
+        try backend.read { db in try db.queryOne("SELECT * FROM jobs WHERE id = ?", [id]).map(decodeJob) }
     }
 
     /// Jobs, oldest first; `active` limits to queued and running.
     public func jobs(active: Bool = false) throws -> [StoredJob] {
         let filter = active ? "WHERE state IN ('queued', 'running')" : ""
-        return try backend.read { db in try db.query("SELECT * FROM jobs \(filter) ORDER BY submitted_at, id").map(Self.job) }
+        return try backend.read { db in try db.query("SELECT * FROM jobs \(filter) ORDER BY submitted_at, id").map(decodeJob) }
     }
 
     /// Ids of jobs that became final after `date`.
@@ -104,7 +106,7 @@ public final class JobStore: Sendable {
     }
 
     public func tasks(job: String) throws -> [StoredTask] {
-        try backend.read { db in try db.query("SELECT * FROM tasks WHERE job_id = ? ORDER BY seq", [job]).map(Self.task) }
+        try backend.read { db in try db.query("SELECT * FROM tasks WHERE job_id = ? ORDER BY seq", [job]).map(decodeTask) }
     }
 
     /// Ready tasks of active jobs, highest job priority first, then oldest job first, each job's
@@ -115,17 +117,17 @@ public final class JobStore: Sendable {
                 SELECT tasks.* FROM tasks JOIN jobs ON jobs.id = tasks.job_id
                 WHERE tasks.state = 'ready' AND jobs.state IN ('queued', 'running')
                 ORDER BY jobs.priority DESC, jobs.submitted_at, jobs.id, tasks.seq LIMIT ?
-                """, [limit]).map(Self.task)
+                """, [limit]).map(decodeTask)
         }
     }
 
     /// Tasks currently leased (any job).
     public func leasedTasks() throws -> [StoredTask] {
-        try backend.read { db in try db.query("SELECT * FROM tasks WHERE state = 'leased'").map(Self.task) }
+        try backend.read { db in try db.query("SELECT * FROM tasks WHERE state = 'leased'").map(decodeTask) }
     }
 
     public func task(attempt: String) throws -> StoredTask? {
-        try backend.read { db in try db.queryOne("SELECT * FROM tasks WHERE attempt = ?", [attempt]).map(Self.task) }
+        try backend.read { db in try db.queryOne("SELECT * FROM tasks WHERE attempt = ?", [attempt]).map(decodeTask) }
     }
 
     /// Progress of a job by SQL aggregates, without decoding its tasks.
@@ -197,7 +199,7 @@ public final class JobStore: Sendable {
         let outcomeJSON = try String(decoding: WireMessage.makeEncoder().encode(outcome), as: UTF8.self)
         return try backend.write { db -> StoredTask? in
             guard let row = try db.queryOne("SELECT * FROM tasks WHERE attempt = ? AND state = 'leased'\(dialect.forUpdate)", [attempt]) else { return nil }
-            let task = try Self.task(row)
+            let task = try decodeTask(row)
             try db.execute("UPDATE tasks SET state = 'done', outcome_json = ?, frames_done = ?, error = NULL WHERE attempt = ?",
                            [outcomeJSON, outcome.framesWritten, attempt])
             try Self.release(db, job: task.job, finished: task.node.name)
@@ -210,7 +212,7 @@ public final class JobStore: Sendable {
     public func fail(attempt: String, error: String, retryable: Bool, maxAttempts: Int) throws -> (task: StoredTask, jobFailed: Bool)? {
         try backend.write { db -> (StoredTask, Bool)? in
             guard let row = try db.queryOne("SELECT * FROM tasks WHERE attempt = ? AND state = 'leased'\(dialect.forUpdate)", [attempt]) else { return nil }
-            var task = try Self.task(row)
+            var task = try decodeTask(row)
             if let worker = task.worker { task.failedOn.append(worker) }
             let failedOn = String(decoding: try JSONEncoder().encode(task.failedOn), as: UTF8.self)
             if retryable, task.attempts < maxAttempts {
@@ -330,8 +332,8 @@ public final class JobStore: Sendable {
     }
 
     // A row that does not decode throws (the coordinator logs it and carries on) rather than crash.
-    private static func job(_ row: StoreRow) throws -> StoredJob {
-        let job = try WireMessage.makeDecoder().decode(ShotJob.self, from: Data(try row.string("job_json").utf8))
+    func decodeJob(_ row: StoreRow) throws -> StoredJob {
+        let job = try caches.jobs.value(try row.string("job_json")) { try WireMessage.makeDecoder().decode(ShotJob.self, from: Data($0.utf8)) }
         let seams = try row.optionalString("seams_json").flatMap { try? JSONDecoder().decode([Double?].self, from: Data($0.utf8)) }
         return StoredJob(
             job: job, state: JobState(rawValue: try row.string("state")) ?? .failed, error: try row.optionalString("error"),
@@ -342,17 +344,18 @@ public final class JobStore: Sendable {
         )
     }
 
-    static func task(_ row: StoreRow) throws -> StoredTask {
-        let decoder = WireMessage.makeDecoder()
-        return StoredTask(
+    func decodeTask(_ row: StoreRow) throws -> StoredTask {
+        StoredTask(
             job: try row.string("job_id"),
-            node: try decoder.decode(TaskNode.self, from: Data(try row.string("node_json").utf8)),
+            node: try caches.nodes.value(try row.string("node_json")) { try WireMessage.makeDecoder().decode(TaskNode.self, from: Data($0.utf8)) },
             state: TaskState(rawValue: try row.string("state")) ?? .failed,
             attempts: try row.int("attempts"), attempt: try row.optionalString("attempt"), worker: try row.optionalString("worker"),
             framesDone: try row.int("frames_done"),
             error: try row.optionalString("error"),
-            outcome: try row.optionalString("outcome_json").flatMap { try? decoder.decode(TaskOutcome.self, from: Data($0.utf8)) },
-            failedOn: (try? JSONDecoder().decode([String].self, from: Data(try row.string("failed_on").utf8))) ?? []
+            outcome: try row.optionalString("outcome_json").flatMap { text in
+                try? caches.outcomes.value(text) { try WireMessage.makeDecoder().decode(TaskOutcome.self, from: Data($0.utf8)) }
+            },
+            failedOn: (try? caches.failedOn.value(try row.string("failed_on")) { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }) ?? []
         )
     }
 }

@@ -49,12 +49,18 @@ public final class SQLiteStore: StoreBackend {
         let db: Database
 
         func execute(_ sql: String, _ arguments: StoreArguments) throws -> Int {
-            try db.execute(sql: sql, arguments: Self.bind(arguments))
+            if Self.cacheable(sql) {
+                try db.cachedStatement(sql: sql).execute(arguments: Self.bind(arguments))
+            } else {
+                try db.execute(sql: sql, arguments: Self.bind(arguments))
+            }
             return db.changesCount
         }
 
         func query(_ sql: String, _ arguments: StoreArguments) throws -> [StoreRow] {
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: Self.bind(arguments))
+            let cursor = Self.cacheable(sql)
+                ? try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.bind(arguments))
+                : try Row.fetchCursor(db, sql: sql, arguments: Self.bind(arguments))
             var columns: [String: Int]?
             var rows: [StoreRow] = []
             while let row = try cursor.next() {
@@ -65,6 +71,20 @@ public final class SQLiteStore: StoreBackend {
                 rows.append(StoreRow(columns: columns ?? [:], values: row.databaseValues.map(Self.value)))
             }
             return rows
+        }
+
+        /// Whether `sql` is one plain statement worth keeping compiled on this connection: the
+        /// job store runs the same few statements for every task, and compiling each anew was a
+        /// large part of the coordinator's time per task. Schema changes (migrations) and
+        /// statements whose text varies with their argument count (`IN (?, ?, …)`) are compiled
+        /// each time, so the per-connection cache stays small.
+        private static func cacheable(_ sql: String) -> Bool {
+            guard let first = sql.utf8.first(where: { $0 != 32 && $0 != 10 }) else { return false }
+            // SELECT, INSERT, UPDATE, DELETE, WITH; not CREATE, ALTER, DROP, PRAGMA.
+            guard [UInt8(ascii: "S"), UInt8(ascii: "I"), UInt8(ascii: "U"), UInt8(ascii: "D"), UInt8(ascii: "W")].contains(first),
+                  !sql.hasPrefix("DROP") else { return false }
+            // `IN (?,?,…)` lists built for a snapshot's jobs: one text per count, rarely repeated.
+            return !sql.contains("?,?")
         }
 
         private static func bind(_ arguments: StoreArguments) -> StatementArguments {

@@ -214,10 +214,15 @@ enum DashboardPages {
     }
 
     static func time(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
-        return "<time datetime=\"\(ISO8601DateFormatter().string(from: date))\">\(formatter.string(from: date))</time>"
+        "<time datetime=\"\(date.formatted(machineTime))\">\(date.formatted(shownTime))</time>"
     }
+
+    // Value-type format styles, made once: an ISO8601DateFormatter per call built an ICU
+    // formatter each time, and rendering the jobs page took a fifth of the farm bench's CPU.
+    /// `2026-12-02T13:31:14Z`, as ISO8601DateFormatter's default writes it.
+    private static let machineTime = Date.ISO8601FormatStyle()
+    /// `2026-12-02 13:31:14` (UTC), for people.
+    private static let shownTime = Date.ISO8601FormatStyle(dateSeparator: .dash, dateTimeSeparator: .space).year().month().day().time(includingFractionalSeconds: false)
 
     static func duration(_ seconds: Double) -> String {
         if seconds < 60 { return String(format: "%.1f s", seconds) }

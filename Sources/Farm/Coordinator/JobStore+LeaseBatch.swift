@@ -1,0 +1,60 @@
+import Foundation
+
+/// One task the dispatcher wants leased: which task, under which fresh attempt id, to which node.
+public struct LeaseRequest: Sendable, Equatable {
+    public var job: String
+    public var task: String
+    public var attempt: String
+    public var worker: String
+
+    public init(job: String, task: String, attempt: String, worker: String) {
+        self.job = job
+        self.task = task
+        self.attempt = attempt
+        self.worker = worker
+    }
+}
+
+extension JobStore {
+    /// Most leases one `lease(_:fence:)` call takes: its statement binds 4 values per lease plus
+    /// 2, and SQLite allows 32766 variables; a dispatch pass asks for one per free slot.
+    public static let maxLeaseBatch = 1024
+
+    /// Leases several ready tasks in one transaction of two statements, whatever their number
+    /// (one dispatch pass: one fsync and, on PostgreSQL, three round trips instead of four per
+    /// task). Returns the attempt ids that were leased; a task no longer ready is left out.
+    ///
+    /// With `fence`, nothing is leased unless `fence.holder` holds the unexpired
+    /// active-coordinator lease at `fence.now`, checked inside the leasing statement itself, as
+    /// `lease(job:task:attempt:worker:fence:)` does: a coordinator that lost the lease without
+    /// noticing (its pair link cut) cannot dispatch. The UPDATE is the lock: on PostgreSQL a
+    /// second coordinator's UPDATE of the same rows waits for this transaction, then finds them
+    /// no longer ready and changes nothing.
+    public func lease(_ requests: [LeaseRequest], fence: (holder: String, now: Date)?) throws -> Set<String> {
+        guard !requests.isEmpty else { return [] }
+        precondition(requests.count <= Self.maxLeaseBatch, "lease batch of \(requests.count) > \(Self.maxLeaseBatch)")
+        let rows = Array(repeating: "(?, ?, ?, ?)", count: requests.count).joined(separator: ", ")
+        var arguments: StoreArguments = []
+        arguments.reserveCapacity(requests.count * 4 + 2)
+        for request in requests { arguments += [request.job, request.task, request.attempt, request.worker] as StoreArguments }
+        let fenceClause = fence == nil ? "" : " AND EXISTS (SELECT 1 FROM active_coordinator WHERE id = 1 AND holder = ? AND expires_at > ?)"
+        if let fence { arguments += [fence.holder, fence.now.timeIntervalSince1970] as StoreArguments }
+        return try backend.write { db in
+            // A CTE with named columns and UPDATE … FROM … RETURNING: the same text on SQLite
+            // (3.35 or newer) and PostgreSQL.
+            let leased = try db.query("""
+                WITH wanted (job_id, name, attempt, worker) AS (VALUES \(rows))
+                UPDATE tasks SET state = 'leased', attempt = wanted.attempt, worker = wanted.worker, attempts = tasks.attempts + 1, frames_done = 0
+                FROM wanted
+                WHERE tasks.job_id = wanted.job_id AND tasks.name = wanted.name AND tasks.state = 'ready'\(fenceClause)
+                RETURNING tasks.job_id AS job_id, tasks.attempt AS attempt
+                """, arguments)
+            guard !leased.isEmpty else { return [] }
+            let jobs = Set(try leased.map { try $0.string("job_id") }).sorted()
+            let marks = Array(repeating: "?", count: jobs.count).joined(separator: ", ")
+            try db.execute("UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?) WHERE state = 'queued' AND id IN (\(marks))",
+                           [Date().timeIntervalSince1970] + (jobs as StoreArguments))
+            return Set(try leased.map { try $0.string("attempt") })
+        }
+    }
+}
