@@ -330,9 +330,20 @@ public final class Coordinator: @unchecked Sendable {
     /// The leased task `attempt` names, if the registered connection `peer` may report on it:
     /// it holds the attempt, or the store has it leased to this node's name (a result the node
     /// repeats after reconnecting; with CURVE the name is the one its key is authorised as).
-    private func holds(_ attempt: String, peer: Data) throws -> StoredTask? {
-        guard let node = nodes[peer], let task = try store.task(attempt: attempt), task.state == .leased else { return nil }
-        return node.running[attempt] != nil || task.worker == node.name ? task : nil
+    private func holds(_ attempt: String, peer: Data) throws -> HeldTask? {
+        guard let node = nodes[peer] else { return nil }
+        // Unchecked results go straight to `complete`, whose conditional UPDATE is the authority
+        // on whether the attempt is still leased: the lease this connection holds is enough to
+        // try, without reading the row first (a store round trip per result).
+        if !config.checksResults, let lease = node.running[attempt] { return HeldTask(job: lease.job, node: lease.task) }
+        guard let task = try store.task(attempt: attempt), task.state == .leased else { return nil }
+        return node.running[attempt] != nil || task.worker == node.name ? HeldTask(job: task.job, node: task.node) : nil
+    }
+
+    /// The task a result or failure is about: its job and graph node.
+    private struct HeldTask {
+        let job: String
+        let node: TaskNode
     }
 
     /// Refuses a READY whose name is not acceptable, logging once per connection.
@@ -443,7 +454,7 @@ public final class Coordinator: @unchecked Sendable {
     /// attempt fails (retryable). A publish result also publishes the version.
     /// Returns whether the result was accepted.
     @discardableResult
-    private func accept(_ outcome: TaskOutcome, attempt: String, task: StoredTask, from node: String) throws -> Bool {
+    private func accept(_ outcome: TaskOutcome, attempt: String, task: HeldTask, from node: String) throws -> Bool {
         liveness.leaseEnded(attempt)
         guard config.checksResults else {
             guard let done = try store.complete(attempt: attempt, outcome: outcome) else { return false }

@@ -191,17 +191,19 @@ public final class JobStore: Sendable {
         }
     }
 
-    /// Records a finished attempt. Returns the task, or nil when the attempt is stale (the task was
-    /// re-leased, cancelled or already done): such results are ignored. The task row is locked
-    /// while read, so of two coordinators handed the same result exactly one records it (and so
-    /// one publish completes once).
+    /// Records a finished attempt. Returns the task as recorded (done), or nil when the attempt is
+    /// stale (the task was re-leased, cancelled or already done): such results are ignored. The
+    /// conditional UPDATE is the lock: on PostgreSQL a second coordinator handed the same result
+    /// waits for the row, then finds it no longer leased and changes nothing, so exactly one
+    /// records it (and so one publish completes once). Two statements, whatever the graph.
     public func complete(attempt: String, outcome: TaskOutcome) throws -> StoredTask? {
         let outcomeJSON = try String(decoding: WireMessage.makeEncoder().encode(outcome), as: UTF8.self)
         return try backend.write { db -> StoredTask? in
-            guard let row = try db.queryOne("SELECT * FROM tasks WHERE attempt = ? AND state = 'leased'\(dialect.forUpdate)", [attempt]) else { return nil }
+            guard let row = try db.queryOne("""
+                UPDATE tasks SET state = 'done', outcome_json = ?, frames_done = ?, error = NULL
+                WHERE attempt = ? AND state = 'leased' RETURNING *
+                """, [outcomeJSON, outcome.framesWritten, attempt]) else { return nil }
             let task = try decodeTask(row)
-            try db.execute("UPDATE tasks SET state = 'done', outcome_json = ?, frames_done = ?, error = NULL WHERE attempt = ?",
-                           [outcomeJSON, outcome.framesWritten, attempt])
             try Self.release(db, job: task.job, finished: task.node.name)
             return task
         }
@@ -323,12 +325,14 @@ public final class JobStore: Sendable {
     // MARK: - Rows
 
     /// A task finished: its dependants have one dependency fewer; those with none left are ready.
+    /// One statement (SET expressions read the row as it was, on both backends: a waiting task
+    /// whose last dependency this was had 1 left).
     private static func release(_ db: any StoreSession, job: String, finished: String) throws {
         try db.execute("""
-            UPDATE tasks SET pending_deps = pending_deps - 1
+            UPDATE tasks SET pending_deps = pending_deps - 1,
+                state = CASE WHEN state = 'waiting' AND pending_deps <= 1 THEN 'ready' ELSE state END
             WHERE job_id = ? AND name IN (SELECT task FROM task_deps WHERE job_id = ? AND depends_on = ?)
             """, [job, job, finished])
-        try db.execute("UPDATE tasks SET state = 'ready' WHERE job_id = ? AND state = 'waiting' AND pending_deps <= 0", [job])
     }
 
     // A row that does not decode throws (the coordinator logs it and carries on) rather than crash.
