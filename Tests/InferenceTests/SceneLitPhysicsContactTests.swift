@@ -210,6 +210,14 @@ import Testing
         #expect(after.velocity.x < 0, "ball moving at \(after.velocity.x)")
     }
 
+    /// A rolling-resistance coefficient outside 0…1 is refused with the field's path.
+    @Test func rollingFrictionOutOfRangeNamesTheField() {
+        let obj = SceneLitSpecErrorTests.error("objects:\n  - {name: a, shape: sphere, radius: 1, position: [0, 1, 0], rolling_friction: 2}")
+        #expect(obj?.hasPrefix("shot.objects[0].rolling_friction:") == true, "\(obj ?? "no error")")
+        let ground = SceneLitSpecErrorTests.error("ground: {rolling_friction: -0.1}")
+        #expect(ground?.hasPrefix("shot.ground.rolling_friction:") == true, "\(ground ?? "no error")")
+    }
+
     /// Contacts keep the positions at a time independent of the other times asked.
     @Test func contactStateAtATimeDoesNotDependOnOtherTimesAsked() throws {
         let world = try Self.world("""
