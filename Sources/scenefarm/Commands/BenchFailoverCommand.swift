@@ -58,7 +58,6 @@ struct BenchFailoverCommand: ParsableCommand {
 
     func run() throws {
         let work = work.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("scenefarm-bench-failover-\(UUID().uuidString.prefix(8))")
-        defer { if self.work == nil { try? FileManager.default.removeItem(at: work) } }
         var cases: [Case] = []
         if failure != .postgresRestart {
             if store != .postgres { cases.append(.kill(postgres: false)) }
@@ -95,6 +94,8 @@ struct BenchFailoverCommand: ParsableCommand {
             print(line("attempts repeated", measured.map { Double($0.repeatedAttempts) }, unit: "per failure"))
             print(line("frames rendered again", measured.map { Double($0.repeatedFrames) }, unit: "per failure"))
         }
+        // Only after a whole bench: a failed run leaves its logs for reading.
+        if self.work == nil { try? FileManager.default.removeItem(at: work) }
     }
 
     private struct Measured {
@@ -109,7 +110,6 @@ struct BenchFailoverCommand: ParsableCommand {
     }
 
     private func once(_ work: URL, _ kase: Case, cluster: ScratchPostgres?, database: String) throws -> Measured {
-        defer { try? FileManager.default.removeItem(at: work) }
         let storage = work.appendingPathComponent("storage"), state = work.appendingPathComponent("state")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
         var storeArguments: [String] = []
@@ -158,7 +158,8 @@ struct BenchFailoverCommand: ParsableCommand {
                 if (try? condition()) == true { return }
                 Thread.sleep(forTimeInterval: 0.01)
             }
-            throw fail("bench failover: timed out waiting for \(what) (logs in \(work.path))", code: ExitCodes.failure)
+            let tails = ["primary", "backup"].map { "\($0): " + log($0).split(separator: "\n").suffix(3).joined(separator: " | ") }
+            throw fail("bench failover: timed out waiting for \(what) (logs in \(work.path))\n" + tails.joined(separator: "\n"), code: ExitCodes.failure)
         }
         for (side, role) in ["primary", "backup"].enumerated() {
             _ = try spawn(role, [
@@ -224,6 +225,9 @@ struct BenchFailoverCommand: ParsableCommand {
             guard let then = atFailure[task.node.name], then.state == .leased, task.attempts > then.attempts else { return sum }
             return sum + then.framesDone
         }
+        for child in children where child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }
+        for child in children { child.process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: work)
         return Measured(serving: serving.map(\.seconds), dispatch: dispatched?.seconds ?? .nan, repeatedAttempts: repeatedAttempts, repeatedFrames: repeatedFrames)
     }
 }
