@@ -254,7 +254,7 @@ extension ShotSpecLoader {
     }
 
     static func material(_ field: SpecField) throws(SpecError) -> MaterialSpec {
-        let obj = try field.object(allowed: ["base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength", "checker"])
+        let obj = try field.object(allowed: ["base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength", "checker", "transmission", "ior", "tint"])
         var m = MaterialSpec.default
         if let f = obj.optional("base_color") {
             m.baseColor = try f.vector3()
@@ -278,6 +278,14 @@ extension ShotSpecLoader {
             guard m.checkerColor.min() >= 0, m.checkerColor.max() <= 1 else {
                 throw colorField.fail("colour components must be 0 … 1 (a surface reflects at most the light it receives)")
             }
+        }
+        if let f = obj.optional("transmission") { m.transmission = try f.double(in: 0...1) }
+        // Real dielectrics span 1.0 (air) to about 2.4 (diamond); 3 leaves room for semiconductors.
+        if let f = obj.optional("ior") { m.ior = try f.double(in: 1...3) }
+        if let f = obj.optional("tint") {
+            m.tint = try f.vector3()
+            // A tint above 1 would add light on every passage through the object.
+            guard m.tint.min() >= 0, m.tint.max() <= 1 else { throw f.fail("colour components must be 0 … 1 (glass keeps at most the light that enters it)") }
         }
         return m
     }

@@ -10,10 +10,15 @@ struct SceneSurface: Sendable, Equatable {
     /// Checkerboard square side in metres (0: plain) and its second albedo.
     var checkerSize: Float = 0
     var albedo2 = SIMD3<Float>.zero
+    /// Share of light passing through as through a smooth dielectric (SceneLitGlass.swift), the
+    /// index of refraction inside, and the colour one passage through keeps.
+    var transmission: Float = 0
+    var ior: Float = 1.5
+    var tint = SIMD3<Float>(repeating: 1)
 
     /// The albedo averaged over the surface: what the radiosity solve, whose patches are larger
-    /// than the squares, sees.
-    var meanAlbedo: SIMD3<Float> { checkerSize > 0 ? (albedo + albedo2) / 2 : albedo }
+    /// than the squares, sees. Light a dielectric lets through is not diffusely reflected.
+    var meanAlbedo: SIMD3<Float> { (checkerSize > 0 ? (albedo + albedo2) / 2 : albedo) * (1 - transmission) }
 }
 
 /// One analytic primitive, axis-aligned (the spec has no rotations).

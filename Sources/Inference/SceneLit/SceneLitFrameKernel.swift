@@ -65,7 +65,9 @@ struct SceneLitFrameKernel {
     let filterTextures: Bool
     /// Some surface has a checkerboard.
     let hasTextures: Bool
-    /// Whether this frame needs `shadeExtended` (lights, checkerboards or traced reflections);
+    /// Some surface lets light through (glass, water: SceneLitGlass.swift).
+    let hasDielectrics: Bool
+    /// Whether this frame needs `shadeExtended` (lights, checkerboards, traced reflections or glass);
     /// the pixel loop calls the lean `shade` otherwise.
     let extended: Bool
 
@@ -116,8 +118,9 @@ struct SceneLitFrameKernel {
         tracedReflections = r.params.tracedReflections
         filterTextures = r.params.filterTextures
         hasTextures = r.scene.surfaces.contains { $0.checkerSize > 0 }
+        hasDielectrics = r.scene.surfaces.contains { $0.transmission > 0 }
         lightsSeeMotion = !r.scene.lights.isEmpty && r.scene.geometry.primitives.contains { !$0.isStatic }
-        extended = lightCount > 0 || tracedReflections || hasTextures
+        extended = lightCount > 0 || tracedReflections || hasTextures || hasDielectrics
     }
 
     func deallocate() {
@@ -266,7 +269,7 @@ struct SceneLitFrameKernel {
     }
 
     /// Radiance along one camera ray of sub-frame `k`, also reporting its glimpse: the full model
-    /// (lights, visible emitters, checkerboards, traced reflections).
+    /// (lights, visible emitters, checkerboards, traced reflections, glass).
     @inline(never)
     func shadeExtended(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse, pixel: UInt32) -> SIMD3<Float> {
         let prims = primitives(of: k)
@@ -298,6 +301,14 @@ struct SceneLitFrameKernel {
 
         let r = d - n * (2 * (d * n).sum())
         let glossy = rough * rough
+        var glass = SIMD3<Float>.zero
+        if surface.transmission > 0 {
+            // What glass shows can move behind it while the glass stands still: never reuse it
+            // across the shutter (the glimpse of a light's emitter is never still).
+            seen = Glimpse(hit: -3, lit: false)
+            glass = dielectric(hit, point: p, direction: d, surface: surface, prims: prims, pixel: pixel) * surface.transmission
+            if surface.transmission >= 1 { return glass + surface.emission }
+        }
         let environment: SIMD3<Float>
         if tracedReflections {
             // A sharp traced image only on smooth surfaces (roughness below 0.5, fading in): a
@@ -315,7 +326,8 @@ struct SceneLitFrameKernel {
             specular += Self.highlight(normal: n, view: v, light: sunDirection, nl: nl, nv: nv, f0: f0, glossy: glossy) * sunLight
         }
         if lightCount > 0 { specular += lampHighlights }
-        return diffuse + specular + surface.emission
+        // A partly transmissive surface is that share glass, the rest opaque (glass is 0 otherwise).
+        return (diffuse + specular) * (1 - surface.transmission) + glass + surface.emission
     }
 
     /// Irradiance from every light at a camera hit, and their GGX highlights towards `view`.

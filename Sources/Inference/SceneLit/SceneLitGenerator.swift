@@ -90,6 +90,7 @@ public struct SceneLitGenerator: Generator {
     private static func material(_ m: MaterialSpec) -> String {
         "\(m.baseColor) \(m.colorspace) \(m.roughness) \(m.metallic) \(m.emission) \(m.emissionStrength)"
             + (m.checkerSize > 0 ? " checker \(m.checkerSize) \(m.checkerColor)" : "")
+            + (m.transmission > 0 ? " transmission \(m.transmission) \(m.ior) \(m.tint)" : "")
     }
 
     public func generate(_ request: GenerationRequest, cancellation: CancellationFlag, emit: (Int, RGBAImage) throws -> Void) throws {

@@ -26,10 +26,11 @@ struct SceneLitScene: Sendable {
                 }
                 processors[material.colorspace] = processor
             }
-            var image = RGBAImage(width: 3, height: 1, pixels: [
+            var image = RGBAImage(width: 4, height: 1, pixels: [
                 Float(material.baseColor.x), Float(material.baseColor.y), Float(material.baseColor.z), 1,
                 Float(material.emission.x), Float(material.emission.y), Float(material.emission.z), 1,
                 Float(material.checkerColor.x), Float(material.checkerColor.y), Float(material.checkerColor.z), 1,
+                Float(material.tint.x), Float(material.tint.y), Float(material.tint.z), 1,
             ])
             do { try processor.apply(&image) } catch { throw .failed("\(path): \(error.description)") }
             let albedo = pointwiseMax(SIMD3(image.pixels[0], image.pixels[1], image.pixels[2]), .zero)
@@ -43,6 +44,12 @@ struct SceneLitScene: Sendable {
             if material.checkerSize > 0 {
                 surface.checkerSize = Float(material.checkerSize)
                 surface.albedo2 = albedo2
+            }
+            if material.transmission > 0 {
+                surface.transmission = Float(material.transmission)
+                surface.ior = Float(material.ior)
+                // Clamped: white in a display space can land a hair above 1 in ACEScg.
+                surface.tint = pointwiseMin(pointwiseMax(SIMD3(image.pixels[12], image.pixels[13], image.pixels[14]), .zero), SIMD3(repeating: 1))
             }
             return surface
         }

@@ -105,6 +105,13 @@ public struct MaterialSpec: Sendable, Equatable {
     public var checkerSize = 0.0
     /// The checkerboard's second colour, in `colorspace`.
     public var checkerColor = SIMD3<Double>(0, 0, 0)
+    /// Share of light that passes through the surface as through smooth glass or water (0:
+    /// opaque, 1: a clear dielectric); refraction and Fresnel reflection follow `ior`.
+    public var transmission = 0.0
+    /// Index of refraction of the object's inside (air outside is 1): 1.33 water, 1.5 glass.
+    public var ior = 1.5
+    /// Colour one passage through a transmissive object keeps, in `colorspace` (1: clear).
+    public var tint = SIMD3<Double>(1, 1, 1)
 
     public static let `default` = MaterialSpec(
         baseColor: [0.5, 0.5, 0.5], colorspace: "ACEScg", roughness: 0.5, metallic: 0,
