@@ -51,6 +51,24 @@ final class CoordinatorPair: @unchecked Sendable {
         return process
     }
 
+    /// Starts the primary and the backup, and waits until the primary serves and the backup has
+    /// heard it and gone passive.
+    func startSettled() throws -> (primary: FarmProcess, backup: FarmProcess) {
+        let primary = try start(0, name: "primary")
+        let backup = try start(1, name: "backup")
+        guard FarmHarness.eventually(timeout: .seconds(15), { primary.log.contains("active: serving") && backup.log.contains("backup → passive") }) else {
+            throw FarmHarnessError.didNotStart("the pair", "primary: \(primary.log)\nbackup: \(backup.log)")
+        }
+        return (primary, backup)
+    }
+
+    /// Submits `shot` through the pair; the job id.
+    func submit(_ shot: String, order: [Int] = [0, 1]) throws -> String {
+        let result = try cli(["submit", shot], order: order)
+        guard result.status == 0 else { throw FarmHarnessError.commandFailed("submit", result.status, result.stderr) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Starts a node on the shared storage that knows both coordinators.
     @discardableResult
     func startNode(_ name: String, order: [Int] = [0, 1]) throws -> FarmProcess {

@@ -12,15 +12,10 @@ extension FarmProcessTests {
         defer { farm.shutdown() }
         let shot = try slowShot(farm, frames: 120)
         let pair = CoordinatorPair(farm: farm)
-        let primary = try pair.start(0, name: "primary")
-        let backup = try pair.start(1, name: "backup")
-        #expect(FarmHarness.eventually(timeout: .seconds(15)) { primary.log.contains("active: serving") && backup.log.contains("backup → passive") },
-                "primary: \(primary.log)\nbackup: \(backup.log)")
+        let (primary, backup) = try pair.startSettled()
         try pair.startNode("n1")
         try pair.startNode("n2")
-        let submitted = try pair.cli(["submit", shot])
-        #expect(submitted.status == 0, "submit: \(submitted.stderr)")
-        let job = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let job = try pair.submit(shot)
         let store = try farm.store()
         #expect(FarmHarness.eventually(timeout: .seconds(30)) { try generateInProgress(store, job: job) != nil })
 
@@ -69,9 +64,7 @@ extension FarmProcessTests {
             try PeerRelay(farm: farm, name: "relay-to-backup", listen: relayPorts[0], target: pair.peerPorts[1]),
             try PeerRelay(farm: farm, name: "relay-to-primary", listen: relayPorts[1], target: pair.peerPorts[0]),
         ]
-        let primary = try pair.start(0, name: "primary")
-        let backup = try pair.start(1, name: "backup")
-        #expect(FarmHarness.eventually(timeout: .seconds(15)) { primary.log.contains("active: serving") && backup.log.contains("backup → passive") })
+        let (primary, backup) = try pair.startSettled()
 
         // Cut the link; both stop hearing each other. Then nodes and clients come to the backup
         // first: its FSM fails over (the guide's split brain), but the job store's lease is the
@@ -85,9 +78,7 @@ extension FarmProcessTests {
         #expect(FarmHarness.eventually(timeout: .seconds(10)) { backup.log.contains("held by 'primary'") }, "backup: \(backup.log)")
         try pair.startNode("n1", order: [1, 0])
         try pair.startNode("n2", order: [1, 0])
-        let submitted = try pair.cli(["submit", shot], order: [1, 0])
-        #expect(submitted.status == 0, "submit: \(submitted.stderr)")
-        let job = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let job = try pair.submit(shot, order: [1, 0])
         let wait = try pair.cli(["wait", job], order: [1, 0])
         #expect(wait.status == 0, "wait: \(wait.stderr)")
         #expect(!backup.log.contains("active: serving"), "backup: \(backup.log)")

@@ -33,17 +33,12 @@ extension FarmProcessTests {
         pair.coordinatorArguments = ["--curve-secret", keys.appendingPathComponent("coordinator.key").path, "--authorized-keys", authorized.path]
         pair.nodeArguments = ["--curve-secret", keys.appendingPathComponent("n1.key").path, "--server-key", serverKey]
         pair.clientArguments = ["--curve-secret", keys.appendingPathComponent("client.key").path, "--server-key", serverKey]
-        let primary = try pair.start(0, name: "primary")
-        let backup = try pair.start(1, name: "backup")
         // The backup goes passive only on hearing the primary's ACTIVE: the state crossed the link.
-        #expect(FarmHarness.eventually(timeout: .seconds(15)) { primary.log.contains("active: serving") && backup.log.contains("backup → passive") },
-                "primary: \(primary.log)\nbackup: \(backup.log)")
+        let (primary, backup) = try pair.startSettled()
         // Each admitted the other's SUB on the pair's ZAP domain, by key.
         for side in [primary, backup] { #expect(side.log.contains("(\(PairCurve.domain))") && side.log.contains("ZAP: admitted"), "\(side.name): \(side.log)") }
         try pair.startNode("n1")
-        let submitted = try pair.cli(["submit", try farm.writeShot(frames: 24)])
-        #expect(submitted.status == 0, "submit: \(submitted.stderr)")
-        let job = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let job = try pair.submit(try farm.writeShot(frames: 24))
 
         primary.signal(SIGKILL)
         #expect(primary.waitForExit(timeout: .seconds(5)) != nil)

@@ -19,15 +19,10 @@ extension FarmProcessTests {
         let shot = try slowShot(farm, frames: 80)
         let pair = CoordinatorPair(farm: farm)
         pair.storeURL = cluster.url(database: "farm")
-        let primary = try pair.start(0, name: "primary")
-        let backup = try pair.start(1, name: "backup")
-        #expect(FarmHarness.eventually(timeout: .seconds(15)) { primary.log.contains("active: serving") && backup.log.contains("backup → passive") },
-                "primary: \(primary.log)\nbackup: \(backup.log)")
+        let (primary, backup) = try pair.startSettled()
         try pair.startNode("n1")
         try pair.startNode("n2")
-        let submitted = try pair.cli(["submit", shot])
-        #expect(submitted.status == 0, "submit: \(submitted.stderr)")
-        let job = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let job = try pair.submit(shot)
         let store = try pair.store()
         #expect(FarmHarness.eventually(timeout: .seconds(30)) { try generateInProgress(store, job: job) != nil })
 
