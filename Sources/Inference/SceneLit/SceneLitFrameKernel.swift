@@ -282,6 +282,14 @@ struct SceneLitFrameKernel {
             return sky(d, glimpse: &seen)
         }
         let (p, n, v, nv, nl, sunLight, surface) = meet(hit, o, d, prims: prims, glimpse: &seen)
+        var glass = SIMD3<Float>.zero
+        if surface.transmission > 0 {
+            // What glass shows can move behind it while the glass stands still: never reuse it
+            // across the shutter (the glimpse of a light's emitter is never still).
+            seen = Glimpse(hit: -3, lit: false)
+            glass = dielectric(hit, point: p, direction: d, surface: surface, prims: prims, pixel: pixel) * surface.transmission
+            if surface.transmission >= 1 { return glass + surface.emission }
+        }
         let indirect = indirectIrradiance(hit, point: p, normal: n, prims: prims)
 
         var albedo = surface.albedo
@@ -301,23 +309,11 @@ struct SceneLitFrameKernel {
 
         let r = d - n * (2 * (d * n).sum())
         let glossy = rough * rough
-        var glass = SIMD3<Float>.zero
-        if surface.transmission > 0 {
-            // What glass shows can move behind it while the glass stands still: never reuse it
-            // across the shutter (the glimpse of a light's emitter is never still).
-            seen = Glimpse(hit: -3, lit: false)
-            glass = dielectric(hit, point: p, direction: d, surface: surface, prims: prims, pixel: pixel) * surface.transmission
-            if surface.transmission >= 1 { return glass + surface.emission }
-        }
         let environment: SIMD3<Float>
         if tracedReflections {
-            // A sharp traced image only on smooth surfaces (roughness below 0.5, fading in): a
-            // rough wall would otherwise mirror a bright bulb as a dot. Rough surfaces reflect
-            // their own gathered light, which already knows what the room hides.
-            let mirror = max(0, 1 - 2 * rough)
-            let weight = mirror * mirror
-            let traced = weight > 0 ? reflected(p + n * 1e-3, r, prims: prims, pixel: pixel) : .zero
-            environment = traced * weight + indirect * ((1 - weight) / Float.pi)
+            // A mirror ray, a GGX lobe of rays, or the point's own gathered light by roughness
+            // (SceneLitGlossy.swift).
+            environment = tracedEnvironment(point: p, normal: n, direction: d, roughness: rough, indirect: indirect, prims: prims, pixel: pixel)
         } else {
             environment = reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
         }
@@ -365,10 +361,12 @@ struct SceneLitFrameKernel {
     /// Radiance arriving along a mirror ray from `o`: a light's emitter, or the diffuse radiance of
     /// the surface it meets (its stored indirect light, the sun and the lights, with shadows), or
     /// the environment when it meets nothing. One bounce: the surface met shows no reflections.
+    /// Without `emitters` a light's emitter is looked through: a glossy lobe leaves the lamps to
+    /// their analytic GGX highlights, which would otherwise be counted twice.
     @inline(never)
-    func reflected(_ o: SIMD3<Float>, _ r: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, pixel: UInt32) -> SIMD3<Float> {
+    func reflected(_ o: SIMD3<Float>, _ r: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, pixel: UInt32, emitters: Bool = true) -> SIMD3<Float> {
         let nearest = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, r)
-        if lightCount > 0, let emitted = visibleLight(o, r, before: nearest?.t ?? .infinity) { return emitted }
+        if emitters, lightCount > 0, let emitted = visibleLight(o, r, before: nearest?.t ?? .infinity) { return emitted }
         guard let hit = nearest else { return reflection.lookup(r) }
         let p = o + r * hit.t
         var n = hit.normal
