@@ -218,6 +218,11 @@ public final class Coordinator: @unchecked Sendable {
     }
 
     private func drainNodeSocket() throws {
+        try drainNodeMessages()
+        try flushCompletions()
+    }
+
+    private func drainNodeMessages() throws {
         // Bounded so a flood from one side cannot starve heartbeats and dispatch.
         for _ in 0..<1000 {
             guard let received = try nextMessage(nodeSocket, rules: nodeRules, from: "node") else { return }
@@ -286,7 +291,7 @@ public final class Coordinator: @unchecked Sendable {
                 logger.notice("ignored a result for attempt \(LogText.quoted(body.attempt)) that its sender does not hold")
                 return
             }
-            if try accept(body.outcome, attempt: body.attempt, task: task, from: node.name) { nodes[peer]?.tasksDone += 1 }
+            try accept(body.outcome, attempt: body.attempt, task: task, from: node.name, peer: peer)
         case FarmProtocol.failed:
             let body = try message.decodeBody(FailedBody.self)
             let held = try holds(body.attempt, peer: peer)
@@ -332,6 +337,8 @@ public final class Coordinator: @unchecked Sendable {
     /// repeats after reconnecting; with CURVE the name is the one its key is authorised as).
     private func holds(_ attempt: String, peer: Data) throws -> HeldTask? {
         guard let node = nodes[peer] else { return nil }
+        // A result already accepted in this pass and not yet recorded: a repeat is stale.
+        if pendingCompletions.contains(where: { $0.attempt == attempt }) { return nil }
         // Unchecked results go straight to `complete`, whose conditional UPDATE is the authority
         // on whether the attempt is still leased: the lease this connection holds is enough to
         // try, without reading the row first (a store round trip per result).
@@ -451,18 +458,15 @@ public final class Coordinator: @unchecked Sendable {
 
     /// Checks a result against what the task must have written and, if it holds, moves the
     /// attempt's files into the job's accepted area and completes the task; otherwise the
-    /// attempt fails (retryable). A publish result also publishes the version.
-    /// Returns whether the result was accepted.
-    @discardableResult
-    private func accept(_ outcome: TaskOutcome, attempt: String, task: HeldTask, from node: String) throws -> Bool {
+    /// attempt fails (retryable). A publish result also publishes the version. The completion
+    /// itself is recorded with the others of this pass (`flushCompletions`).
+    private func accept(_ outcome: TaskOutcome, attempt: String, task: HeldTask, from node: String, peer: Data) throws {
         liveness.leaseEnded(attempt)
         guard config.checksResults else {
-            guard let done = try store.complete(attempt: attempt, outcome: outcome) else { return false }
-            count { $0.completed += 1 }
-            try afterCompletion(done, outcome: outcome)
-            return true
+            pendingCompletions.append(PendingCompletion(attempt: attempt, outcome: outcome, peer: peer, removesFolder: false))
+            return
         }
-        guard let facts = try facts(task.job) else { return false }
+        guard let facts = try facts(task.job) else { return }
         let output = AttemptOutput(staging: facts.staging, storageRoot: config.storageRoot, attempt: attempt, task: task.node,
                                    plan: facts.plan, width: facts.width, height: facts.height)
         let moves: [(from: URL, to: URL)]
@@ -472,7 +476,7 @@ public final class Coordinator: @unchecked Sendable {
             count { $0.resultsRejected += 1 }
             logger.warning("\(task.job) \(task.node.name) from \(node): \(error)")
             try fail(attempt, error: error.description, retryable: true)
-            return false
+            return
         }
         // The version's report gets the task timeline while it is still the attempt's file.
         if task.node.kind == .publish, let report = moves.first(where: { $0.from.lastPathComponent.hasSuffix(".report.json") }) {
@@ -483,19 +487,45 @@ public final class Coordinator: @unchecked Sendable {
             version = try AttemptOutput.acceptAndPublish(moves, task: task.node, staging: facts.staging, frames: facts.plan.frames)
         } catch let failure as VersionPublisher.Failure {
             try fail(attempt, error: failure.description, retryable: false)
-            return false
+            return
         }
         if let removed = version?.removed, !removed.isEmpty {
             logger.warning("\(task.job): removed \(removed.count) stray entr(ies) from the accepted area before publishing: \(LogText.quoted(removed.prefix(5).joined(separator: ", ")))")
         }
         var recorded = outcome
         if task.node.kind == .publish { recorded.published = version.map { relative($0.folder) } }
-        guard let done = try store.complete(attempt: attempt, outcome: recorded) else { return false }
-        count { $0.completed += 1 }
-        removeAttemptFolder(attempt, job: task.job)
-        try afterCompletion(done, outcome: recorded)
-        return true
+        pendingCompletions.append(PendingCompletion(attempt: attempt, outcome: recorded, peer: peer, removesFolder: true))
     }
+
+    /// A result accepted in this pass of the loop, recorded at its end.
+    private struct PendingCompletion {
+        let attempt: String
+        let outcome: TaskOutcome
+        let peer: Data
+        /// Whether the attempt's folder goes once recorded (checked results: its files moved out).
+        let removesFolder: Bool
+    }
+
+    private var pendingCompletions: [PendingCompletion] = []
+
+    /// Records the results accepted in this pass in one store transaction (group commit: one
+    /// commit, and on PostgreSQL one fsync, however many results arrived together), then does
+    /// what follows each. Runs before anything else in the pass reads the store, and before
+    /// dispatch, so the tasks they made ready go out in the same pass.
+    private func flushCompletions() throws {
+        guard !pendingCompletions.isEmpty else { return }
+        let pending = pendingCompletions
+        pendingCompletions = []
+        let recorded = try store.complete(pending.map { Completion(attempt: $0.attempt, outcome: $0.outcome) })
+        for (item, done) in zip(pending, recorded) {
+            guard let done else { continue }
+            count { $0.completed += 1 }
+            nodes[item.peer]?.tasksDone += 1
+            if item.removesFolder { removeAttemptFolder(item.attempt, job: done.job) }
+            afterCompletion(done, outcome: item.outcome)
+        }
+    }
+
 
     /// Records a failed attempt (from the node, a rejected result or an expired lease).
     private func fail(_ attempt: String, error: String, retryable: Bool) throws {
@@ -542,16 +572,14 @@ public final class Coordinator: @unchecked Sendable {
         return facts
     }
 
-    private func afterCompletion(_ task: StoredTask, outcome: TaskOutcome) throws {
+    /// What follows a recorded completion in memory (the store's part, the lighting id and the
+    /// finished job, was recorded with it by `JobStore.complete(_:)`).
+    private func afterCompletion(_ task: StoredTask, outcome: TaskOutcome) {
         snapshots.completed(task, outcome: outcome)
         switch task.node.kind {
         case .lighting:
-            if let id = outcome.lightingID {
-                try store.setLighting(job: task.job, id: id)
-                jobs[task.job] = nil
-            }
+            if outcome.lightingID != nil { jobs[task.job] = nil }
         case .publish:
-            try store.finish(job: task.job, published: outcome.published, seamScores: outcome.seams?.seams.map(\.score))
             jobs[task.job] = nil
             sweepLater(task.job)
             logger.info("job \(task.job) published \(outcome.published ?? "")")

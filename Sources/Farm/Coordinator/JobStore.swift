@@ -198,15 +198,18 @@ public final class JobStore: Sendable {
     /// records it (and so one publish completes once). Two statements, whatever the graph.
     public func complete(attempt: String, outcome: TaskOutcome) throws -> StoredTask? {
         let outcomeJSON = try String(decoding: WireMessage.makeEncoder().encode(outcome), as: UTF8.self)
-        return try backend.write { db -> StoredTask? in
-            guard let row = try db.queryOne("""
-                UPDATE tasks SET state = 'done', outcome_json = ?, frames_done = ?, error = NULL
-                WHERE attempt = ? AND state = 'leased' RETURNING *
-                """, [outcomeJSON, outcome.framesWritten, attempt]) else { return nil }
-            let task = try decodeTask(row)
-            try Self.release(db, job: task.job, finished: task.node.name)
-            return task
-        }
+        return try backend.write { db in try complete(db, attempt: attempt, outcomeJSON: outcomeJSON, framesWritten: outcome.framesWritten) }
+    }
+
+    /// `complete(attempt:outcome:)` inside an open transaction.
+    func complete(_ db: any StoreSession, attempt: String, outcomeJSON: String, framesWritten: Int) throws -> StoredTask? {
+        guard let row = try db.queryOne("""
+            UPDATE tasks SET state = 'done', outcome_json = ?, frames_done = ?, error = NULL
+            WHERE attempt = ? AND state = 'leased' RETURNING *
+            """, [outcomeJSON, framesWritten, attempt]) else { return nil }
+        let task = try decodeTask(row)
+        try Self.release(db, job: task.job, finished: task.node.name)
+        return task
     }
 
     /// Records a failed attempt: back to ready (remembering the node) unless attempts are used up
@@ -246,10 +249,13 @@ public final class JobStore: Sendable {
     /// Marks a job done with its published folder and seam scores.
     public func finish(job: String, published: String?, seamScores: [Double?]?) throws {
         let seams = try seamScores.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try backend.write { db in
-            try db.execute("UPDATE jobs SET state = 'done', published = ?, seams_json = ?, finished_at = ? WHERE id = ?",
-                           [published, seams, Date().timeIntervalSince1970, job])
-        }
+        try backend.write { db in try Self.finish(db, job: job, published: published, seamsJSON: seams) }
+    }
+
+    /// `finish(job:published:seamScores:)` inside an open transaction.
+    static func finish(_ db: any StoreSession, job: String, published: String?, seamsJSON: String?) throws {
+        try db.execute("UPDATE jobs SET state = 'done', published = ?, seams_json = ?, finished_at = ? WHERE id = ?",
+                       [published, seamsJSON, Date().timeIntervalSince1970, job])
     }
 
     /// Records the lighting artifact in the job so later tasks stamp it into frames.
@@ -327,7 +333,7 @@ public final class JobStore: Sendable {
     /// A task finished: its dependants have one dependency fewer; those with none left are ready.
     /// One statement (SET expressions read the row as it was, on both backends: a waiting task
     /// whose last dependency this was had 1 left).
-    private static func release(_ db: any StoreSession, job: String, finished: String) throws {
+    static func release(_ db: any StoreSession, job: String, finished: String) throws {
         try db.execute("""
             UPDATE tasks SET pending_deps = pending_deps - 1,
                 state = CASE WHEN state = 'waiting' AND pending_deps <= 1 THEN 'ready' ELSE state END
