@@ -41,6 +41,27 @@ import Testing
         #expect(abs(after.position.y - r) < 1e-9, "the ball stays on the floor")
     }
 
+    /// A box does not roll: Coulomb friction decelerates it at μg, so from v0 it stops after
+    /// v0/(μg) seconds and v0²/(2μg) metres, and stays there.
+    @Test func slidingBoxStopsAfterTheCoulombDistance() throws {
+        let v0 = 2.0, mu = 0.5 * 0.5
+        let world = try Self.world("""
+            objects:
+              - {name: crate, shape: box, size: [0.4, 0.4, 0.4], position: [0, 0.2, 0], dynamic: true, velocity: [0, 0, \(v0)]}
+            """)
+        let stop = v0 / (mu * Self.g)
+        let half = Int(stop / 2 / Self.dt)
+        let mid = world.states(afterSteps: half)[0]
+        #expect(abs(mid.velocity.z - (v0 - mu * Self.g * Double(half) * Self.dt)) < 1e-9, "v = \(mid.velocity.z)")
+        let end = world.states(afterSteps: Int(stop / Self.dt) + 2)[0]
+        let later = world.states(afterSteps: Int((stop + 2) / Self.dt))[0]
+        #expect(end.velocity == .zero, "still moving: \(end.velocity)")
+        // Each step moves it by its speed after that step's friction: within one step's travel.
+        #expect(abs(end.position.z - v0 * v0 / (2 * mu * Self.g)) < v0 * Self.dt, "stopped at \(end.position.z)")
+        #expect(later.position == end.position)
+        #expect(end.angularVelocity == .zero, "boxes do not spin")
+    }
+
     /// Rolling resistance as a torque c·r·N against the spin (the normal force acting c·r ahead
     /// of the contact): Newton–Euler with rolling (a = αr, I = 2/5·m·r²) gives m·a = −f,
     /// I·α = f·r − c·r·m·g, so a = −c·g / (1 + I/(m r²)) = −5/7·c·g.

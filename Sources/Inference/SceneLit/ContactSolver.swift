@@ -191,10 +191,7 @@ struct ContactSolver {
         // Coulomb friction: stop the sliding of the contact point, within μ × the normal impulse.
         var vt = relativeVelocity(c, bodies)
         vt -= n * (vt * n).sum()
-        var tangent = c.tangentImpulse - vt / c.tangentMass
-        let limit = c.friction * c.normalImpulse
-        let size = (tangent * tangent).sum().squareRoot()
-        if size > limit { tangent *= size > 0 ? limit / size : 0 }
+        let tangent = clamp(c.tangentImpulse - vt / c.tangentMass, to: c.friction * c.normalImpulse)
         push(tangent - c.tangentImpulse, c, &bodies)
         c.tangentImpulse = tangent
 
@@ -203,14 +200,17 @@ struct ContactSolver {
         guard c.spinMass > 0, c.rollingArm > 0 else { return }
         var spin = bodies[c.b].angularVelocity - (c.a >= 0 ? bodies[c.a].angularVelocity : .zero)
         spin -= n * (spin * n).sum()
-        var rolling = c.rollingImpulse - spin / c.spinMass
-        let rollLimit = c.rollingArm * c.normalImpulse
-        let rollSize = (rolling * rolling).sum().squareRoot()
-        if rollSize > rollLimit { rolling *= rollSize > 0 ? rollLimit / rollSize : 0 }
+        let rolling = clamp(c.rollingImpulse - spin / c.spinMass, to: c.rollingArm * c.normalImpulse)
         let delta = rolling - c.rollingImpulse
         bodies[c.b].angularVelocity += delta * bodies[c.b].inverseInertia
         if c.a >= 0 { bodies[c.a].angularVelocity -= delta * bodies[c.a].inverseInertia }
         c.rollingImpulse = rolling
+    }
+
+    /// `v` shortened to length `limit` if longer: the friction cone and its rolling counterpart.
+    private static func clamp(_ v: SIMD3<Double>, to limit: Double) -> SIMD3<Double> {
+        let size = (v * v).sum().squareRoot()
+        return size > limit ? (size > 0 ? v * (limit / size) : .zero) : v
     }
 
     /// Moves overlapping bodies apart (split by inverse mass), leaving `slop` of overlap; bodies
