@@ -86,11 +86,52 @@ struct SceneGeometry: Sendable {
         return best
     }
 
+    /// `nearest` over the primitives whose bit is set in `mask` (bit i: primitive i), in index
+    /// order: the camera rays of a block skip those `CameraBlockCulling` shows they cannot hit.
+    @inline(__always)
+    static func nearest(
+        _ prims: UnsafeBufferPointer<Primitive>, mask: UInt64, groundEnabled: Bool, groundHeight: Float,
+        _ o: SIMD3<Float>, _ d: SIMD3<Float>
+    ) -> RayHit? {
+        var best: RayHit?
+        var limit = Float.infinity
+        if groundEnabled, d.y != 0 {
+            let t = (groundHeight - o.y) / d.y
+            if t > epsilon, t < limit {
+                limit = t
+                best = RayHit(t: t, normal: SIMD3(0, 1, 0), primitive: -1)
+            }
+        }
+        var rest = mask
+        while rest != 0 {
+            let i = rest.trailingZeroBitCount
+            rest &= rest &- 1
+            if mayHit(prims[i], o, d, limit), let (t, n) = hit(prims[i], o, d, limit) {
+                limit = t
+                best = RayHit(t: t, normal: n, primitive: i)
+            }
+        }
+        return best
+    }
+
     /// `occluded` over raw primitives.
     @inline(__always)
     static func anyHit(_ prims: UnsafeBufferPointer<Primitive>, _ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float = .infinity, staticOnly: Bool = false) -> Bool {
         for i in 0..<prims.count where !staticOnly || prims[i].isStatic {
             if mayHit(prims[i], o, d, tMax), hit(prims[i], o, d, tMax) != nil { return true }
+        }
+        return false
+    }
+
+    /// `anyHit` over the primitives whose bit is set in `mask`: a shadow ray towards the sun
+    /// skips those `CameraBlockCulling.sunMask` shows cannot block it (any order gives the same answer).
+    @inline(__always)
+    static func anyHit(_ prims: UnsafeBufferPointer<Primitive>, mask: UInt64, _ o: SIMD3<Float>, _ d: SIMD3<Float>) -> Bool {
+        var rest = mask
+        while rest != 0 {
+            let i = rest.trailingZeroBitCount
+            rest &= rest &- 1
+            if mayHit(prims[i], o, d, .infinity), hit(prims[i], o, d, .infinity) != nil { return true }
         }
         return false
     }

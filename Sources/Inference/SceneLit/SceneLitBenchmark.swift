@@ -23,4 +23,32 @@ public enum SceneLitBenchmark {
         let seconds = Date().timeIntervalSince(renderStart)
         return (solveSeconds, seconds * 1000 / Double(max(1, rendered)))
     }
+
+    /// Renders `frames` frames of `spec` at `width`×`height` and returns a 64-bit FNV-1a digest of
+    /// each frame's Float32 bit patterns (before any colour conversion or half rounding), so two
+    /// builds can be checked for bit-identical output.
+    public static func digests(spec: ShotSpec, width: Int, height: Int, frames: Int) throws -> [(frame: Int, digest: UInt64)] {
+        var spec = spec
+        spec.resolution = Resolution(width: width, height: height)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("scenelit-digest-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let generator = SceneLitGenerator()
+        let flag = CancellationFlag()
+        let artifact = try generator.prepare(spec, storageRoot: root, cancellation: flag)
+        let first = spec.frames.first
+        let request = GenerationRequest(spec: spec, frames: first...(first + max(1, frames) - 1), lighting: artifact)
+        var out: [(Int, UInt64)] = []
+        try generator.generate(request, cancellation: flag) { frame, image in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for value in image.pixels {
+                var bits = value.bitPattern
+                for _ in 0..<4 {
+                    h = (h ^ UInt64(bits & 0xff)) &* 0x0000_0100_0000_01b3
+                    bits >>= 8
+                }
+            }
+            out.append((frame, h))
+        }
+        return out
+    }
 }

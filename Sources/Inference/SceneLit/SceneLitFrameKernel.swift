@@ -156,9 +156,9 @@ struct SceneLitFrameKernel {
     /// Whether one camera ray of sub-frame `k` glimpses `expected`, without shading (the same
     /// tests as `shade`; the shadow ray is cast only when the hit already matches).
     @inline(__always)
-    func sees(_ expected: Glimpse, _ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int) -> Bool {
+    func sees(_ expected: Glimpse, _ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, mask: UInt64, sunMask: UInt64) -> Bool {
         let prims = primitives(of: k)
-        guard let hit = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d) else {
+        guard let hit = cameraHit(prims, mask: mask, o, d) else {
             return expected.hit == -2 && expected.lit == ((d * sunDirection).sum() >= sunCosRadius)
         }
         guard hit.primitive == expected.hit else { return false }
@@ -166,7 +166,7 @@ struct SceneLitFrameKernel {
         var n = hit.normal
         if (n * d).sum() > 0 { n = -n }
         let nl = (n * sunDirection).sum()
-        return expected.lit == (nl > 0 && hasSun && !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection))
+        return expected.lit == (nl > 0 && hasSun && !sunBlocked(prims, mask: sunMask, p + n * 1e-3))
     }
 
 
@@ -205,6 +205,24 @@ struct SceneLitFrameKernel {
         return fs * (distribution * visibility)
     }
 
+    /// Nearest hit of a camera ray of the lean path among the primitives `mask` leaves (its
+    /// block's `CameraBlockCulling` mask); a scene too big for a mask tests them all.
+    @inline(__always)
+    func cameraHit(_ prims: UnsafeBufferPointer<Primitive>, mask: UInt64, _ o: SIMD3<Float>, _ d: SIMD3<Float>) -> RayHit? {
+        guard primitiveCount <= CameraBlockCulling.maxPrimitives else {
+            return SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d)
+        }
+        return SceneGeometry.nearest(prims, mask: mask, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d)
+    }
+
+    /// Whether anything stops a shadow ray towards the sun from `o`, testing only what `mask`
+    /// leaves (a block's `CameraBlockCulling.sunMask`, or every primitive).
+    @inline(__always)
+    func sunBlocked(_ prims: UnsafeBufferPointer<Primitive>, mask: UInt64, _ o: SIMD3<Float>) -> Bool {
+        guard primitiveCount <= CameraBlockCulling.maxPrimitives else { return SceneGeometry.anyHit(prims, o, sunDirection) }
+        return SceneGeometry.anyHit(prims, mask: mask & CameraBlockCulling.all(primitiveCount), o, sunDirection)
+    }
+
     /// What a camera ray that meets nothing sees: the background, and the sun's disc.
     @inline(__always)
     func sky(_ d: SIMD3<Float>, glimpse seen: inout Glimpse) -> SIMD3<Float> {
@@ -219,7 +237,8 @@ struct SceneLitFrameKernel {
     /// there (shadowed by everything in the frame, dynamic objects included) and the surface.
     @inline(__always)
     func meet(
-        _ hit: RayHit, _ o: SIMD3<Float>, _ d: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, glimpse seen: inout Glimpse
+        _ hit: RayHit, _ o: SIMD3<Float>, _ d: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, sunMask: UInt64 = .max,
+        glimpse seen: inout Glimpse
     ) -> (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>, Float, Float, SIMD3<Float>, SceneSurface) {
         let p = o + d * hit.t
         var n = hit.normal
@@ -230,7 +249,7 @@ struct SceneLitFrameKernel {
         var sunLight = SIMD3<Float>.zero
         let nl = (n * sunDirection).sum()
         var lit = false
-        if nl > 0, hasSun, !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection) {
+        if nl > 0, hasSun, !sunBlocked(prims, mask: sunMask, p + n * 1e-3) {
             sunLight = sunIrradiance * nl
             lit = true
         }
@@ -244,12 +263,12 @@ struct SceneLitFrameKernel {
     /// it did not, and open-air frames took 10–15 % longer). `shadeExtended` is the full model;
     /// both give the same value for such a scene.
     @inline(__always)
-    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse) -> SIMD3<Float> {
+    func shade(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, mask: UInt64, sunMask: UInt64, glimpse seen: inout Glimpse) -> SIMD3<Float> {
         let prims = primitives(of: k)
-        guard let hit = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d) else {
+        guard let hit = cameraHit(prims, mask: mask, o, d) else {
             return sky(d, glimpse: &seen)
         }
-        let (p, n, v, nv, nl, sunLight, surface) = meet(hit, o, d, prims: prims, glimpse: &seen)
+        let (p, n, v, nv, nl, sunLight, surface) = meet(hit, o, d, prims: prims, sunMask: sunMask, glimpse: &seen)
         let indirect = indirectIrradiance(hit, point: p, normal: n, prims: prims)
 
         let albedo = surface.albedo, metallic = surface.metallic, rough = surface.roughness

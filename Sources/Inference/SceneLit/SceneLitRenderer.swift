@@ -102,6 +102,9 @@ struct SceneLitRenderer: Sendable {
     /// Rows per work item: small enough that two cores finish together even though sky rows are
     /// far cheaper than ground rows; which thread renders a row never changes its pixels.
     static let rowsPerTile = 8
+    /// Columns per block within a tile: each block's primary rays test only the primitives
+    /// `CameraBlockCulling` leaves for it (blocks change the visiting order, never a pixel).
+    static let columnsPerBlock = 32
 
     /// Shot frame `frame` from its precomputed instants, with the sensor's grain if the camera has any.
     func frame(_ frame: Int, _ instants: [Instant]) -> RGBAImage {
@@ -142,15 +145,38 @@ struct SceneLitRenderer: Sendable {
             let mid = subFrames / 2
             let hashesPixels = kernel.lightCount > 0 || lens.hasAperture
             let extended = kernel.extended
+            // Lean pinhole frames cull primitives per block; lens rays leave the pinhole cone.
+            let culls = !extended && !lens.hasAperture && kernel.primitiveCount <= CameraBlockCulling.maxPrimitives
+            let everything = CameraBlockCulling.all(min(kernel.primitiveCount, CameraBlockCulling.maxPrimitives))
             concurrentForEach(count: tiles) { tile in
                 let shaded = UnsafeMutableBufferPointer<SIMD3<Float>>.allocate(capacity: subFrames * samples)
                 let seen = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: samples)
+                let masks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: subFrames)
+                let sunMasks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: subFrames)
                 defer {
                     shaded.deallocate()
                     seen.deallocate()
+                    masks.deallocate()
+                    sunMasks.deallocate()
                 }
-                for y in (tile * Self.rowsPerTile)..<min(height, (tile + 1) * Self.rowsPerTile) {
-                    for x in 0..<width {
+                let rows = (tile * Self.rowsPerTile)..<min(height, (tile + 1) * Self.rowsPerTile)
+                for blockStart in stride(from: 0, to: width, by: Self.columnsPerBlock) {
+                let columns = blockStart..<min(width, blockStart + Self.columnsPerBlock)
+                for k in 0..<subFrames {
+                    guard culls else {
+                        masks[k] = everything
+                        sunMasks[k] = everything
+                        continue
+                    }
+                    let sub = kernel.subFrames[k], prims = kernel.primitives(of: k)
+                    masks[k] = CameraBlockCulling.mask(sub, prims: prims, columns: columns, rows: rows, invW: invW, invH: invH)
+                    sunMasks[k] = CameraBlockCulling.sunMask(
+                        sub, prims: prims, primary: masks[k], groundEnabled: kernel.groundEnabled, groundHeight: kernel.groundHeight,
+                        sun: kernel.sunDirection, columns: columns, rows: rows, invW: invW, invH: invH
+                    )
+                }
+                for y in rows {
+                    for x in columns {
                         @inline(__always) func direction(_ sub: SceneLitFrameKernel.SubFrame, _ o: SIMD2<Float>) -> SIMD3<Float> {
                             let sx = (Float(x) + o.x) * invW - 1
                             let sy = 1 - (Float(y) + o.y) * invH
@@ -173,7 +199,7 @@ struct SceneLitRenderer: Sendable {
                             // The lean shade is called here directly so it inlines into this loop.
                             shaded[mid * samples + j] = extended
                                 ? kernel.shadeExtended(o, d, subFrame: mid, glimpse: &seen[j], pixel: pixel)
-                                : kernel.shade(o, d, subFrame: mid, glimpse: &seen[j])
+                                : kernel.shade(o, d, subFrame: mid, mask: masks[mid], sunMask: sunMasks[mid], glimpse: &seen[j])
                             still = still && kernel.isStill(seen[j])
                         }
                         if still {
@@ -181,7 +207,7 @@ struct SceneLitRenderer: Sendable {
                                 let sub = kernel.subFrames[k]
                                 for j in 0..<samples {
                                     let (o, d) = ray(sub, j)
-                                    guard !kernel.sees(seen[j], o, d, subFrame: k) else { continue }
+                                    guard !kernel.sees(seen[j], o, d, subFrame: k, mask: masks[k], sunMask: sunMasks[k]) else { continue }
                                     still = false
                                     break glimpses
                                 }
@@ -197,7 +223,7 @@ struct SceneLitRenderer: Sendable {
                                     var glimpse = SceneLitFrameKernel.Glimpse(hit: -2, lit: false)
                                     shaded[k * samples + j] = extended
                                         ? kernel.shadeExtended(o, d, subFrame: k, glimpse: &glimpse, pixel: pixel)
-                                        : kernel.shade(o, d, subFrame: k, glimpse: &glimpse)
+                                        : kernel.shade(o, d, subFrame: k, mask: masks[k], sunMask: sunMasks[k], glimpse: &glimpse)
                                 }
                             }
                         }
@@ -216,6 +242,7 @@ struct SceneLitRenderer: Sendable {
                         base[i + 2] = c.z
                         base[i + 3] = 1
                     }
+                }
                 }
             }
         }

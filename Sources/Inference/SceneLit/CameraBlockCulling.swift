@@ -1,0 +1,151 @@
+import Foundation
+
+/// Which primitives the pinhole camera rays through a block of pixels can possibly hit, as a bit
+/// mask (bit i: primitive i). Primary rays then test only those: in an open-air shot most blocks
+/// see sky or ground alone, and testing every primitive per ray was a large share of a frame.
+///
+/// The test is conservative, so it never changes a pixel: the rays of a block lie inside the cone
+/// around the block's corner directions (a cone meets the image plane in a convex region, so the
+/// widest angle over the rectangle is at a corner), and a ray can only hit a primitive whose
+/// bounding sphere — inflated past rounding error, as `SceneGeometry.mayHit` does — it enters.
+/// Culled primitives are ones `SceneGeometry.hit` would reject for every ray of the block, so the
+/// nearest hit over the rest, taken in the same index order, is the same hit.
+enum CameraBlockCulling {
+    /// Primitives a mask can name; scenes with more are not culled.
+    static let maxPrimitives = 64
+
+    /// Extra angle (radians) on both cones: float direction errors are about 1e-6.
+    static let angleMargin = 1e-3
+
+    /// Every primitive of a scene with `count` of them (count ≤ `maxPrimitives`).
+    @inline(__always)
+    static func all(_ count: Int) -> UInt64 {
+        count >= 64 ? ~0 : (UInt64(1) << UInt64(count)) &- 1
+    }
+
+    /// The mask for sub-frame `sub`'s rays through pixels `columns` × `rows` (any sample offset
+    /// inside each pixel), where the renderer maps pixel (x, y) to forward + right·sx + up·sy with
+    /// sx = x·invW − 1 and sy = 1 − y·invH.
+    static func mask(
+        _ sub: SceneLitFrameKernel.SubFrame, prims: UnsafeBufferPointer<Primitive>,
+        columns: Range<Int>, rows: Range<Int>, invW: Float, invH: Float
+    ) -> UInt64 {
+        let count = prims.count
+        guard count > 0 else { return 0 }
+        precondition(count <= maxPrimitives, "block culling names at most \(maxPrimitives) primitives")
+        let corners = self.corners(sub, columns: columns, rows: rows, invW: invW, invH: invH)
+        let axis = normalize(corners.reduce(SIMD3<Double>.zero, +))
+        var coneCos = 1.0
+        for c in corners { coneCos = min(coneCos, (c * axis).sum()) }
+        let cone = acos(max(-1, min(1, coneCos))) + angleMargin
+        guard cone.isFinite, cone < Double.pi / 2 else { return all(count) }
+        let origin = SIMD3<Double>(sub.origin)
+        var mask: UInt64 = 0
+        for i in 0..<count {
+            let p = prims[i]
+            let radius = bound(p)
+            let v = SIMD3<Double>(p.center) - origin
+            let distance = (v * v).sum().squareRoot()
+            guard distance > radius * 1.01 + 1e-3 else {
+                mask |= UInt64(1) << UInt64(i)
+                continue
+            }
+            let off = acos(max(-1, min(1, (v * axis).sum() / distance)))
+            let spread = asin(min(1, radius / distance))
+            if off <= cone + spread + angleMargin { mask |= UInt64(1) << UInt64(i) }
+        }
+        return mask
+    }
+
+    /// Which primitives can shadow the sun (unit direction `sun`) at the points where sub-frame
+    /// `sub`'s camera rays through the block meet the ground or a primitive of `primary` (the
+    /// block's `mask`). Those points lie in a box: the ground quadrilateral under the block's
+    /// corner rays, and the bounding balls of the primitives the rays may hit. A shadow ray from
+    /// the box towards the sun can only enter a ball that overlaps the box seen along the sun
+    /// and does not lie wholly behind it. A block whose rays reach the horizon cannot be
+    /// bounded that way, and keeps every primitive.
+    static func sunMask(
+        _ sub: SceneLitFrameKernel.SubFrame, prims: UnsafeBufferPointer<Primitive>, primary: UInt64,
+        groundEnabled: Bool, groundHeight: Float, sun: SIMD3<Float>,
+        columns: Range<Int>, rows: Range<Int>, invW: Float, invH: Float
+    ) -> UInt64 {
+        let count = prims.count
+        guard count > 0 else { return 0 }
+        precondition(count <= maxPrimitives, "block culling names at most \(maxPrimitives) primitives")
+        var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
+        if groundEnabled {
+            let origin = SIMD3<Double>(sub.origin)
+            let height = Double(groundHeight)
+            // Rays close to level meet the ground far away and with a large rounding error.
+            guard origin.y > height else { return all(count) }
+            var farthest = 0.0
+            for c in corners(sub, columns: columns, rows: rows, invW: invW, invH: invH) {
+                guard c.y < -0.01 else { return all(count) }
+                let t = (height - origin.y) / c.y
+                farthest = max(farthest, t)
+                lo = pointwiseMin(lo, origin + c * t)
+                hi = pointwiseMax(hi, origin + c * t)
+            }
+            // The shadow ray starts 1e-3 off the surface; float hit points stray by about t·1e-6.
+            let margin = 0.02 + 1e-3 * farthest
+            lo -= SIMD3(repeating: margin)
+            hi += SIMD3(repeating: margin)
+        }
+        var rest = primary
+        while rest != 0 {
+            let i = rest.trailingZeroBitCount
+            rest &= rest &- 1
+            let c = SIMD3<Double>(prims[i].center), r = bound(prims[i]) + 0.02
+            lo = pointwiseMin(lo, c - SIMD3(repeating: r))
+            hi = pointwiseMax(hi, c + SIMD3(repeating: r))
+        }
+        guard lo.x <= hi.x else { return 0 }
+        let s = normalize(SIMD3<Double>(sun))
+        // Two unit axes across the sun's direction.
+        var e1 = cross(s, abs(s.y) < 0.9 ? SIMD3(0, 1, 0) : SIMD3(1, 0, 0))
+        e1 = normalize(e1)
+        let e2 = cross(s, e1)
+        var min1 = Double.infinity, max1 = -Double.infinity, min2 = Double.infinity, max2 = -Double.infinity
+        var minS = Double.infinity
+        for corner in 0..<8 {
+            let p = SIMD3(corner & 1 == 0 ? lo.x : hi.x, corner & 2 == 0 ? lo.y : hi.y, corner & 4 == 0 ? lo.z : hi.z)
+            let a = (p * e1).sum(), b = (p * e2).sum()
+            min1 = min(min1, a); max1 = max(max1, a)
+            min2 = min(min2, b); max2 = max(max2, b)
+            minS = min(minS, (p * s).sum())
+        }
+        let m = 1e-3
+        var mask: UInt64 = 0
+        for i in 0..<count {
+            let c = SIMD3<Double>(prims[i].center), r = bound(prims[i])
+            let a = (c * e1).sum(), b = (c * e2).sum()
+            let apart = a + r < min1 - m || a - r > max1 + m || b + r < min2 - m || b - r > max2 + m
+            let behind = (c * s).sum() + r < minS - m
+            if !(apart || behind) { mask |= UInt64(1) << UInt64(i) }
+        }
+        return mask
+    }
+
+    /// A ball around the primitive: a sphere's own radius, a box's half diagonal, a cylinder's
+    /// corner distance, inflated as `SceneGeometry.mayHit` inflates it.
+    static func bound(_ p: Primitive) -> Double {
+        let h = SIMD3<Double>(p.half)
+        let extent: Double
+        switch p.kind {
+        case .sphere: extent = h.x
+        case .box: extent = (h * h).sum().squareRoot()
+        case .cylinder: extent = (h.x * h.x + h.y * h.y).squareRoot()
+        }
+        return extent * 1.01 + 1e-3
+    }
+
+    /// Unit directions of the block's four corner rays.
+    static func corners(
+        _ sub: SceneLitFrameKernel.SubFrame, columns: Range<Int>, rows: Range<Int>, invW: Float, invH: Float
+    ) -> [SIMD3<Double>] {
+        let forward = SIMD3<Double>(sub.forward), right = SIMD3<Double>(sub.right), up = SIMD3<Double>(sub.up)
+        let xs = [Double(columns.lowerBound) * Double(invW) - 1, Double(columns.upperBound) * Double(invW) - 1]
+        let ys = [1 - Double(rows.lowerBound) * Double(invH), 1 - Double(rows.upperBound) * Double(invH)]
+        return xs.flatMap { sx in ys.map { sy in normalize(forward + right * sx + up * sy) } }
+    }
+}
