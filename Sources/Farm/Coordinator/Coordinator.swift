@@ -578,7 +578,8 @@ public final class Coordinator: @unchecked Sendable {
         snapshots.completed(task, outcome: outcome)
         switch task.node.kind {
         case .lighting:
-            if outcome.lightingID != nil { jobs[task.job] = nil }
+            // The store has it too (recorded with the completion); no need to read the job again.
+            if let id = outcome.lightingID { jobs[task.job]?.lightingID = id }
         case .publish:
             jobs[task.job] = nil
             sweepLater(task.job)

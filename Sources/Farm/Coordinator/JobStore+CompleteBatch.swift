@@ -28,7 +28,7 @@ extension JobStore {
         let seams = try completions.map { completion in
             try completion.outcome.seams.map { String(decoding: try JSONEncoder().encode($0.seams.map(\.score)), as: UTF8.self) }
         }
-        return try backend.write { db in
+        let recorded = try backend.write { db in
             var recorded: [StoredTask?] = []
             recorded.reserveCapacity(completions.count)
             for (index, completion) in completions.enumerated() {
@@ -48,6 +48,8 @@ extension JobStore {
             }
             return recorded
         }
+        changes.insert(contentsOf: recorded.compactMap { $0?.job })
+        return recorded
     }
 
     /// `setLighting` inside an open transaction: the job row is read (locked on PostgreSQL),

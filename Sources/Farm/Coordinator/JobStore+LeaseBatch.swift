@@ -39,6 +39,7 @@ extension JobStore {
         for request in requests { arguments += [request.job, request.task, request.attempt, request.worker] as StoreArguments }
         let fenceClause = fence == nil ? "" : " AND EXISTS (SELECT 1 FROM active_coordinator WHERE id = 1 AND holder = ? AND expires_at > ?)"
         if let fence { arguments += [fence.holder, fence.now.timeIntervalSince1970] as StoreArguments }
+        defer { changes.insert(contentsOf: Set(requests.map(\.job))) }
         return try backend.write { db in
             // A CTE with named columns and UPDATE … FROM … RETURNING: the same text on SQLite
             // (3.35 or newer) and PostgreSQL.

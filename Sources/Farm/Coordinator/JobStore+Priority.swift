@@ -12,7 +12,8 @@ extension StoreSchema {
 extension JobStore {
     /// Sets a queued or running job's priority; false when the job is unknown or already final.
     public func setPriority(job: String, priority: Int) throws -> Bool {
-        try backend.write { db in
+        defer { changes.insert(job) }
+        return try backend.write { db in
             try db.execute("UPDATE jobs SET priority = ? WHERE id = ? AND state IN ('queued', 'running')", [priority, job]) == 1
         }
     }

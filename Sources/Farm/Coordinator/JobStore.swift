@@ -51,6 +51,8 @@ public final class JobStore: Sendable {
     let backend: any StoreBackend
     /// Decoded JSON columns (JobStore+DecodedColumns.swift).
     let caches = JobStoreCaches()
+    /// Jobs changed by this store's writes, for the snapshot (JobStore+Changes.swift).
+    let changes = ChangedJobs()
 
     /// Opens `backend` and brings its schema up to date.
     public init(backend: any StoreBackend) throws {
@@ -85,6 +87,7 @@ public final class JobStore: Sendable {
                 }
             }
         }
+        changes.insert(job.id)
     }
 
     public func job(_ id: String) throws -> StoredJob? {
@@ -173,6 +176,7 @@ public final class JobStore: Sendable {
     public func lease(job: String, task: String, attempt: String, worker: String, fence: (holder: String, now: Date)? = nil) throws -> Bool {
         let fenceClause = fence == nil ? "" : " AND EXISTS (SELECT 1 FROM active_coordinator WHERE id = 1 AND holder = ? AND expires_at > ?)"
         let fenceArguments: StoreArguments = fence.map { [$0.holder, $0.now.timeIntervalSince1970] } ?? []
+        defer { changes.insert(job) }
         return try backend.write { db in
             let changed = try db.execute("""
                 UPDATE tasks SET state = 'leased', attempt = ?, worker = ?, attempts = attempts + 1, frames_done = 0
@@ -186,9 +190,10 @@ public final class JobStore: Sendable {
     }
 
     public func setProgress(attempt: String, framesDone: Int) throws {
-        try backend.write { db in
-            try db.execute("UPDATE tasks SET frames_done = ? WHERE attempt = ? AND state = 'leased'", [framesDone, attempt])
+        let jobs = try backend.write { db in
+            try db.query("UPDATE tasks SET frames_done = ? WHERE attempt = ? AND state = 'leased' RETURNING job_id", [framesDone, attempt]).map { try $0.string("job_id") }
         }
+        changes.insert(contentsOf: jobs)
     }
 
     /// Records a finished attempt. Returns the task as recorded (done), or nil when the attempt is
@@ -198,7 +203,9 @@ public final class JobStore: Sendable {
     /// records it (and so one publish completes once). Two statements, whatever the graph.
     public func complete(attempt: String, outcome: TaskOutcome) throws -> StoredTask? {
         let outcomeJSON = try String(decoding: WireMessage.makeEncoder().encode(outcome), as: UTF8.self)
-        return try backend.write { db in try complete(db, attempt: attempt, outcomeJSON: outcomeJSON, framesWritten: outcome.framesWritten) }
+        let task = try backend.write { db in try complete(db, attempt: attempt, outcomeJSON: outcomeJSON, framesWritten: outcome.framesWritten) }
+        if let task { changes.insert(task.job) }
+        return task
     }
 
     /// `complete(attempt:outcome:)` inside an open transaction.
@@ -215,7 +222,7 @@ public final class JobStore: Sendable {
     /// Records a failed attempt: back to ready (remembering the node) unless attempts are used up
     /// or the error cannot be cured by retrying, in which case the task and its job fail.
     public func fail(attempt: String, error: String, retryable: Bool, maxAttempts: Int) throws -> (task: StoredTask, jobFailed: Bool)? {
-        try backend.write { db -> (StoredTask, Bool)? in
+        let failed = try backend.write { db -> (StoredTask, Bool)? in
             guard let row = try db.queryOne("SELECT * FROM tasks WHERE attempt = ? AND state = 'leased'\(dialect.forUpdate)", [attempt]) else { return nil }
             var task = try decodeTask(row)
             if let worker = task.worker { task.failedOn.append(worker) }
@@ -233,23 +240,27 @@ public final class JobStore: Sendable {
             try db.execute("UPDATE tasks SET state = 'cancelled' WHERE job_id = ? AND state IN ('waiting', 'ready')", [task.job])
             return (task, true)
         }
+        if let failed { changes.insert(failed.0.job) }
+        return failed
     }
 
     /// Puts a leased task back in the queue without counting a failure against the node's work
     /// (its node died or left): the attempt id is retired so a late result is ignored.
     public func requeue(attempt: String, reason: String) throws {
-        try backend.write { db in
-            try db.execute("""
+        let jobs = try backend.write { db in
+            try db.query("""
                 UPDATE tasks SET state = 'ready', attempt = NULL, worker = NULL, frames_done = 0, error = ?
-                WHERE attempt = ? AND state = 'leased'
-                """, [reason, attempt])
+                WHERE attempt = ? AND state = 'leased' RETURNING job_id
+                """, [reason, attempt]).map { try $0.string("job_id") }
         }
+        changes.insert(contentsOf: jobs)
     }
 
     /// Marks a job done with its published folder and seam scores.
     public func finish(job: String, published: String?, seamScores: [Double?]?) throws {
         let seams = try seamScores.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try backend.write { db in try Self.finish(db, job: job, published: published, seamsJSON: seams) }
+        changes.insert(job)
     }
 
     /// `finish(job:published:seamScores:)` inside an open transaction.
@@ -264,12 +275,14 @@ public final class JobStore: Sendable {
         stored.job.lightingID = id
         let json = try String(decoding: WireMessage.makeEncoder().encode(stored.job), as: UTF8.self)
         try backend.write { db in try db.execute("UPDATE jobs SET job_json = ? WHERE id = ?", [json, job]) }
+        changes.insert(job)
     }
 
     /// Cancels a job: pending tasks are cancelled; returns the attempts still running so their
     /// nodes can be told. False when the job is unknown or already final.
     public func cancel(job: String) throws -> (cancelled: Bool, running: [String]) {
-        try backend.write { db in
+        defer { changes.insert(job) }
+        return try backend.write { db in
             let state = try db.queryOne("SELECT state FROM jobs WHERE id = ?\(dialect.forUpdate)", [job]).map { try $0.string("state") }
             guard let state, let current = JobState(rawValue: state), !current.isFinal else { return (false, []) }
             let running = try db.query("SELECT attempt FROM tasks WHERE job_id = ? AND state = 'leased'\(dialect.forUpdate)", [job]).map { try $0.string("attempt") }

@@ -32,6 +32,12 @@ final class SnapshotPublisher: @unchecked Sendable {
     private var facts: [String: JobFacts] = [:]
     /// Final jobs as last built, by id.
     private var finished: [String: JobSnapshot] = [:]
+    /// Active jobs' tasks and attempts as last read, by id: re-read only when this process's
+    /// store changed the job (`JobStore.takeChangedJobs`), and all of them every
+    /// `fullRefresh` (rows another coordinator of a pair wrote).
+    private var timelines: [String: (tasks: [StoredTask], attempts: [AttemptRecord])] = [:]
+    private var lastFullRefresh = ContinuousClock.now - .seconds(3600)
+    static let fullRefresh: Duration = .seconds(5)
     /// Cursor for attempts already reported to the observer.
     private var endedCursor: Double?
     private var endedAtCursor: Set<String> = []
@@ -47,6 +53,7 @@ final class SnapshotPublisher: @unchecked Sendable {
         self.interval = interval
         self.observer = observer
         lock.unlock()
+        store.trackChangedJobs()
         if let observer { try store.observeWriteLatency { [weak observer] in observer?.storeWrite(seconds: $0) } }
     }
 
@@ -70,8 +77,14 @@ final class SnapshotPublisher: @unchecked Sendable {
         lastBuilt = .now
         let now = Date()
         let rows = try store.jobRows(finished: Self.finishedJobsKept)
-        let stale = rows.filter { row in finished[row.id].map { $0.state != row.state } ?? true }
-        let timeline = try store.timeline(jobs: stale.map(\.id))
+        let changed = store.takeChangedJobs()
+        let full = ContinuousClock.now - lastFullRefresh >= Self.fullRefresh
+        if full { lastFullRefresh = .now }
+        let stale = rows.filter { row in
+            if let kept = finished[row.id] { return kept.state != row.state }
+            return full || changed.contains(row.id) || timelines[row.id] == nil
+        }
+        for (id, read) in try store.timeline(jobs: stale.map(\.id)) { timelines[id] = read }
         var jobs: [JobSnapshot] = []
         jobs.reserveCapacity(rows.count)
         for row in rows {
@@ -80,9 +93,16 @@ final class SnapshotPublisher: @unchecked Sendable {
                 continue
             }
             guard let facts = try facts(row.id) else { continue }
-            let job = Self.job(row, facts: facts, timeline: timeline[row.id] ?? ([], []), now: now)
-            if row.state.isFinal { finished[row.id] = job }
+            let job = Self.job(row, facts: facts, timeline: timelines[row.id] ?? ([], []), now: now)
+            if row.state.isFinal {
+                finished[row.id] = job
+                timelines[row.id] = nil
+            }
             jobs.append(job)
+        }
+        if full || timelines.count > rows.count * 2 {
+            let listed = Set(rows.map(\.id))
+            timelines = timelines.filter { listed.contains($0.key) }
         }
         if finished.count > Self.finishedJobsKept * 2 {
             let kept = Set(rows.map(\.id))
