@@ -3,8 +3,8 @@ import ShotSpec
 
 /// Deterministic rigid-body motion of the shot's objects, always integrated from t = 0.
 ///
-/// Fixed step of 1/240 s, split into equal substeps when something moves fast enough to pass
-/// through the thinnest object within a step. Spheres spin (angular velocity, solid-sphere
+/// Fixed step of 1/240 s, split into equal substeps when a body moves fast enough to pass
+/// through a thin object near it within a step. Spheres spin (angular velocity, solid-sphere
 /// inertia 2/5·m·r²), so one sliding on a rough floor starts rolling; boxes and cylinders stay
 /// axis-aligned (the spec and the renderer have no orientation) and slide. Bodies in flight
 /// meet the ground at the exact time of impact inside a step, so a ball dropped from h with
@@ -43,9 +43,6 @@ public struct RigidBodySimulation: Sendable {
 
     var bodies: [Body]
     let ground: ContactSolver.Ground
-    /// Smallest half-extent of any object: a body moving less than this per substep cannot skip
-    /// through any object without first overlapping it.
-    let thinnest: Double
 
     /// The world at t = 0, bodies in the spec's object order.
     public init(spec: ShotSpec) {
@@ -71,7 +68,6 @@ public struct RigidBodySimulation: Sendable {
                 restitution: object.restitution, friction: object.friction, rollingFriction: object.rollingFriction
             )
         }
-        thinnest = bodies.map { $0.half.min() }.min() ?? 1
     }
 
     /// Whether any object moves at all (static scenes skip simulation).
@@ -111,14 +107,30 @@ public struct RigidBodySimulation: Sendable {
         return world.bodies.map { BodyState(position: $0.position, velocity: $0.velocity, angularVelocity: $0.angularVelocity) }
     }
 
-    /// One fixed step, in substeps short enough that nothing moves further than the thinnest
-    /// object's half-extent in one (two bodies closing head-on count double).
+    /// One fixed step, in substeps short enough that two bodies that can meet within the step
+    /// close by less than the thinner one's smallest half-extent per substep: then neither can
+    /// skip through the other without first overlapping it.
     mutating func advance() {
-        let fastest = bodies.map { ($0.velocity * $0.velocity).sum().squareRoot() }.max() ?? 0
-        let travel = 2 * fastest * Self.timeStep / thinnest
-        let count = travel.isFinite ? min(Self.maxSubsteps, max(1, Int(travel.rounded(.up)))) : Self.maxSubsteps
+        let count = substepCount()
         let dt = Self.timeStep / Double(count)
         for _ in 0..<count { substep(dt) }
+    }
+
+    /// Substeps this step needs; only pairs whose boxes, grown by their travel in a step, overlap
+    /// count, so a thin object far from anything fast costs nothing.
+    func substepCount() -> Int {
+        let speeds = bodies.map { ($0.velocity * $0.velocity).sum().squareRoot() }
+        var needed = 1.0
+        for i in bodies.indices where bodies[i].inverseMass > 0 && speeds[i] > 0 {
+            for j in bodies.indices where j != i {
+                let reach = (speeds[i] + speeds[j]) * Self.timeStep
+                let d = bodies[i].position - bodies[j].position
+                let gap = SIMD3(abs(d.x), abs(d.y), abs(d.z)) - bodies[i].half - bodies[j].half
+                guard gap.max() < reach else { continue }
+                needed = max(needed, reach / min(bodies[i].half.min(), bodies[j].half.min()))
+            }
+        }
+        return needed.isFinite ? min(Self.maxSubsteps, Int(needed.rounded(.up))) : Self.maxSubsteps
     }
 
     private mutating func substep(_ dt: Double) {
