@@ -2,19 +2,24 @@
 """A third-party Binary Star peer for a SceneFarm coordinator pair, written from Docs/protocol.md §14.
 
     python3 Farm/examples/python_pair_peer.py --role primary --peer-bind tcp://127.0.0.1:5557 \
-        --peer tcp://127.0.0.1:5558 [--seconds 10]
+        --peer tcp://127.0.0.1:5558 [--seconds 10] [--curve-secret coordinator.key [--peer-key partner.pub]]
 
 It speaks only the pair's own link: a PUB bound on --peer-bind publishing PAIR_STATE every 0.5 s,
 and a SUB connected to the partner's --peer-bind. It runs the state machine of §14's table on the
 partner's states (it never serves nodes or clients, so CLIENT_REQUEST never happens here and it
 holds no job-store lease). Each change is printed as one line, `STATE <from> -> <to>`, and each
-partner state as `PEER <state>`, so a test can follow it. Plain TCP only (no CURVE).
+partner state as `PEER <state>`, so a test can follow it.
+
+With --curve-secret the link is CURVE as §14 says: the PUB a CURVE server under that key whose
+ZAP handler (domain `scenefarm-pair`) admits only the partner's key, the SUB a CURVE client
+trusting only the partner's key as server. The partner's key is --peer-key, by default our own.
 """
 import argparse
 import json
 import time
 
 import zmq
+import zmq.auth.thread
 
 PROTOCOL, VERSION, COMMAND = b"SCENEFARM", b"1", b"PAIR_STATE"
 HEARTBEAT = 0.5
@@ -31,20 +36,57 @@ TABLE = {
 }
 
 
+def key_fields(path):
+    """`NAME.key` / `NAME.pub` (§10): `name = value` lines split at the first `=`; `#` lines are comments."""
+    fields = {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#") or "=" not in line:
+                continue
+            name, value = line.split("=", 1)
+            fields[name.strip()] = value.strip()
+    return fields
+
+
+class OnlyPartner:
+    """ZAP credentials check: admit exactly the partner's key (pyzmq passes it Z85-encoded, as bytes)."""
+
+    def __init__(self, partner_z85):
+        self.partner = partner_z85.encode()
+
+    def callback(self, domain, key):
+        return domain == "scenefarm-pair" and key == self.partner
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--role", choices=["primary", "backup"], required=True)
     parser.add_argument("--peer-bind", required=True)
     parser.add_argument("--peer", required=True)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--curve-secret")
+    parser.add_argument("--peer-key")
     args = parser.parse_args()
 
     context = zmq.Context()
     pub = context.socket(zmq.PUB)
     pub.linger = 0
-    pub.bind(args.peer_bind)
     sub = context.socket(zmq.SUB)
     sub.linger = 0
+    if args.curve_secret:
+        own = key_fields(args.curve_secret)
+        partner = key_fields(args.peer_key)["public"] if args.peer_key else own["public"]
+        # The ZAP handler must run before the CURVE server binds, or libzmq admits everyone.
+        auth = zmq.auth.thread.ThreadAuthenticator(context)
+        auth.start()
+        auth.configure_curve_callback(domain="scenefarm-pair", credentials_provider=OnlyPartner(partner))
+        pub.curve_server = True
+        pub.curve_secretkey = own["secret"].encode()
+        pub.zap_domain = b"scenefarm-pair"
+        sub.curve_secretkey = own["secret"].encode()
+        sub.curve_publickey = own["public"].encode()
+        sub.curve_serverkey = partner.encode()
+    pub.bind(args.peer_bind)
     sub.maxmsgsize = MAX_MESSAGE
     sub.setsockopt(zmq.SUBSCRIBE, b"")
     sub.connect(args.peer)
