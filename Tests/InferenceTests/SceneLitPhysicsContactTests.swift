@@ -231,6 +231,23 @@ import Testing
         #expect(after.velocity.x < 0, "ball moving at \(after.velocity.x)")
     }
 
+    /// Extreme but valid sizes and masses never turn positions into NaN or infinity.
+    @Test func extremeSizesAndMassesStayFinite() throws {
+        let world = try Self.world("""
+            objects:
+              - {name: dust, shape: sphere, radius: 1e-200, position: [0, 1e-200, 0], dynamic: true, velocity: [2, 0, 0], mass: 1e-300}
+              - {name: boulder, shape: sphere, radius: 1000, position: [0, 5000, 0], dynamic: true, velocity: [1, 0, 0], mass: 1000000}
+              - {name: pebble, shape: sphere, radius: 0.001, position: [0.5, 0.001, 0], dynamic: true, velocity: [-3, 0, 0], mass: 1e-6}
+              - {name: slab, shape: box, size: [0.001, 0.5, 0.5], position: [0.2, 0.25, 0]}
+            """)
+        for steps in [1, 60, 480] {
+            for s in world.states(afterSteps: steps) {
+                let finite = [s.position, s.velocity, s.angularVelocity].allSatisfy { $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }
+                #expect(finite, "after \(steps) steps: \(s)")
+            }
+        }
+    }
+
     /// A rolling-resistance coefficient outside 0…1 is refused with the field's path.
     @Test func rollingFrictionOutOfRangeNamesTheField() {
         let obj = SceneLitSpecErrorTests.error("objects:\n  - {name: a, shape: sphere, radius: 1, position: [0, 1, 0], rolling_friction: 2}")

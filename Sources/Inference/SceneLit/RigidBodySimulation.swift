@@ -61,9 +61,11 @@ public struct RigidBodySimulation: Sendable {
             var position = object.position
             if object.dynamic, spec.ground.enabled { position.y = max(position.y, spec.ground.height + half.y) }
             let inverseMass = object.dynamic ? 1 / object.mass : 0
+            // A sphere so small that r² underflows would spin infinitely fast: it slides instead.
+            let spin = sphere ? inverseMass * 2.5 / (half.x * half.x) : 0
             return Body(
                 position: position, velocity: object.dynamic ? object.velocity : .zero,
-                inverseMass: inverseMass, inverseInertia: sphere ? inverseMass * 2.5 / (half.x * half.x) : 0,
+                inverseMass: inverseMass, inverseInertia: spin.isFinite ? spin : 0,
                 half: half, isSphere: sphere,
                 restitution: object.restitution, friction: object.friction, rollingFriction: object.rollingFriction
             )
