@@ -127,23 +127,28 @@ extension ShotSpecLoader {
         return sky
     }
 
-    static func hdri(_ field: SpecField, baseDirectory: URL) throws(SpecError) -> HDRISpec {
-        let obj = try field.object(allowed: ["path", "rotation", "exposure", "colorspace"])
-        let pathField = try obj.required("path")
+    /// An input file's absolute path, relative ones taken from the spec's folder: a readable
+    /// regular file (never a FIFO or device that would block the read), or an error naming it.
+    static func inputPath(_ pathField: SpecField, baseDirectory: URL, what: String) throws(SpecError) -> String {
         let raw = try pathField.string()
         let url = raw.hasPrefix("/") ? URL(fileURLWithPath: raw) : baseDirectory.appendingPathComponent(raw)
         do {
             try InputFile.check(url.path)
         } catch .missing {
-            throw pathField.fail("HDRI file '\(SpecField.escaped(url.path))' does not exist or cannot be read")
+            throw pathField.fail("\(what) file '\(SpecField.escaped(url.path))' does not exist or cannot be read")
         } catch {
-            throw pathField.fail("HDRI file '\(SpecField.escaped(url.path))' \(error.reason)")
+            throw pathField.fail("\(what) file '\(SpecField.escaped(url.path))' \(error.reason)")
         }
         guard FileManager.default.isReadableFile(atPath: url.path) else {
-            throw pathField.fail("HDRI file '\(SpecField.escaped(url.path))' does not exist or cannot be read")
+            throw pathField.fail("\(what) file '\(SpecField.escaped(url.path))' does not exist or cannot be read")
         }
+        return url.standardizedFileURL.path
+    }
+
+    static func hdri(_ field: SpecField, baseDirectory: URL) throws(SpecError) -> HDRISpec {
+        let obj = try field.object(allowed: ["path", "rotation", "exposure", "colorspace"])
         return HDRISpec(
-            path: url.standardizedFileURL.path,
+            path: try inputPath(obj.required("path"), baseDirectory: baseDirectory, what: "HDRI"),
             rotation: try obj.optional("rotation")?.double(in: -360...360) ?? 0,
             exposure: try obj.optional("exposure")?.double(in: -20...20) ?? 0,
             colorspace: try obj.optional("colorspace")?.string() ?? "ACES2065-1"
@@ -176,14 +181,14 @@ extension ShotSpecLoader {
 
     // MARK: - Ground, objects, materials
 
-    static func ground(_ field: SpecField?) throws(SpecError) -> GroundSpec {
+    static func ground(_ field: SpecField?, baseDirectory: URL) throws(SpecError) -> GroundSpec {
         var ground = GroundSpec(enabled: true, height: 0, material: .default, restitution: 0.5, friction: 0.5)
         ground.material.baseColor = [0.35, 0.35, 0.35]
         guard let field else { return ground }
         let obj = try field.object(allowed: ["enabled", "height", "material", "restitution", "friction", "rolling_friction"])
         if let f = obj.optional("enabled") { ground.enabled = try f.bool() }
         if let f = obj.optional("height") { ground.height = try f.double(in: -SpecLimits.maxCoordinate...SpecLimits.maxCoordinate) }
-        if let f = obj.optional("material") { ground.material = try material(f) }
+        if let f = obj.optional("material") { ground.material = try material(f, baseDirectory: baseDirectory) }
         if let f = obj.optional("restitution") { ground.restitution = try f.double(in: 0...1) }
         if let f = obj.optional("friction") { ground.friction = try f.double(in: 0...10) }
         if let f = obj.optional("rolling_friction") { ground.rollingFriction = try f.double(in: 0...1) }
@@ -197,7 +202,7 @@ extension ShotSpecLoader {
         return d
     }
 
-    static func objects(_ field: SpecField?) throws(SpecError) -> [ObjectSpec] {
+    static func objects(_ field: SpecField?, baseDirectory: URL) throws(SpecError) -> [ObjectSpec] {
         guard let field else { return [] }
         var objects: [ObjectSpec] = []
         var names = Set<String>()
@@ -237,7 +242,7 @@ extension ShotSpecLoader {
                 name: name,
                 shape: shape,
                 position: try obj.required("position").vector3(within: SpecLimits.maxCoordinate),
-                material: try obj.optional("material").map { f throws(SpecError) in try material(f) } ?? .default,
+                material: try obj.optional("material").map { f throws(SpecError) in try material(f, baseDirectory: baseDirectory) } ?? .default,
                 dynamic: try obj.optional("dynamic")?.bool() ?? false,
                 velocity: try obj.optional("velocity")?.vector3(within: SpecLimits.maxSpeed) ?? .zero,
                 mass: try obj.optional("mass").map { f throws(SpecError) in
@@ -253,8 +258,10 @@ extension ShotSpecLoader {
         return objects
     }
 
-    static func material(_ field: SpecField) throws(SpecError) -> MaterialSpec {
-        let obj = try field.object(allowed: ["base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength", "checker", "transmission", "ior", "tint"])
+    static func material(_ field: SpecField, baseDirectory: URL) throws(SpecError) -> MaterialSpec {
+        let obj = try field.object(allowed: [
+            "base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength", "checker", "transmission", "ior", "tint", "texture",
+        ])
         var m = MaterialSpec.default
         if let f = obj.optional("base_color") {
             m.baseColor = try f.vector3()
@@ -278,6 +285,15 @@ extension ShotSpecLoader {
             guard m.checkerColor.min() >= 0, m.checkerColor.max() <= 1 else {
                 throw colorField.fail("colour components must be 0 … 1 (a surface reflects at most the light it receives)")
             }
+        }
+        if let f = obj.optional("texture") {
+            guard m.checkerSize == 0 else { throw f.fail("give only one of checker, texture") }
+            let texture = try f.object(allowed: ["path", "colorspace", "scale"])
+            m.texture = TextureSpec(
+                path: try inputPath(texture.required("path"), baseDirectory: baseDirectory, what: "texture"),
+                colorspace: try texture.optional("colorspace")?.string() ?? "ACEScg",
+                scale: try texture.optional("scale").map { f throws(SpecError) in try size(f) } ?? 1
+            )
         }
         if let f = obj.optional("transmission") { m.transmission = try f.double(in: 0...1) }
         // Real dielectrics span 1.0 (air) to about 2.4 (diamond); 3 leaves room for semiconductors.

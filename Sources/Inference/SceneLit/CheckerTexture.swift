@@ -9,6 +9,28 @@ import Foundation
 /// second colour is ½ − ½ iₓ·i_y. The footprint comes from ray differentials (Igehy, "Tracing
 /// Ray Differentials", SIGGRAPH 1999): a one-pixel step of the ray, carried to the hit plane.
 enum CheckerTexture {
+    /// The hit point in the plane of the normal's dominant axis (floors use x, z) and, with
+    /// `filter`, the width along each of its axes of one pixel's footprint there (metres).
+    @inline(__always)
+    static func planar(
+        point p: SIMD3<Float>, normal n: SIMD3<Float>, direction d: SIMD3<Float>, distance t: Float,
+        stepX: SIMD3<Float>, stepY: SIMD3<Float>, filter: Bool
+    ) -> (position: SIMD2<Float>, footprint: SIMD2<Float>) {
+        let a = SIMD3<Float>(abs(n.x), abs(n.y), abs(n.z))
+        @inline(__always) func plane(_ v: SIMD3<Float>) -> SIMD2<Float> {
+            if a.y >= a.x && a.y >= a.z { return SIMD2(v.x, v.z) }
+            if a.x >= a.z { return SIMD2(v.z, v.y) }
+            return SIMD2(v.x, v.y)
+        }
+        guard filter else { return (plane(p), .zero) }
+        let dn = (d * n).sum()
+        let denom = abs(dn) > 1e-4 ? dn : (dn < 0 ? -1e-4 : 1e-4)
+        let dx = (stepX - d * ((stepX * n).sum() / denom)) * t
+        let dy = (stepY - d * ((stepY * n).sum() / denom)) * t
+        let fx = plane(dx), fy = plane(dy)
+        return (plane(p), SIMD2(abs(fx.x) + abs(fy.x), abs(fx.y) + abs(fy.y)))
+    }
+
     /// Share of the second colour (0…1) at hit point `p` with unit normal `n`, seen along unit
     /// `d` from distance `t`; `stepX`/`stepY` are the ray's change per pixel.
     @inline(__always)
@@ -16,23 +38,10 @@ enum CheckerTexture {
         point p: SIMD3<Float>, normal n: SIMD3<Float>, direction d: SIMD3<Float>, distance t: Float,
         stepX: SIMD3<Float>, stepY: SIMD3<Float>, size: Float, filter: Bool
     ) -> Float {
-        // Project along the dominant axis of the normal (floors use x, z).
-        let a = SIMD3<Float>(abs(n.x), abs(n.y), abs(n.z))
-        @inline(__always) func plane(_ v: SIMD3<Float>) -> SIMD2<Float> {
-            if a.y >= a.x && a.y >= a.z { return SIMD2(v.x, v.z) }
-            if a.x >= a.z { return SIMD2(v.z, v.y) }
-            return SIMD2(v.x, v.y)
-        }
-        let q = plane(p) / size
+        let (position, footprint) = planar(point: p, normal: n, direction: d, distance: t, stepX: stepX, stepY: stepY, filter: filter)
+        let q = position / size
         var w = SIMD2<Float>(repeating: 1e-4)
-        if filter {
-            let dn = (d * n).sum()
-            let denom = abs(dn) > 1e-4 ? dn : (dn < 0 ? -1e-4 : 1e-4)
-            let dx = (stepX - d * ((stepX * n).sum() / denom)) * t
-            let dy = (stepY - d * ((stepY * n).sum() / denom)) * t
-            let fx = plane(dx), fy = plane(dy)
-            w = pointwiseMax(SIMD2(abs(fx.x) + abs(fy.x), abs(fx.y) + abs(fy.y)) / size, w)
-        }
+        if filter { w = pointwiseMax(footprint / size, w) }
         @inline(__always) func tri(_ x: SIMD2<Float>) -> SIMD2<Float> {
             let h = x * 0.5
             let f = h - h.rounded(.down)

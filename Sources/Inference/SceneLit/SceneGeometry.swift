@@ -15,6 +15,9 @@ struct SceneSurface: Sendable, Equatable {
     var transmission: Float = 0
     var ior: Float = 1.5
     var tint = SIMD3<Float>(repeating: 1)
+    /// Image texture (index into the scene's textures, −1: none) and the side of one repeat, m.
+    var textureIndex = -1
+    var textureScale: Float = 1
 
     /// The albedo averaged over the surface: what the radiosity solve, whose patches are larger
     /// than the squares, sees. Light a dielectric lets through is not diffusely reflected.

@@ -63,8 +63,10 @@ struct SceneLitFrameKernel {
     let tracedReflections: Bool
     /// Box-filter checkerboards over the pixel footprint (`texture_filter: box`).
     let filterTextures: Bool
-    /// Some surface has a checkerboard.
+    /// Some surface has a checkerboard or an image texture.
     let hasTextures: Bool
+    /// The scene's image textures (`SceneSurface.textureIndex`), read only on textured hits.
+    let textures: [ImageTexture]
     /// Some surface lets light through (glass, water: SceneLitGlass.swift).
     let hasDielectrics: Bool
     /// Whether this frame needs `shadeExtended` (lights, checkerboards, traced reflections or glass);
@@ -117,7 +119,8 @@ struct SceneLitFrameKernel {
         lightCount = r.scene.lights.count
         tracedReflections = r.params.tracedReflections
         filterTextures = r.params.filterTextures
-        hasTextures = r.scene.surfaces.contains { $0.checkerSize > 0 }
+        hasTextures = r.scene.surfaces.contains { $0.checkerSize > 0 || $0.textureIndex >= 0 }
+        textures = r.scene.textures
         hasDielectrics = r.scene.surfaces.contains { $0.transmission > 0 }
         lightsSeeMotion = !r.scene.lights.isEmpty && r.scene.geometry.primitives.contains { !$0.isStatic }
         extended = lightCount > 0 || tracedReflections || hasTextures || hasDielectrics
@@ -314,6 +317,7 @@ struct SceneLitFrameKernel {
         var albedo = surface.albedo
         let metallic = surface.metallic, rough = surface.roughness
         if surface.checkerSize > 0 { albedo = checkerAlbedo(surface, point: p, normal: n, direction: d, distance: hit.t, subFrame: k) }
+        if surface.textureIndex >= 0 { albedo = textureAlbedo(surface, point: p, normal: n, direction: d, distance: hit.t, subFrame: k) }
         let f0 = SIMD3<Float>(repeating: 0.04) * (1 - metallic) + albedo * metallic
         let grazing = powf(1 - nv, 5)
         let fresnel = f0 + (pointwiseMax(SIMD3(repeating: 1 - rough), f0) - f0) * grazing

@@ -75,9 +75,9 @@ public struct SceneLitGenerator: Generator {
             text += "uniform \(radiance)\n"
         }
         let g = spec.ground
-        text += "ground \(g.enabled) \(g.height) \(material(g.material))\n"
-        for object in spec.objects where !object.dynamic {
-            text += "static \(object.shape) \(object.position) \(material(object.material))\n"
+        text += "ground \(g.enabled) \(g.height) \(try material(g.material, path: "shot.ground.material"))\n"
+        for (i, object) in spec.objects.enumerated() where !object.dynamic {
+            text += "static \(object.shape) \(object.position) \(try material(object.material, path: "shot.objects[\(i)].material"))\n"
         }
         for light in spec.lights {
             text += "light \(light.kind) \(light.position) \(light.color) \(light.power)\n"
@@ -87,10 +87,15 @@ public struct SceneLitGenerator: Generator {
 
     private static func floats(_ v: SIMD3<Double>) -> [Float] { [Float(v.x), Float(v.y), Float(v.z)] }
 
-    private static func material(_ m: MaterialSpec) -> String {
-        "\(m.baseColor) \(m.colorspace) \(m.roughness) \(m.metallic) \(m.emission) \(m.emissionStrength)"
+    private static func material(_ m: MaterialSpec, path: String) throws(GeneratorError) -> String {
+        var text = "\(m.baseColor) \(m.colorspace) \(m.roughness) \(m.metallic) \(m.emission) \(m.emissionStrength)"
             + (m.checkerSize > 0 ? " checker \(m.checkerSize) \(m.checkerColor)" : "")
             + (m.transmission > 0 ? " transmission \(m.transmission) \(m.ior) \(m.tint)" : "")
+        if let t = m.texture {
+            // The solve sees the image's mean albedo: its content, not its name, enters the id.
+            text += " texture \(SHA256Digest.hex(of: try ImageTexture.contents(t, field: "\(path).texture"))) \(t.colorspace)"
+        }
+        return text
     }
 
     public func generate(_ request: GenerationRequest, cancellation: CancellationFlag, emit: (Int, RGBAImage) throws -> Void) throws {

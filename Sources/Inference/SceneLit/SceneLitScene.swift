@@ -11,9 +11,12 @@ struct SceneLitScene: Sendable {
     var geometry: SceneGeometry
     /// `shot.lights` in scene units.
     var lights: [SceneLight]
+    /// Image textures, indexed by `SceneSurface.textureIndex`.
+    var textures: [ImageTexture]
 
     init(spec: ShotSpec, config: ColorConfig) throws(GeneratorError) {
         var processors: [String: ColorProcessor] = [:]
+        var textures: [ImageTexture] = []
         func surface(_ material: MaterialSpec, path: String) throws(GeneratorError) -> SceneSurface {
             let processor: ColorProcessor
             if let cached = processors[material.colorspace] {
@@ -44,6 +47,15 @@ struct SceneLitScene: Sendable {
             if material.checkerSize > 0 {
                 surface.checkerSize = Float(material.checkerSize)
                 surface.albedo2 = albedo2
+            }
+            if let spec = material.texture {
+                let texture = try ImageTexture.load(spec, config: config, field: "\(path).texture")
+                // Everything that does not sample the image (the lighting solve, one-bounce rays)
+                // sees its mean.
+                surface.albedo = texture.mean
+                surface.textureIndex = textures.count
+                surface.textureScale = Float(spec.scale)
+                textures.append(texture)
             }
             if material.transmission > 0 {
                 surface.transmission = Float(material.transmission)
@@ -83,6 +95,7 @@ struct SceneLitScene: Sendable {
             lights.append(SceneLight(light, acescg: rgb))
         }
         self.lights = lights
+        self.textures = textures
         self.surfaces = surfaces
         geometry = SceneGeometry(groundEnabled: spec.ground.enabled, groundHeight: Float(spec.ground.height), primitives: primitives)
     }

@@ -112,11 +112,24 @@ public struct MaterialSpec: Sendable, Equatable {
     public var ior = 1.5
     /// Colour one passage through a transmissive object keeps, in `colorspace` (1: clear).
     public var tint = SIMD3<Double>(1, 1, 1)
+    /// An image giving the albedo in place of `baseColor` (and of a checker), tiled over the
+    /// surface along its dominant axis.
+    public var texture: TextureSpec?
 
     public static let `default` = MaterialSpec(
         baseColor: [0.5, 0.5, 0.5], colorspace: "ACEScg", roughness: 0.5, metallic: 0,
         emission: [0, 0, 0], emissionStrength: 0
     )
+}
+
+/// An image texture: an OpenEXR file whose RGB is in `colorspace`, one repeat every `scale` metres.
+public struct TextureSpec: Sendable, Equatable {
+    /// Absolute path of the EXR file.
+    public var path: String
+    /// OCIO colour space of the pixels (for example `sRGB - Texture` for display-referred paint).
+    public var colorspace: String
+    /// Side of one repeat of the image, metres.
+    public var scale: Double
 }
 
 public struct GroundSpec: Sendable, Equatable {
