@@ -182,6 +182,24 @@ import Testing
         #expect(world.states(afterSteps: 240)[1].position.y < 0.11, "it fell to the ground")
     }
 
+    /// A column is round: a ball passing 3.6 cm outside its side falls by untouched, though it is
+    /// well inside the column's bounding box; one dropped on its top comes to rest there.
+    @Test func sphereMeetsACylinderWhereItIsRound() throws {
+        let world = try Self.world("""
+            objects:
+              - {name: column, shape: cylinder, radius: 0.5, height: 1, position: [0, 0.5, 0]}
+              - {name: past, shape: sphere, radius: 0.1, position: [0.45, 2, 0.45], dynamic: true}
+              - {name: onto, shape: sphere, radius: 0.1, position: [0.1, 1.5, -0.1], dynamic: true, restitution: 0.2}
+            """)
+        for steps in stride(from: 0, through: 240, by: 20) {
+            let p = world.states(afterSteps: steps)[1].position
+            #expect(p.x == 0.45 && p.z == 0.45, "deflected to \(p) after \(steps) steps")
+        }
+        let end = world.states(afterSteps: 720)
+        #expect(end[1].position.y < 0.11, "it fell to the ground")
+        #expect(abs(end[2].position.y - 1.1) < 0.001 && abs(end[2].position.x - 0.1) < 1e-6, "resting on top at \(end[2].position)")
+    }
+
     /// Three boxes of different masses and a ball, stacked touching, stay put: sequential impulses
     /// carry the load to the ground and projection keeps the overlap at the slop.
     @Test func stackOfThreeBoxesWithABallOnTopStaysStillForTenSeconds() throws {

@@ -94,8 +94,9 @@ struct ContactSolver {
     }
 
     /// Normal (from a to b) and overlap of two bodies, if they touch. Spheres are exact; a sphere
-    /// meets a box at the box's closest point (face, edge or corner); boxes meet boxes along the
-    /// axis of least overlap (both are axis-aligned: nothing in the spec rotates them).
+    /// meets a box or cylinder at its closest point (face, edge, corner, round side or rim); boxes
+    /// and cylinders meet each other as boxes along the axis of least overlap (all are
+    /// axis-aligned: nothing in the spec rotates them).
     static func touch(_ a: RigidBodySimulation.Body, _ b: RigidBodySimulation.Body) -> (SIMD3<Double>, Double)? {
         if a.isSphere && b.isSphere {
             let d = b.position - a.position
@@ -107,7 +108,7 @@ struct ContactSolver {
         if a.isSphere != b.isSphere {
             // sign: +1 when a is the box, so the box-to-sphere direction already points a → b.
             let (sphere, box, sign) = a.isSphere ? (a, b, -1.0) : (b, a, 1.0)
-            let q = pointwiseMin(pointwiseMax(sphere.position, box.position - box.half), box.position + box.half)
+            let q = closestPoint(of: box, to: sphere.position)
             let d = sphere.position - q
             let dist = (d * d).sum().squareRoot()
             if dist > 1e-12 {
@@ -119,6 +120,18 @@ struct ContactSolver {
             return boxes(box, sphere).map { ($0.0 * sign, $0.1 + sphere.half.x) }
         }
         return boxes(a, b)
+    }
+
+    /// The point of a box or vertical cylinder nearest to `p` (`p` itself when inside).
+    private static func closestPoint(of body: RigidBodySimulation.Body, to p: SIMD3<Double>) -> SIMD3<Double> {
+        var q = pointwiseMin(pointwiseMax(p, body.position - body.half), body.position + body.half)
+        guard body.isCylinder else { return q }
+        let dx = p.x - body.position.x, dz = p.z - body.position.z
+        let radial = (dx * dx + dz * dz).squareRoot()
+        let scale = radial > body.half.x ? body.half.x / radial : 1
+        q.x = body.position.x + dx * scale
+        q.z = body.position.z + dz * scale
+        return q
     }
 
     /// Axis of least overlap between two boxes, pointing from a to b.

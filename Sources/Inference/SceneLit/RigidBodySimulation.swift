@@ -29,6 +29,8 @@ public struct RigidBodySimulation: Sendable {
         var inverseInertia: Double
         var half: SIMD3<Double>
         var isSphere: Bool
+        /// A vertical cylinder (radius half.x): spheres meet its round side; boxes its bounding box.
+        var isCylinder = false
         var restitution: Double
         var friction: Double
         var rollingFriction: Double
@@ -52,11 +54,11 @@ public struct RigidBodySimulation: Sendable {
         )
         bodies = spec.objects.map { object in
             let half: SIMD3<Double>
-            var sphere = false
+            var sphere = false, cylinder = false
             switch object.shape {
             case .sphere(let r): half = SIMD3(repeating: r); sphere = true
             case .box(let size): half = size / 2
-            case .cylinder(let r, let h): half = SIMD3(r, h / 2, r)
+            case .cylinder(let r, let h): half = SIMD3(r, h / 2, r); cylinder = true
             }
             var position = object.position
             if object.dynamic, spec.ground.enabled { position.y = max(position.y, spec.ground.height + half.y) }
@@ -66,7 +68,7 @@ public struct RigidBodySimulation: Sendable {
             return Body(
                 position: position, velocity: object.dynamic ? object.velocity : .zero,
                 inverseMass: inverseMass, inverseInertia: spin.isFinite ? spin : 0,
-                half: half, isSphere: sphere,
+                half: half, isSphere: sphere, isCylinder: cylinder,
                 restitution: object.restitution, friction: object.friction, rollingFriction: object.rollingFriction
             )
         }
