@@ -59,17 +59,7 @@ import Testing
             }
         }
         let path = try Self.write(board, named: "board.exr", in: root)
-        let spec = try SceneLitTestSupport.spec(
-            frames: "{first: 1001, count: 4}", width: 96, height: 54,
-            params: "{samples: 1, gi_ground_patches: 4, gi_object_patches: 4, gi_sky_samples: 8, texture_filter: \(filter)}",
-            body: """
-                camera:
-                  position: [0, 0.5, 0]
-                  target: [0, 0.3, -10]
-                  moves: [{type: dolly, start: 1001, end: 1004, distance: 0.09, easing: linear}]
-                environment: {uniform: {radiance: [1, 1, 1]}}
-                ground: {material: {roughness: 1, texture: {path: \(path), scale: 2}}}
-                """)
+        let spec = try SceneLitTextureTests.floor(filter: filter, ground: "{roughness: 1, texture: {path: \(path), scale: 2}}")
         return try SceneLitTestSupport.render(spec, frames: 1001...1004, root: root)
     }
 

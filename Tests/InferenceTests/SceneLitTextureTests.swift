@@ -8,9 +8,11 @@ import Testing
 /// shimmer under a moving camera.
 @Suite struct SceneLitTextureTests {
     /// A black-and-white checker floor (0.25 m squares) under a uniform sky, seen from 0.5 m up
-    /// looking towards the horizon, dollying slowly forward. One sample per pixel, so only the
-    /// texture filter stands between the squares and aliasing.
-    static func floor(filter: String) throws -> ShotSpec {
+    /// looking towards the horizon, dollying slowly forward (or the floor `ground` material). One
+    /// sample per pixel, so only the texture filter stands between the squares and aliasing.
+    static func floor(
+        filter: String, ground: String = "{base_color: [0.8, 0.8, 0.8], roughness: 1, checker: {size: 0.25, color: [0.05, 0.05, 0.05]}}"
+    ) throws -> ShotSpec {
         try SceneLitTestSupport.spec(
             frames: "{first: 1001, count: 4}", width: 96, height: 54,
             params: "{samples: 1, gi_ground_patches: 4, gi_object_patches: 4, gi_sky_samples: 8, texture_filter: \(filter)}",
@@ -20,7 +22,7 @@ import Testing
                   target: [0, 0.3, -10]
                   moves: [{type: dolly, start: 1001, end: 1004, distance: 0.09, easing: linear}]
                 environment: {uniform: {radiance: [1, 1, 1]}}
-                ground: {material: {base_color: [0.8, 0.8, 0.8], roughness: 1, checker: {size: 0.25, color: [0.05, 0.05, 0.05]}}}
+                ground: {material: \(ground)}
                 """)
     }
 
