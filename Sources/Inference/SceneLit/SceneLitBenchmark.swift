@@ -1,4 +1,5 @@
 import Foundation
+import ImageCore
 import ShotSpec
 
 /// Times the scenelit lighting solve and frame rendering for `scenefarm bench generate`.
@@ -6,20 +7,11 @@ public enum SceneLitBenchmark {
     /// Solves `spec`'s lighting in a fresh temporary folder, then renders `frames` frames at
     /// `width`×`height`; returns the solve time and the mean time per frame.
     public static func run(spec: ShotSpec, width: Int, height: Int, frames: Int) throws -> (solveSeconds: Double, msPerFrame: Double) {
-        var spec = spec
-        spec.resolution = Resolution(width: width, height: height)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("scenelit-bench-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let generator = SceneLitGenerator()
-        let flag = CancellationFlag()
-        let solveStart = Date()
-        let artifact = try generator.prepare(spec, storageRoot: root, cancellation: flag)
-        let solveSeconds = Date().timeIntervalSince(solveStart)
-        let first = spec.frames.first
-        let request = GenerationRequest(spec: spec, frames: first...(first + max(1, frames) - 1), lighting: artifact)
         var rendered = 0
-        let renderStart = Date()
-        try generator.generate(request, cancellation: flag) { _, _ in rendered += 1 }
+        var renderStart = Date()
+        let solveSeconds = try render(spec: spec, width: width, height: height, frames: frames, solved: { renderStart = Date() }) { _, _ in
+            rendered += 1
+        }
         let seconds = Date().timeIntervalSince(renderStart)
         return (solveSeconds, seconds * 1000 / Double(max(1, rendered)))
     }
@@ -28,17 +20,8 @@ public enum SceneLitBenchmark {
     /// each frame's Float32 bit patterns (before any colour conversion or half rounding), so two
     /// builds can be checked for bit-identical output.
     public static func digests(spec: ShotSpec, width: Int, height: Int, frames: Int) throws -> [(frame: Int, digest: UInt64)] {
-        var spec = spec
-        spec.resolution = Resolution(width: width, height: height)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("scenelit-digest-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let generator = SceneLitGenerator()
-        let flag = CancellationFlag()
-        let artifact = try generator.prepare(spec, storageRoot: root, cancellation: flag)
-        let first = spec.frames.first
-        let request = GenerationRequest(spec: spec, frames: first...(first + max(1, frames) - 1), lighting: artifact)
         var out: [(Int, UInt64)] = []
-        try generator.generate(request, cancellation: flag) { frame, image in
+        _ = try render(spec: spec, width: width, height: height, frames: frames, solved: {}) { frame, image in
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
             for value in image.pixels {
                 var bits = value.bitPattern
@@ -50,5 +33,26 @@ public enum SceneLitBenchmark {
             out.append((frame, h))
         }
         return out
+    }
+
+    /// Solves the lighting in a fresh temporary folder (removed afterwards), calls `solved`, then
+    /// renders the first `frames` frames into `emit`; returns the solve time in seconds.
+    private static func render(
+        spec: ShotSpec, width: Int, height: Int, frames: Int, solved: () -> Void, emit: (Int, RGBAImage) throws -> Void
+    ) throws -> Double {
+        var spec = spec
+        spec.resolution = Resolution(width: width, height: height)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("scenelit-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let generator = SceneLitGenerator()
+        let flag = CancellationFlag()
+        let solveStart = Date()
+        let artifact = try generator.prepare(spec, storageRoot: root, cancellation: flag)
+        let solveSeconds = Date().timeIntervalSince(solveStart)
+        let first = spec.frames.first
+        let request = GenerationRequest(spec: spec, frames: first...(first + max(1, frames) - 1), lighting: artifact)
+        solved()
+        try generator.generate(request, cancellation: flag, emit: emit)
+        return solveSeconds
     }
 }
