@@ -23,28 +23,62 @@ extension JobStore {
     /// backend may run it again after losing its connection.
     public func complete(_ completions: [Completion]) throws -> [StoredTask?] {
         guard !completions.isEmpty else { return [] }
+        // The first result for an attempt counts; a repeat in the same batch is stale, as it
+        // would be one by one.
+        var firsts: [Int] = []
+        var seen: Set<String> = []
+        for (index, completion) in completions.enumerated() where seen.insert(completion.attempt).inserted { firsts.append(index) }
         let encoder = WireMessage.makeEncoder()
-        let outcomes = try completions.map { try String(decoding: encoder.encode($0.outcome), as: UTF8.self) }
+        var results: StoreArguments = []
+        for index in firsts {
+            let outcome = completions[index].outcome
+            results += [completions[index].attempt, String(decoding: try encoder.encode(outcome), as: UTF8.self), outcome.framesWritten] as StoreArguments
+        }
         let seams = try completions.map { completion in
             try completion.outcome.seams.map { String(decoding: try JSONEncoder().encode($0.seams.map(\.score)), as: UTF8.self) }
         }
-        let recorded = try backend.write { db in
+        let recorded = try backend.write { db -> [StoredTask?] in
+            // A handful of statements per batch whatever its size: on PostgreSQL each statement
+            // is a round trip the loop waits for.
+            let done = try db.query("""
+                WITH result (attempt, outcome_json, frames_done) AS (VALUES \(Self.rows(3, firsts.count)))
+                UPDATE tasks SET state = 'done', outcome_json = result.outcome_json, frames_done = result.frames_done, error = NULL
+                FROM result
+                WHERE tasks.attempt = result.attempt AND tasks.state = 'leased'
+                RETURNING \(Self.taskColumns)
+                """, results).map(decodeTask)
+            guard !done.isEmpty else { return completions.map { _ in nil } }
+            try Self.release(db, finished: done)
+            var byAttempt: [String: StoredTask] = [:]
+            for task in done { if let attempt = task.attempt { byAttempt[attempt] = task } }
             var recorded: [StoredTask?] = []
-            recorded.reserveCapacity(completions.count)
+            var lighting: [(job: String, id: String)] = []
+            var finished: StoreArguments = []
+            var finishedCount = 0
             for (index, completion) in completions.enumerated() {
-                guard let task = try complete(db, attempt: completion.attempt, outcomeJSON: outcomes[index], framesWritten: completion.outcome.framesWritten) else {
+                // Only the first occurrence of an attempt is the recorded one.
+                guard let task = byAttempt.removeValue(forKey: completion.attempt) else {
                     recorded.append(nil)
                     continue
                 }
                 switch task.node.kind {
                 case .lighting:
-                    if let id = completion.outcome.lightingID { try recordLighting(db, job: task.job, id: id) }
+                    if let id = completion.outcome.lightingID { lighting.append((task.job, id)) }
                 case .publish:
-                    try Self.finish(db, job: task.job, published: completion.outcome.published, seamsJSON: seams[index])
+                    finished += [task.job, completion.outcome.published, seams[index]] as StoreArguments
+                    finishedCount += 1
                 case .generate, .blend:
                     break
                 }
                 recorded.append(task)
+            }
+            try recordLighting(db, lighting)
+            if finishedCount > 0 {
+                try db.execute("""
+                    WITH finished (id, published, seams_json) AS (VALUES \(Self.rows(3, finishedCount)))
+                    UPDATE jobs SET state = 'done', published = finished.published, seams_json = finished.seams_json, finished_at = ?
+                    FROM finished WHERE jobs.id = finished.id
+                    """, finished + [Date().timeIntervalSince1970])
             }
             return recorded
         }
@@ -52,13 +86,52 @@ extension JobStore {
         return recorded
     }
 
-    /// `setLighting` inside an open transaction: the job row is read (locked on PostgreSQL),
-    /// changed and written back.
-    private func recordLighting(_ db: any StoreSession, job: String, id: String) throws {
-        guard let row = try db.queryOne("SELECT job_json FROM jobs WHERE id = ?\(backend.dialect.forUpdate)", [job]) else { return }
-        var stored = try caches.jobs.value(try row.string("job_json")) { try WireMessage.makeDecoder().decode(ShotJob.self, from: Data($0.utf8)) }
-        stored.lightingID = id
-        let json = try String(decoding: WireMessage.makeEncoder().encode(stored), as: UTF8.self)
-        try db.execute("UPDATE jobs SET job_json = ? WHERE id = ?", [json, job])
+    /// The columns of `tasks` a `RETURNING` hands back for `decodeTask`, named (an UPDATE … FROM
+    /// would otherwise return the FROM table's columns too on PostgreSQL).
+    private static let taskColumns = ["job_id", "name", "node_json", "state", "attempts", "attempt", "worker", "frames_done", "error", "outcome_json", "failed_on"]
+        .map { "tasks.\($0) AS \($0)" }.joined(separator: ", ")
+
+    /// `count` rows of `width` placeholders for a VALUES list: `(?, ?), (?, ?)`.
+    static func rows(_ width: Int, _ count: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: count).joined(separator: ", ")
+    }
+
+    /// Tasks finished: their dependants have that many dependencies fewer, and those with none
+    /// left are ready. One statement for the whole batch (SET reads the row as it was).
+    private static func release(_ db: any StoreSession, finished: [StoredTask]) throws {
+        try db.execute("""
+            WITH finished (job_id, name) AS (VALUES \(rows(2, finished.count))),
+            hits AS (
+                SELECT task_deps.job_id AS job_id, task_deps.task AS task, COUNT(*) AS n
+                FROM task_deps JOIN finished ON task_deps.job_id = finished.job_id AND task_deps.depends_on = finished.name
+                GROUP BY task_deps.job_id, task_deps.task
+            )
+            UPDATE tasks SET pending_deps = tasks.pending_deps - hits.n,
+                state = CASE WHEN tasks.state = 'waiting' AND tasks.pending_deps <= hits.n THEN 'ready' ELSE tasks.state END
+            FROM hits WHERE tasks.job_id = hits.job_id AND tasks.name = hits.task
+            """, finished.flatMap { [$0.job, $0.node.name] as StoreArguments })
+    }
+
+    /// `setLighting` for several jobs inside an open transaction: their rows are read (locked on
+    /// PostgreSQL), changed and written back, in two statements.
+    private func recordLighting(_ db: any StoreSession, _ lighting: [(job: String, id: String)]) throws {
+        guard !lighting.isEmpty else { return }
+        let ids = Dictionary(lighting.map { ($0.job, $0.id) }, uniquingKeysWith: { first, _ in first })
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let rows = try db.query("SELECT id, job_json FROM jobs WHERE id IN (\(marks))\(backend.dialect.forUpdate)", ids.keys.sorted() as StoreArguments)
+        var written: StoreArguments = []
+        for row in rows {
+            let job = try row.string("id")
+            guard let id = ids[job] else { continue }
+            var stored = try caches.jobs.value(try row.string("job_json")) { try WireMessage.makeDecoder().decode(ShotJob.self, from: Data($0.utf8)) }
+            stored.lightingID = id
+            written += [job, String(decoding: try WireMessage.makeEncoder().encode(stored), as: UTF8.self)] as StoreArguments
+        }
+        guard !written.isEmpty else { return }
+        try db.execute("""
+            WITH lit (id, job_json) AS (VALUES \(Self.rows(2, written.count / 2)))
+            UPDATE jobs SET job_json = lit.job_json FROM lit WHERE jobs.id = lit.id
+            """, written)
     }
 }
