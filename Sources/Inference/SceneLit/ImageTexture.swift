@@ -102,14 +102,20 @@ final class ImageTexture: @unchecked Sendable {
 
     private static let cache = SceneLitCache<String, ImageTexture>()
 
-    /// The texture of `spec` (EXR, converted from its colour space to ACEScg by OCIO, clamped to
+    /// The texture of `spec` (a `.png` file by `PNGDecoder`, else OpenEXR, converted from its colour space to ACEScg by OCIO, clamped to
     /// albedo 0…0.999 like a base colour), loaded once per process; errors name `field`.
     static func load(_ spec: TextureSpec, config: ColorConfig, field: String) throws(GeneratorError) -> ImageTexture {
         let key = "\(spec.path)|\(spec.colorspace)|\(config.source)"
         if let cached = cache[key] { return cached }
         var image: RGBAImage
+        let png = spec.path.lowercased().hasSuffix(".png")
+        let bytes = png ? try contents(spec, field: field) : []
         do {
-            image = try PlateReader.read(spec.path, limits: limits).image
+            if png {
+                image = try PNGDecoder.decode(bytes, path: spec.path, maxSide: limits.maxSide, maxPixels: limits.maxPixels)
+            } else {
+                image = try PlateReader.read(spec.path, limits: limits).image
+            }
         } catch .overLimit(_, let reason) {
             throw .invalidInput(SpecError(path: "\(field).path", reason: "texture '\(spec.path)' is too large: \(reason)"))
         } catch {

@@ -122,9 +122,10 @@ public struct MaterialSpec: Sendable, Equatable {
     )
 }
 
-/// An image texture: an OpenEXR file whose RGB is in `colorspace`, one repeat every `scale` metres.
+/// An image texture: an OpenEXR file, or a PNG for a path ending in `.png`, whose RGB is in
+/// `colorspace`, one repeat every `scale` metres.
 public struct TextureSpec: Sendable, Equatable {
-    /// Absolute path of the EXR file.
+    /// Absolute path of the image file.
     public var path: String
     /// OCIO colour space of the pixels (for example `sRGB - Texture` for display-referred paint).
     public var colorspace: String
