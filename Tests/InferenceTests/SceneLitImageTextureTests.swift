@@ -29,12 +29,10 @@ import Testing
         return try #require(try SceneLitTestSupport.render(spec, frames: 1001...1001, root: root)[1001])[4, 4]
     }
 
-    @Test func anSRGBTextureReadsAsTheOfficialOCIOConversionOfItsValues() throws {
-        let root = try SceneLitTestSupport.storageRoot()
-        defer { SceneLitTestSupport.cleanUp(root) }
-        let encoded = SIMD3<Float>(0.8, 0.5, 0.2)
-        let path = try Self.write(RGBAImage(width: 8, height: 8, fill: SIMD4(encoded, 1)), named: "paint.exr", in: root)
-        // The authority: OpenColorIO with the bundled official ACES config, sRGB - Texture → ACEScg.
+    /// Expects the floor textured with the image at `path`, declared `sRGB - Texture` and holding
+    /// `encoded` everywhere, to render as a base colour of OCIO's conversion of `encoded` (the
+    /// authority: OpenColorIO with the bundled official ACES config); returns the textured pixel.
+    static func expectReadsAsOCIOConversion(path: String, encoded: SIMD3<Float>, root: URL) throws -> SIMD4<Float> {
         var probe = RGBAImage(width: 1, height: 1, fill: SIMD4(encoded, 1))
         try ColorConfig.shared(explicit: nil).processor(from: "sRGB - Texture", to: "ACEScg").apply(&probe)
         let acescg = probe[0, 0]
@@ -43,6 +41,15 @@ import Testing
         for c in 0..<3 {
             #expect(abs(textured[c] / plain[c] - 1) < 1e-4, "channel \(c): textured \(textured[c]), OCIO-converted base colour \(plain[c])")
         }
+        return textured
+    }
+
+    @Test func anSRGBTextureReadsAsTheOfficialOCIOConversionOfItsValues() throws {
+        let root = try SceneLitTestSupport.storageRoot()
+        defer { SceneLitTestSupport.cleanUp(root) }
+        let encoded = SIMD3<Float>(0.8, 0.5, 0.2)
+        let path = try Self.write(RGBAImage(width: 8, height: 8, fill: SIMD4(encoded, 1)), named: "paint.exr", in: root)
+        let textured = try Self.expectReadsAsOCIOConversion(path: path, encoded: encoded, root: root)
         // And the declared colour space matters: the same file read as ACEScg is another colour.
         let raw = try Self.floorCentre("{roughness: 1, texture: {path: \(path), colorspace: ACEScg}}", root: root)
         #expect(abs(raw.z / textured.z - 1) > 0.2, "blue read raw \(raw.z) vs converted \(textured.z)")
