@@ -79,4 +79,31 @@ import Testing
         // wider image spreads past the frame's lower edge), within 10 %.
         #expect(abs(glossy.energy / mirror.energy - 1) < 0.10, "reflected energy glossy/mirror \(glossy.energy / mirror.energy)")
     }
+
+    @Test func glassGlossAndTexturesGiveAFrameTheSameBitsAloneOrInsideAChunk() throws {
+        // Their ray patterns hash only the ray, so frame N is the same whichever chunk renders it;
+        // with a still camera consecutive frames are identical (no crawling glossy noise).
+        let root = try SceneLitTestSupport.storageRoot()
+        defer { SceneLitTestSupport.cleanUp(root) }
+        var board = RGBAImage(width: 16, height: 16)
+        for y in 0..<16 { for x in 0..<16 { board[x, y] = ((x / 4) + (y / 4)) % 2 == 0 ? SIMD4(0.7, 0.5, 0.3, 1) : SIMD4(0.2, 0.1, 0.05, 1) } }
+        let texture = try SceneLitImageTextureTests.write(board, named: "board.exr", in: root)
+        func spec(_ moves: String) throws -> ShotSpec {
+            try SceneLitTestSupport.spec(width: 48, height: 27, params: "{samples: 2, gi_ground_patches: 6, gi_object_patches: 4, gi_sky_samples: 16, reflections: traced}", body: """
+                camera: {position: [0, 1.2, 4], target: [0, 0.4, 0], shutter_angle: 180, moves: \(moves)}
+                environment: {sky: {sun_elevation: 40, sun_azimuth: 120, turbidity: 3}}
+                ground: {material: {roughness: 0.25, texture: {path: \(texture), colorspace: sRGB - Texture, scale: 1}}}
+                objects:
+                  - {name: glass, shape: sphere, radius: 0.4, position: [-0.5, 0.4, 0], material: {transmission: 1, ior: 1.5, tint: [0.9, 1, 0.9]}}
+                  - {name: chrome, shape: sphere, radius: 0.3, position: [0.6, 0.3, 0], material: {base_color: [0.9, 0.9, 0.9], metallic: 1, roughness: 0.2}}
+                """)
+        }
+        let moving = try spec("[{type: orbit, start: 1001, end: 1020, degrees: 20}]")
+        let alone = try SceneLitTestSupport.render(moving, frames: 1006...1006, root: root)
+        let chunk = try SceneLitTestSupport.render(moving, frames: 1004...1007, root: root)
+        #expect(try #require(alone[1006]) == chunk[1006])
+        let still = try SceneLitTestSupport.render(try spec("[]"), frames: 1001...1002, root: root)
+        #expect(try #require(still[1001]) == still[1002])
+        #expect(Set(try #require(still[1001]).pixels).count > 100)
+    }
 }
