@@ -260,7 +260,7 @@ extension ShotSpecLoader {
 
     static func material(_ field: SpecField, baseDirectory: URL) throws(SpecError) -> MaterialSpec {
         let obj = try field.object(allowed: [
-            "base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength", "checker", "transmission", "ior", "tint", "texture",
+            "base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength", "checker", "transmission", "ior", "tint", "texture", "tiles",
         ])
         var m = MaterialSpec.default
         if let f = obj.optional("base_color") {
@@ -286,8 +286,21 @@ extension ShotSpecLoader {
                 throw colorField.fail("colour components must be 0 … 1 (a surface reflects at most the light it receives)")
             }
         }
+        if let f = obj.optional("tiles") {
+            guard m.checkerSize == 0 else { throw f.fail("give only one of checker, tiles") }
+            let tiles = try f.object(allowed: ["size", "grout", "color"])
+            m.checkerSize = try size(tiles.required("size"))
+            let groutField = try tiles.required("grout")
+            m.tileGrout = try size(groutField)
+            guard m.tileGrout < m.checkerSize / 2 else { throw groutField.fail("grout must be narrower than half the tile size (\(SpecField.format(m.checkerSize / 2)) m)") }
+            let colorField = try tiles.required("color")
+            m.checkerColor = try colorField.vector3()
+            guard m.checkerColor.min() >= 0, m.checkerColor.max() <= 1 else {
+                throw colorField.fail("colour components must be 0 … 1 (a surface reflects at most the light it receives)")
+            }
+        }
         if let f = obj.optional("texture") {
-            guard m.checkerSize == 0 else { throw f.fail("give only one of checker, texture") }
+            guard m.checkerSize == 0 else { throw f.fail("give only one of checker, tiles, texture") }
             let texture = try f.object(allowed: ["path", "colorspace", "scale"])
             m.texture = TextureSpec(
                 path: try inputPath(texture.required("path"), baseDirectory: baseDirectory, what: "texture"),

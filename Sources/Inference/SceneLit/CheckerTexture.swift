@@ -32,16 +32,19 @@ enum CheckerTexture {
     }
 
     /// Share of the second colour (0…1) at hit point `p` with unit normal `n`, seen along unit
-    /// `d` from distance `t`; `stepX`/`stepY` are the ray's change per pixel.
+    /// `d` from distance `t`; `stepX`/`stepY` are the ray's change per pixel. With `grout` above 0
+    /// the pattern is tiles of side `size` whose grout lines, `grout` metres wide, are the second
+    /// colour.
     @inline(__always)
     static func weight(
         point p: SIMD3<Float>, normal n: SIMD3<Float>, direction d: SIMD3<Float>, distance t: Float,
-        stepX: SIMD3<Float>, stepY: SIMD3<Float>, size: Float, filter: Bool
+        stepX: SIMD3<Float>, stepY: SIMD3<Float>, size: Float, grout: Float = 0, filter: Bool
     ) -> Float {
         let (position, footprint) = planar(point: p, normal: n, direction: d, distance: t, stepX: stepX, stepY: stepY, filter: filter)
         let q = position / size
         var w = SIMD2<Float>(repeating: 1e-4)
         if filter { w = pointwiseMax(footprint / size, w) }
+        if grout > 0 { return tiles(q, width: w, grout: grout / size) }
         @inline(__always) func tri(_ x: SIMD2<Float>) -> SIMD2<Float> {
             let h = x * 0.5
             let f = h - h.rounded(.down)
@@ -49,5 +52,22 @@ enum CheckerTexture {
         }
         let i = 2 * (tri(q - w * 0.5) - tri(q + w * 0.5)) / w
         return min(max(0.5 - 0.5 * i.x * i.y, 0), 1)
+    }
+
+    /// Grout share of tiles at `q` (tile units), box-filtered over `w`: per axis the grout band
+    /// [k, k + g) of each period has the running integral G(x) = ⌊x⌋·g + min(fract x, g), so its
+    /// mean over the box is (G(q + w/2) − G(q − w/2)) / w (the same analytic box filter as the
+    /// checker's); the two axes' lines combine as 1 − (1 − sₓ)(1 − s_y).
+    @inline(__always)
+    static func tiles(_ q: SIMD2<Float>, width w: SIMD2<Float>, grout g: Float) -> Float {
+        @inline(__always) func integral(_ x: SIMD2<Float>) -> SIMD2<Float> {
+            let k = x.rounded(.down)
+            return k * g + pointwiseMin(x - k, SIMD2(repeating: g))
+        }
+        // Shifted to the tile's own period first: G(x + n) − G(y + n) = G(x) − G(y), and small
+        // arguments keep the difference of two integrals accurate in Float.
+        let local = q - q.rounded(.down)
+        let s = pointwiseMin(pointwiseMax((integral(local + w * 0.5) - integral(local - w * 0.5)) / w, .zero), SIMD2(repeating: 1))
+        return 1 - (1 - s.x) * (1 - s.y)
     }
 }

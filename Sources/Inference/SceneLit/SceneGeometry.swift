@@ -10,6 +10,8 @@ struct SceneSurface: Sendable, Equatable {
     /// Checkerboard square side in metres (0: plain) and its second albedo.
     var checkerSize: Float = 0
     var albedo2 = SIMD3<Float>.zero
+    /// Tiles instead of a checkerboard when above 0: grout width in metres, in `albedo2`.
+    var tileGrout: Float = 0
     /// Share of light passing through as through a smooth dielectric (SceneLitGlass.swift), the
     /// index of refraction inside, and the colour one passage through keeps.
     var transmission: Float = 0
@@ -21,7 +23,14 @@ struct SceneSurface: Sendable, Equatable {
 
     /// The albedo averaged over the surface: what the radiosity solve, whose patches are larger
     /// than the squares, sees. Light a dielectric lets through is not diffusely reflected.
-    var meanAlbedo: SIMD3<Float> { (checkerSize > 0 ? (albedo + albedo2) / 2 : albedo) * (1 - transmission) }
+    var meanAlbedo: SIMD3<Float> {
+        guard tileGrout == 0 else {
+            // Grout covers 1 − (1 − g/s)² of each tile's square.
+            let clear = 1 - tileGrout / checkerSize
+            return (albedo + (albedo2 - albedo) * (1 - clear * clear)) * (1 - transmission)
+        }
+        return (checkerSize > 0 ? (albedo + albedo2) / 2 : albedo) * (1 - transmission)
+    }
 }
 
 /// One analytic primitive, axis-aligned (the spec has no rotations).

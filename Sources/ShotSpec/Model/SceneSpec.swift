@@ -105,6 +105,9 @@ public struct MaterialSpec: Sendable, Equatable {
     public var checkerSize = 0.0
     /// The checkerboard's second colour, in `colorspace`.
     public var checkerColor = SIMD3<Double>(0, 0, 0)
+    /// Tiles instead of a checkerboard when above 0: grout lines this wide (metres) in
+    /// `checkerColor` between square tiles of side `checkerSize` in `baseColor`.
+    public var tileGrout = 0.0
     /// Share of light that passes through the surface as through smooth glass or water (0:
     /// opaque, 1: a clear dielectric); refraction and Fresnel reflection follow `ior`.
     public var transmission = 0.0
