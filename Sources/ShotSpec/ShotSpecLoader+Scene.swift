@@ -260,7 +260,7 @@ extension ShotSpecLoader {
 
     static func material(_ field: SpecField, baseDirectory: URL) throws(SpecError) -> MaterialSpec {
         let obj = try field.object(allowed: [
-            "base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength", "checker", "transmission", "ior", "tint", "texture", "tiles",
+            "base_color", "colorspace", "roughness", "metallic", "emission", "emission_strength", "checker", "transmission", "ior", "tint", "texture", "tiles", "noise",
         ])
         var m = MaterialSpec.default
         if let f = obj.optional("base_color") {
@@ -286,8 +286,19 @@ extension ShotSpecLoader {
                 throw colorField.fail("colour components must be 0 … 1 (a surface reflects at most the light it receives)")
             }
         }
+        if let f = obj.optional("noise") {
+            guard m.checkerSize == 0 else { throw f.fail("give only one of checker, noise") }
+            let noise = try f.object(allowed: ["size", "color"])
+            m.checkerSize = try size(noise.required("size"))
+            m.noise = true
+            let colorField = try noise.required("color")
+            m.checkerColor = try colorField.vector3()
+            guard m.checkerColor.min() >= 0, m.checkerColor.max() <= 1 else {
+                throw colorField.fail("colour components must be 0 … 1 (a surface reflects at most the light it receives)")
+            }
+        }
         if let f = obj.optional("tiles") {
-            guard m.checkerSize == 0 else { throw f.fail("give only one of checker, tiles") }
+            guard m.checkerSize == 0 else { throw f.fail("give only one of checker, noise, tiles") }
             let tiles = try f.object(allowed: ["size", "grout", "color"])
             m.checkerSize = try size(tiles.required("size"))
             let groutField = try tiles.required("grout")
@@ -300,7 +311,7 @@ extension ShotSpecLoader {
             }
         }
         if let f = obj.optional("texture") {
-            guard m.checkerSize == 0 else { throw f.fail("give only one of checker, tiles, texture") }
+            guard m.checkerSize == 0 else { throw f.fail("give only one of checker, noise, tiles, texture") }
             let texture = try f.object(allowed: ["path", "colorspace", "scale"])
             m.texture = TextureSpec(
                 path: try inputPath(texture.required("path"), baseDirectory: baseDirectory, what: "texture"),

@@ -74,7 +74,7 @@ struct BadSpec: Sendable, CustomTestStringConvertible {
         BadSpec(name: "unknown top-level key", yaml: base + "enviroment: {}\n",
                 message: "shot.enviroment: unknown key (did you mean 'environment'?); allowed keys: spec_version, show, shot, scene, fps, frames, resolution, generator, output, camera, environment, ground, objects, lights, chunking"),
         BadSpec(name: "unknown key in a material", yaml: base + "objects:\n  - name: a\n    shape: sphere\n    radius: 1\n    position: [0, 1, 0]\n    material: {base_colour: [1, 0, 0]}\n",
-                message: "shot.objects[0].material.base_colour: unknown key (did you mean 'base_color'?); allowed keys: base_color, colorspace, roughness, metallic, emission, emission_strength, checker, transmission, ior, tint, texture, tiles"),
+                message: "shot.objects[0].material.base_colour: unknown key (did you mean 'base_color'?); allowed keys: base_color, colorspace, roughness, metallic, emission, emission_strength, checker, transmission, ior, tint, texture, tiles, noise"),
         BadSpec(name: "dolly to with 2 numbers", yaml: base + """
             camera:
               moves:

@@ -38,13 +38,14 @@ enum CheckerTexture {
     @inline(__always)
     static func weight(
         point p: SIMD3<Float>, normal n: SIMD3<Float>, direction d: SIMD3<Float>, distance t: Float,
-        stepX: SIMD3<Float>, stepY: SIMD3<Float>, size: Float, grout: Float = 0, filter: Bool
+        stepX: SIMD3<Float>, stepY: SIMD3<Float>, size: Float, grout: Float = 0, noise: Bool = false, filter: Bool
     ) -> Float {
         let (position, footprint) = planar(point: p, normal: n, direction: d, distance: t, stepX: stepX, stepY: stepY, filter: filter)
         let q = position / size
         var w = SIMD2<Float>(repeating: 1e-4)
         if filter { w = pointwiseMax(footprint / size, w) }
         if grout > 0 { return tiles(q, width: w, grout: grout / size) }
+        if noise { return valueNoise(q, width: max(w.x, w.y)) }
         @inline(__always) func tri(_ x: SIMD2<Float>) -> SIMD2<Float> {
             let h = x * 0.5
             let f = h - h.rounded(.down)
@@ -52,6 +53,43 @@ enum CheckerTexture {
         }
         let i = 2 * (tri(q - w * 0.5) - tri(q + w * 0.5)) / w
         return min(max(0.5 - 0.5 * i.x * i.y, 0), 1)
+    }
+
+    /// Octaves of value noise: features from `size` down to size/8.
+    static let noiseOctaves = 4
+
+    /// Fractal value noise at `q` (units of the largest feature), 0…1 with mean ½, averaged over a
+    /// footprint `w` wide by clamping each octave (Norton, Rockwood & Skolmoski, "Clamping: a
+    /// method of antialiasing textured surfaces by bandwidth limiting in object space",
+    /// SIGGRAPH 1982): an octave keeps full contrast while its cells are over two footprints
+    /// wide and fades to its mean by one, so detail finer than a pixel becomes the mean instead
+    /// of aliasing. Lattice values hash the integer cell (the same on every node); interpolation
+    /// is smoothstep-bilinear.
+    @inline(__always)
+    static func valueNoise(_ q: SIMD2<Float>, width w: Float) -> Float {
+        guard q.x.isFinite, q.y.isFinite else { return 0.5 }
+        var sum: Float = 0, amplitude: Float = 0.5, scale: Float = 1, total: Float = 0
+        for octave in 0..<noiseOctaves {
+            let p = q * scale
+            let cell = p.rounded(.down)
+            let f = p - cell
+            let s = f * f * (3 - 2 * f)
+            // Clamped before the integer conversion, which traps on values past Int's range.
+            let c = pointwiseMin(pointwiseMax(cell, SIMD2(repeating: -1e9)), SIMD2(repeating: 1e9))
+            let ix = Int32(truncatingIfNeeded: Int(c.x)), iy = Int32(truncatingIfNeeded: Int(c.y))
+            @inline(__always) func lattice(_ dx: Int32, _ dy: Int32) -> Float {
+                PixelHash.unit(PixelHash.hash(UInt32(bitPattern: ix &+ dx), UInt32(bitPattern: iy &+ dy), UInt32(octave) &+ 0x5EED))
+            }
+            let top = lattice(0, 0) + (lattice(1, 0) - lattice(0, 0)) * s.x
+            let bottom = lattice(0, 1) + (lattice(1, 1) - lattice(0, 1)) * s.x
+            let value = top + (bottom - top) * s.y
+            let fade = min(max(2 - 2 * w * scale, 0), 1)
+            sum += amplitude * (0.5 + (value - 0.5) * fade)
+            total += amplitude
+            amplitude *= 0.5
+            scale *= 2
+        }
+        return sum / total
     }
 
     /// Grout share of tiles at `q` (tile units), box-filtered over `w`: per axis the grout band

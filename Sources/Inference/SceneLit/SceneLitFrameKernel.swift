@@ -376,7 +376,7 @@ struct SceneLitFrameKernel {
     ) -> SIMD3<Float> {
         let sub = subFrames[k]
         let w = CheckerTexture.weight(
-            point: p, normal: n, direction: d, distance: t, stepX: sub.stepX, stepY: sub.stepY, size: surface.checkerSize, grout: surface.tileGrout, filter: filterTextures
+            point: p, normal: n, direction: d, distance: t, stepX: sub.stepX, stepY: sub.stepY, size: surface.checkerSize, grout: surface.tileGrout, noise: surface.noise, filter: filterTextures
         )
         return surface.albedo + (surface.albedo2 - surface.albedo) * w
     }

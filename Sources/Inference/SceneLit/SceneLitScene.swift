@@ -47,6 +47,7 @@ struct SceneLitScene: Sendable {
             if material.checkerSize > 0 {
                 surface.checkerSize = Float(material.checkerSize)
                 surface.tileGrout = Float(material.tileGrout)
+                surface.noise = material.noise
                 surface.albedo2 = albedo2
             }
             if let spec = material.texture {

@@ -1,0 +1,39 @@
+import Foundation
+import ImageCore
+import Inference
+import ShotSpec
+import Testing
+
+/// Procedural value noise: clamped octave by octave, so a receding noisy floor fades to its mean
+/// instead of shimmering.
+@Suite struct SceneLitNoiseTests {
+    /// Noise between light and dark grey with 0.5 m largest features (down to 6 cm), on
+    /// `SceneLitTextureTests`' dollying floor.
+    static let noise = "{base_color: [0.8, 0.8, 0.8], roughness: 1, noise: {size: 0.5, color: [0.05, 0.05, 0.05]}}"
+
+    @Test func aRecedingNoisyFloorDoesNotShimmerAndFadesToItsMean() throws {
+        let root = try SceneLitTestSupport.storageRoot()
+        defer { SceneLitTestSupport.cleanUp(root) }
+        let frames = try SceneLitTestSupport.render(SceneLitTextureTests.floor(filter: "box", ground: Self.noise), frames: 1001...1004, root: root)
+        let filtered = try SceneLitTextureTests.flicker(frames)
+        let pointSampled = try SceneLitTextureTests.flicker(SceneLitTestSupport.render(
+            SceneLitTextureTests.floor(filter: "none", ground: Self.noise), frames: 1001...1004, root: root))
+        #expect(filtered < 0.02, "filtered far-floor flicker \(filtered * 100) %")
+        #expect(pointSampled > 5 * filtered, "point-sampled \(pointSampled * 100) % vs filtered \(filtered * 100) %")
+        // Far rows, where every octave is under a pixel, read the mean of the two colours.
+        let plain = try #require(try SceneLitTestSupport.render(
+            SceneLitTextureTests.floor(filter: "box", ground: "{base_color: [0.425, 0.425, 0.425], roughness: 1}"), frames: 1001...1001, root: root)[1001])
+        let noisy = try #require(frames[1001])
+        var a = 0.0, b = 0.0
+        for y in 27..<29 {
+            for x in 0..<96 {
+                a += Double(SceneLitTestSupport.luminance(noisy[x, y]))
+                b += Double(SceneLitTestSupport.luminance(plain[x, y]))
+            }
+        }
+        #expect(abs(a / b - 1) < 0.03, "far rows: noise \(a) vs its mean albedo \(b)")
+        // Near rows keep the pattern: a visible spread of values.
+        let row = (0..<96).map { SceneLitTestSupport.luminance(noisy[$0, 52]) }
+        #expect(row.max()! > 1.5 * row.min()!, "near row spans \(row.min()!) … \(row.max()!)")
+    }
+}
