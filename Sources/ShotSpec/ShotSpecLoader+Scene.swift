@@ -277,34 +277,21 @@ extension ShotSpecLoader {
             guard m.emission.min() >= 0 else { throw f.fail("emission must not be negative") }
         }
         if let f = obj.optional("emission_strength") { m.emissionStrength = try f.double(in: 0...SpecLimits.maxIntensity) }
-        if let f = obj.optional("checker") {
-            let checker = try f.object(allowed: ["size", "color"])
-            m.checkerSize = try size(checker.required("size"))
-            let colorField = try checker.required("color")
-            m.checkerColor = try colorField.vector3()
-            guard m.checkerColor.min() >= 0, m.checkerColor.max() <= 1 else {
-                throw colorField.fail("colour components must be 0 … 1 (a surface reflects at most the light it receives)")
-            }
-        }
-        if let f = obj.optional("noise") {
-            guard m.checkerSize == 0 else { throw f.fail("give only one of checker, noise") }
-            let noise = try f.object(allowed: ["size", "color"])
-            m.checkerSize = try size(noise.required("size"))
-            m.noise = true
-            let colorField = try noise.required("color")
-            m.checkerColor = try colorField.vector3()
-            guard m.checkerColor.min() >= 0, m.checkerColor.max() <= 1 else {
-                throw colorField.fail("colour components must be 0 … 1 (a surface reflects at most the light it receives)")
-            }
-        }
-        if let f = obj.optional("tiles") {
+        // The procedural patterns share the checker's size and second colour; one at most.
+        for pattern in ["checker", "noise", "tiles"] {
+            guard let f = obj.optional(pattern) else { continue }
             guard m.checkerSize == 0 else { throw f.fail("give only one of checker, noise, tiles") }
-            let tiles = try f.object(allowed: ["size", "grout", "color"])
-            m.checkerSize = try size(tiles.required("size"))
-            let groutField = try tiles.required("grout")
-            m.tileGrout = try size(groutField)
-            guard m.tileGrout < m.checkerSize / 2 else { throw groutField.fail("grout must be narrower than half the tile size (\(SpecField.format(m.checkerSize / 2)) m)") }
-            let colorField = try tiles.required("color")
+            let fields = try f.object(allowed: pattern == "tiles" ? ["size", "grout", "color"] : ["size", "color"])
+            m.checkerSize = try size(fields.required("size"))
+            m.noise = pattern == "noise"
+            if pattern == "tiles" {
+                let groutField = try fields.required("grout")
+                m.tileGrout = try size(groutField)
+                guard m.tileGrout < m.checkerSize / 2 else {
+                    throw groutField.fail("grout must be narrower than half the tile size (\(SpecField.format(m.checkerSize / 2)) m)")
+                }
+            }
+            let colorField = try fields.required("color")
             m.checkerColor = try colorField.vector3()
             guard m.checkerColor.min() >= 0, m.checkerColor.max() <= 1 else {
                 throw colorField.fail("colour components must be 0 … 1 (a surface reflects at most the light it receives)")

@@ -44,6 +44,18 @@ import Testing
         return diff / level
     }
 
+    /// Luminance of `rows` of `image` over the same rows of `reference`, across the whole width.
+    static func bandRatio(_ image: RGBAImage, _ reference: RGBAImage, rows: Range<Int>) -> Double {
+        var a = 0.0, b = 0.0
+        for y in rows {
+            for x in 0..<image.width {
+                a += Double(SceneLitTestSupport.luminance(image[x, y]))
+                b += Double(SceneLitTestSupport.luminance(reference[x, y]))
+            }
+        }
+        return a / b
+    }
+
     @Test func aRecedingCheckerFloorDoesNotShimmerUnderADolly() throws {
         let root = try SceneLitTestSupport.storageRoot()
         defer { SceneLitTestSupport.cleanUp(root) }
