@@ -16,7 +16,9 @@ struct SceneLitEnvironment: Sendable {
     /// Irradiance on a surface facing the sun (zero when there is no sun).
     let sunIrradiance: SIMD3<Double>
 
-    init(spec: ShotSpec, config: ColorConfig) throws(GeneratorError) {
+    /// `groundAlbedo` is the ground surface's mean ACEScg albedo (`SceneSurface.meanAlbedo`:
+    /// converted from its colour space by OCIO, averaged over a checker, tiles or an image).
+    init(spec: ShotSpec, config: ColorConfig, groundAlbedo: SIMD3<Float>) throws(GeneratorError) {
         switch spec.environment {
         case .uniform(let radiance):
             source = .uniform(radiance)
@@ -46,8 +48,7 @@ struct SceneLitEnvironment: Sendable {
                     }
                 }
                 skyIrradiance *= Double.pi / Double(2 * steps * steps)
-                let m = spec.ground.material
-                let albedo = m.checkerSize > 0 ? (m.baseColor + m.checkerColor) / 2 : m.baseColor
+                let albedo = SIMD3<Double>(groundAlbedo)
                 below = albedo * (skyIrradiance + sunIrradiance * max(0, sunDirection.y)) / Double.pi
             }
             source = .sky(model, below: below)

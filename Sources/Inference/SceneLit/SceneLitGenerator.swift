@@ -7,7 +7,7 @@ import ShotSpec
 public struct SceneLitGenerator: Generator {
     public static let name = "scenelit"
     /// Part of every lighting id: bump when the solve or its artifact format changes.
-    public static let version = "1.1.0"
+    public static let version = "1.2.0"
 
     public init() {}
 
@@ -41,7 +41,7 @@ public struct SceneLitGenerator: Generator {
 
         let started = Date()
         let scene = try SceneLitScene(spec: spec, config: config)
-        let environment = try SceneLitEnvironment(spec: spec, config: config)
+        let environment = try SceneLitEnvironment(spec: spec, config: config, groundAlbedo: scene.surfaces[0].meanAlbedo)
         let sh = SphericalHarmonics9.project { environment.radiance($0) }
         let reflection = environment.map(width: 64, height: 32)
         let grids = PatchMapping.layout(geometry: scene.geometry, groundPatches: params.giGroundPatches, objectPatches: params.giObjectPatches, groundSize: params.giGroundSize.map(Float.init))
@@ -125,7 +125,7 @@ public struct SceneLitGenerator: Generator {
         let config = try SceneLitScene.colorConfig(spec)
         let lighting = try SceneLitLighting.load(id: artifact.id, url: url)
         let scene = try SceneLitScene(spec: spec, config: config)
-        let environment = try SceneLitEnvironment(spec: spec, config: config)
+        let environment = try SceneLitEnvironment(spec: spec, config: config, groundAlbedo: scene.surfaces[0].meanAlbedo)
         return SceneLitRenderer(spec: spec, params: params, scene: scene, lighting: lighting, environment: environment)
     }
 }
