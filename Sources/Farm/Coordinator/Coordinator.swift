@@ -564,8 +564,9 @@ public final class Coordinator: @unchecked Sendable {
 
     private func facts(_ job: String) throws -> JobFacts? {
         if let cached = jobFacts[job] { return cached }
-        guard let stored = try store.job(job), let spec = try? stored.job.spec() else { return nil }
-        let facts = JobFacts(staging: JobStaging(job: stored.job, spec: spec, root: config.storageRoot), plan: stored.job.plan,
+        // Dispatch has usually just read the job (`jobs`); a finished job's is read again.
+        guard let shotJob = try jobs[job] ?? store.job(job)?.job, let spec = try? shotJob.spec() else { return nil }
+        let facts = JobFacts(staging: JobStaging(job: shotJob, spec: spec, root: config.storageRoot), plan: shotJob.plan,
                              width: spec.resolution.width, height: spec.resolution.height)
         if jobFacts.count > 4096 { jobFacts.removeAll() }
         jobFacts[job] = facts
@@ -806,10 +807,13 @@ public final class Coordinator: @unchecked Sendable {
             return nil
         case FarmProtocol.status:
             let body = try message.decodeBody(TargetBody.self)
-            if let job = body.job, try store.job(job) == nil {
-                return try failure(body.request, "bad_input", "no job '\(job)' on this coordinator")
+            let jobs: [StoredJob]
+            if let job = body.job {
+                guard let stored = try store.job(job) else { return try failure(body.request, "bad_input", "no job '\(job)' on this coordinator") }
+                jobs = [stored]
+            } else {
+                jobs = try store.jobs()
             }
-            let jobs = try body.job.map { [try store.job($0)].compactMap { $0 } } ?? store.jobs()
             var statuses = try jobs.map(status)
             // One job asked for: its task timeline too (`status JOB --json`).
             if body.job != nil { for i in statuses.indices { statuses[i].tasks = try snapshots.tasks(job: statuses[i].job) } }
