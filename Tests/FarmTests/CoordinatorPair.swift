@@ -36,15 +36,20 @@ final class CoordinatorPair: @unchecked Sendable {
     func clientList(_ order: [Int] = [0, 1]) -> String { order.map { "tcp://127.0.0.1:\(clientPorts[$0])" }.joined(separator: ",") }
     func clientEndpoint(_ side: Int) -> String { "tcp://127.0.0.1:\(clientPorts[side])" }
 
-    /// Starts side 0 (`--primary`) or 1 (`--backup`) and waits until it listens.
-    @discardableResult
-    func start(_ side: Int, name: String) throws -> FarmProcess {
-        let process = try farm.spawn(name, [
+    /// Starts side 0 (`--primary`) or 1 (`--backup`) without waiting for it.
+    func spawn(_ side: Int, name: String) throws -> FarmProcess {
+        try farm.spawn(name, [
             "coordinator", side == 0 ? "--primary" : "--backup",
             "--peer-bind", "tcp://127.0.0.1:\(peerPorts[side])", "--peer", "tcp://127.0.0.1:\(peerTargets[side])",
             "--state", farm.state.path, "--storage", farm.storage.path,
             "--bind", "tcp://127.0.0.1:\(nodePorts[side])", "--client-bind", clientEndpoint(side),
         ] + (storeURL.map { ["--store", $0] } ?? []) + coordinatorArguments)
+    }
+
+    /// Starts side 0 (`--primary`) or 1 (`--backup`) and waits until it listens.
+    @discardableResult
+    func start(_ side: Int, name: String) throws -> FarmProcess {
+        let process = try spawn(side, name: name)
         guard FarmHarness.eventually(timeout: .seconds(15), { process.log.contains("coordinator listening") || !process.isRunning }), process.isRunning else {
             throw FarmHarnessError.didNotStart(name, process.log)
         }
@@ -100,38 +105,12 @@ final class CoordinatorPair: @unchecked Sendable {
     }
 }
 
-/// A TCP relay (a few lines of Python) on `listen` forwarding to `target`: SIGSTOP it and the
-/// link through it carries nothing while both ends' TCP connections stay open, as in a
-/// partition that drops packets.
+/// `LinkCutRelay` as a process on `listen` forwarding to `target`: SIGSTOP it to cut the link.
 final class PeerRelay: @unchecked Sendable {
     let process: FarmProcess
 
-    static let script = """
-        import socket, sys, threading
-        listen, target = int(sys.argv[1]), int(sys.argv[2])
-        server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind(("127.0.0.1", listen)); server.listen(8)
-        print("relay listening", flush=True)
-        def pipe(a, b):
-            try:
-                while (data := a.recv(65536)): b.sendall(data)
-            except OSError: pass
-            for s in (a, b):
-                try: s.close()
-                except OSError: pass
-        while True:
-            client, _ = server.accept()
-            try:
-                upstream = socket.create_connection(("127.0.0.1", target))
-            except OSError:
-                client.close()  # the far end is not up yet: ZeroMQ connects again
-                continue
-            threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
-        """
-
     init(farm: FarmHarness, name: String, listen: Int, target: Int) throws {
-        let path = try farm.directory.write("relay.py", Self.script)
+        let path = try farm.directory.write("relay.py", LinkCutRelay.script)
         process = try FarmProcess(name: name, arguments: ["python3", "-u", path, String(listen), String(target)],
                                   logURL: farm.directory.appending("\(name).log"), executable: "/usr/bin/env")
         guard FarmHarness.eventually(timeout: .seconds(10), { process.log.contains("relay listening") }) else {

@@ -13,8 +13,28 @@ public final class SQLiteStore: StoreBackend {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         location = directory.appendingPathComponent("scenefarm.sqlite").path
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        pool = try DatabasePool(path: location, configuration: configuration)
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        pool = try Self.open(location, configuration)
+    }
+
+    /// Seconds a statement waits for another process's lock before failing.
+    static let busyTimeout: TimeInterval = 10
+
+    /// Opens the pool. Two processes opening one new file at once (a coordinator pair started
+    /// together) race to switch it to WAL, which needs an exclusive lock, and SQLite answers the
+    /// loser SQLITE_BUSY at once, without calling its busy handler: so the open is retried, with
+    /// a growing pause, for as long as a statement would wait.
+    private static func open(_ location: String, _ configuration: Configuration) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        var pause = 0.005
+        while true {
+            do {
+                return try DatabasePool(path: location, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 0.25)
+            }
+        }
     }
 
     public func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {
