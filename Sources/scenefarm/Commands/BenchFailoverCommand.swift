@@ -134,32 +134,6 @@ struct BenchFailoverCommand: ParsableCommand {
         var repeatedFrames = 0
     }
 
-    /// A TCP relay (python3) that `SIGSTOP` turns into a link that carries nothing while both
-    /// ends' connections stay open, as in a partition that drops packets.
-    static let relayScript = """
-        import socket, sys, threading
-        listen, target = int(sys.argv[1]), int(sys.argv[2])
-        server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind(("127.0.0.1", listen)); server.listen(8)
-        print("relay listening", flush=True)
-        def pipe(a, b):
-            try:
-                while (data := a.recv(65536)): b.sendall(data)
-            except OSError: pass
-            for s in (a, b):
-                try: s.close()
-                except OSError: pass
-        while True:
-            client, _ = server.accept()
-            try:
-                upstream = socket.create_connection(("127.0.0.1", target))
-            except OSError:
-                client.close()
-                continue
-            threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
-        """
-
     private func once(_ work: URL, _ kase: Case, cluster: ScratchPostgres?, database: String) throws -> Measured {
         let storage = work.appendingPathComponent("storage"), state = work.appendingPathComponent("state")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
@@ -223,7 +197,7 @@ struct BenchFailoverCommand: ParsableCommand {
         var relays: [Process] = []
         if case .partition = kase {
             let script = work.appendingPathComponent("relay.py")
-            try Self.relayScript.write(to: script, atomically: true, encoding: .utf8)
+            try LinkCutRelay.script.write(to: script, atomically: true, encoding: .utf8)
             peerTargets = [base + 7, base + 6]
             for (side, name) in ["relay-to-primary", "relay-to-backup"].enumerated() {
                 relays.append(try spawn(name, ["python3", "-u", script.path, String(base + 6 + side), String(base + 4 + side)], executable: "/usr/bin/env"))
