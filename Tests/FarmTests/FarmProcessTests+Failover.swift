@@ -56,7 +56,7 @@ extension FarmProcessTests {
         let farm = try FarmHarness()
         defer { farm.shutdown() }
         let shot = try farm.writeShot(frames: 24)
-        var pair = CoordinatorPair(farm: farm)
+        let pair = CoordinatorPair(farm: farm)
         // Each side's state reaches the other through a relay.
         let relayPorts = [pair.peerPorts[1] + 10, pair.peerPorts[0] + 10]
         pair.peerTargets = relayPorts

@@ -526,7 +526,6 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
-
     /// Records a failed attempt (from the node, a rejected result or an expired lease).
     private func fail(_ attempt: String, error: String, retryable: Bool) throws {
         liveness.leaseEnded(attempt)

@@ -15,8 +15,8 @@ public struct Completion: Sendable, Equatable {
 extension JobStore {
     /// Records several finished attempts in one transaction (the results of one pass of the
     /// coordinator's loop: one commit, and on PostgreSQL one fsync, for all of them). Returns,
-    /// in order, each task as recorded, or nil for a stale attempt, exactly as
-    /// `complete(attempt:outcome:)` would one by one. In the same transaction a lighting task's
+    /// in order, each task as recorded, or nil for a stale attempt (a repeat of an attempt earlier
+    /// in the batch is stale too). In the same transaction a lighting task's
     /// artifact id is recorded in its job (as `setLighting`) and a publish task finishes its
     /// job (as `finish`), so a job is never seen with its lighting done but no lighting id, or
     /// its publish done but the job still running. The body touches only the session, so a
@@ -124,7 +124,7 @@ extension JobStore {
         for row in rows {
             let job = try row.string("id")
             guard let id = ids[job] else { continue }
-            var stored = try caches.jobs.value(try row.string("job_json")) { try WireMessage.makeDecoder().decode(ShotJob.self, from: Data($0.utf8)) }
+            var stored = try decodeShotJob(try row.string("job_json"))
             stored.lightingID = id
             written += [job, String(decoding: try WireMessage.makeEncoder().encode(stored), as: UTF8.self)] as StoreArguments
         }

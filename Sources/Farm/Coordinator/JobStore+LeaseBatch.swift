@@ -33,7 +33,6 @@ extension JobStore {
     public func lease(_ requests: [LeaseRequest], fence: (holder: String, now: Date)?) throws -> Set<String> {
         guard !requests.isEmpty else { return [] }
         precondition(requests.count <= Self.maxLeaseBatch, "lease batch of \(requests.count) > \(Self.maxLeaseBatch)")
-        let rows = Array(repeating: "(?, ?, ?, ?)", count: requests.count).joined(separator: ", ")
         var arguments: StoreArguments = []
         arguments.reserveCapacity(requests.count * 4 + 2)
         for request in requests { arguments += [request.job, request.task, request.attempt, request.worker] as StoreArguments }
@@ -44,7 +43,7 @@ extension JobStore {
             // A CTE with named columns and UPDATE … FROM … RETURNING: the same text on SQLite
             // (3.35 or newer) and PostgreSQL.
             let leased = try db.query("""
-                WITH wanted (job_id, name, attempt, worker) AS (VALUES \(rows))
+                WITH wanted (job_id, name, attempt, worker) AS (VALUES \(Self.rows(4, requests.count)))
                 UPDATE tasks SET state = 'leased', attempt = wanted.attempt, worker = wanted.worker, attempts = tasks.attempts + 1, frames_done = 0
                 FROM wanted
                 WHERE tasks.job_id = wanted.job_id AND tasks.name = wanted.name AND tasks.state = 'ready'\(fenceClause)

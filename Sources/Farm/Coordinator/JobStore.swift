@@ -196,27 +196,13 @@ public final class JobStore: Sendable {
         changes.insert(contentsOf: jobs)
     }
 
-    /// Records a finished attempt. Returns the task as recorded (done), or nil when the attempt is
-    /// stale (the task was re-leased, cancelled or already done): such results are ignored. The
-    /// conditional UPDATE is the lock: on PostgreSQL a second coordinator handed the same result
-    /// waits for the row, then finds it no longer leased and changes nothing, so exactly one
-    /// records it (and so one publish completes once). Two statements, whatever the graph.
+    /// Records a finished attempt: `complete(_:)` for one. Returns the task as recorded (done),
+    /// or nil when the attempt is stale (the task was re-leased, cancelled or already done): such
+    /// results are ignored. The conditional UPDATE is the lock: on PostgreSQL a second
+    /// coordinator handed the same result waits for the row, then finds it no longer leased and
+    /// changes nothing, so exactly one records it (and so one publish completes once).
     public func complete(attempt: String, outcome: TaskOutcome) throws -> StoredTask? {
-        let outcomeJSON = try String(decoding: WireMessage.makeEncoder().encode(outcome), as: UTF8.self)
-        let task = try backend.write { db in try complete(db, attempt: attempt, outcomeJSON: outcomeJSON, framesWritten: outcome.framesWritten) }
-        if let task { changes.insert(task.job) }
-        return task
-    }
-
-    /// `complete(attempt:outcome:)` inside an open transaction.
-    func complete(_ db: any StoreSession, attempt: String, outcomeJSON: String, framesWritten: Int) throws -> StoredTask? {
-        guard let row = try db.queryOne("""
-            UPDATE tasks SET state = 'done', outcome_json = ?, frames_done = ?, error = NULL
-            WHERE attempt = ? AND state = 'leased' RETURNING *
-            """, [outcomeJSON, framesWritten, attempt]) else { return nil }
-        let task = try decodeTask(row)
-        try Self.release(db, job: task.job, finished: task.node.name)
-        return task
+        try complete([Completion(attempt: attempt, outcome: outcome)])[0]
     }
 
     /// Records a failed attempt: back to ready (remembering the node) unless attempts are used up
@@ -259,14 +245,11 @@ public final class JobStore: Sendable {
     /// Marks a job done with its published folder and seam scores.
     public func finish(job: String, published: String?, seamScores: [Double?]?) throws {
         let seams = try seamScores.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try backend.write { db in try Self.finish(db, job: job, published: published, seamsJSON: seams) }
+        try backend.write { db in
+            try db.execute("UPDATE jobs SET state = 'done', published = ?, seams_json = ?, finished_at = ? WHERE id = ?",
+                           [published, seams, Date().timeIntervalSince1970, job])
+        }
         changes.insert(job)
-    }
-
-    /// `finish(job:published:seamScores:)` inside an open transaction.
-    static func finish(_ db: any StoreSession, job: String, published: String?, seamsJSON: String?) throws {
-        try db.execute("UPDATE jobs SET state = 'done', published = ?, seams_json = ?, finished_at = ? WHERE id = ?",
-                       [published, seamsJSON, Date().timeIntervalSince1970, job])
     }
 
     /// Records the lighting artifact in the job so later tasks stamp it into frames.
@@ -343,20 +326,9 @@ public final class JobStore: Sendable {
 
     // MARK: - Rows
 
-    /// A task finished: its dependants have one dependency fewer; those with none left are ready.
-    /// One statement (SET expressions read the row as it was, on both backends: a waiting task
-    /// whose last dependency this was had 1 left).
-    static func release(_ db: any StoreSession, job: String, finished: String) throws {
-        try db.execute("""
-            UPDATE tasks SET pending_deps = pending_deps - 1,
-                state = CASE WHEN state = 'waiting' AND pending_deps <= 1 THEN 'ready' ELSE state END
-            WHERE job_id = ? AND name IN (SELECT task FROM task_deps WHERE job_id = ? AND depends_on = ?)
-            """, [job, job, finished])
-    }
-
     // A row that does not decode throws (the coordinator logs it and carries on) rather than crash.
     func decodeJob(_ row: StoreRow) throws -> StoredJob {
-        let job = try caches.jobs.value(try row.string("job_json")) { try WireMessage.makeDecoder().decode(ShotJob.self, from: Data($0.utf8)) }
+        let job = try decodeShotJob(try row.string("job_json"))
         let seams = try row.optionalString("seams_json").flatMap { try? JSONDecoder().decode([Double?].self, from: Data($0.utf8)) }
         return StoredJob(
             job: job, state: JobState(rawValue: try row.string("state")) ?? .failed, error: try row.optionalString("error"),
@@ -365,6 +337,11 @@ public final class JobStore: Sendable {
             finishedAt: try row.optionalDouble("finished_at").map(Date.init(timeIntervalSince1970:)),
             priority: try row.int("priority")
         )
+    }
+
+    /// A `job_json` column's job, decoded once per distinct text.
+    func decodeShotJob(_ json: String) throws -> ShotJob {
+        try caches.jobs.value(json) { try WireMessage.makeDecoder().decode(ShotJob.self, from: Data($0.utf8)) }
     }
 
     func decodeTask(_ row: StoreRow) throws -> StoredTask {
