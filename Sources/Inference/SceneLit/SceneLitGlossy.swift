@@ -48,10 +48,10 @@ extension SceneLitFrameKernel {
         prims: UnsafeBufferPointer<Primitive>, pixel: UInt32
     ) -> SIMD3<Float> {
         let a2 = alpha * alpha
-        let helper: SIMD3<Float> = abs(n.y) < 0.9 ? SIMD3(0, 1, 0) : SIMD3(1, 0, 0)
-        var t = SIMD3<Float>(n.y * helper.z - n.z * helper.y, n.z * helper.x - n.x * helper.z, n.x * helper.y - n.y * helper.x)
-        t /= (t * t).sum().squareRoot()
-        let b = SIMD3<Float>(n.y * t.z - n.z * t.y, n.z * t.x - n.x * t.z, n.x * t.y - n.y * t.x)
+        // The radiosity solve's tangent frame, both tangents reversed (the lobe's lattice was
+        // laid out in that orientation; reversing is exact, so the rays are unchanged).
+        let (tangent, bitangent) = RadiositySolve.frame(n)
+        let t = -tangent, b = -bitangent
         let seed = PixelHash.hash(v.x.bitPattern, v.y.bitPattern, v.z.bitPattern ^ pixel)
         let shift = SIMD2(PixelHash.unit(PixelHash.hash(seed, 5, 7)), PixelHash.unit(PixelHash.hash(seed, 6, 11)))
         var sum = SIMD3<Float>.zero, weights: Float = 0
