@@ -95,9 +95,11 @@ public final class SQLiteStore: StoreBackend {
 
         /// Whether `sql` is one plain statement worth keeping compiled on this connection: the
         /// job store runs the same few statements for every task, and compiling each anew was a
-        /// large part of the coordinator's time per task. Schema changes (migrations) and
-        /// statements whose text varies with their argument count (`IN (?, ?, …)`) are compiled
-        /// each time, so the per-connection cache stays small.
+        /// large part of the coordinator's time per task. Schema changes (migrations) and the
+        /// snapshot's `IN (?,?,…)` lists over its jobs are compiled each time. The batch
+        /// statements' `VALUES (?, ?), …` lists are kept, one text per batch size: small batches
+        /// are the common case, and the sizes are bounded (`JobStore.maxLeaseBatch`, the 1000
+        /// messages of one pass), so the cache stays bounded too.
         private static func cacheable(_ sql: String) -> Bool {
             guard let first = sql.utf8.first(where: { $0 != 32 && $0 != 10 }) else { return false }
             // SELECT, INSERT, UPDATE, DELETE, WITH; not CREATE, ALTER, DROP, PRAGMA.
