@@ -44,11 +44,31 @@ public struct PostgresStoreURL: Sendable, Equatable {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
+    /// The port written in `text`'s authority (`user:password@host:PORT`) when it is not a
+    /// number from 1 to 65535; nil when there is none or it is fine. A bracketed IPv6 host's
+    /// colons are not a port.
+    private static func badPort(_ text: String) -> String? {
+        guard let scheme = text.range(of: "://") else { return nil }
+        let rest = text[scheme.upperBound...]
+        let authority = rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex)]
+        let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
+        let afterHost = hostPort.hasPrefix("[") ? hostPort[(hostPort.firstIndex(of: "]").map { hostPort.index(after: $0) } ?? hostPort.endIndex)...] : hostPort
+        guard let colon = afterHost.lastIndex(of: ":") else { return nil }
+        let port = String(afterHost[afterHost.index(after: colon)...])
+        if port.isEmpty { return nil }
+        if let value = Int(port), (1...65535).contains(value) { return nil }
+        return port
+    }
+
     public static func parse(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> PostgresStoreURL {
         // Never echo a password back: errors name the URL with it masked.
         let shown = Self.masked(text)
         guard isPostgres(text) else { throw .badURL(shown, "expected postgres://user@host:port/database or postgresql:///database?host=/socket/dir") }
-        guard let components = URLComponents(string: text) else { throw .badURL(shown, "not a URL (characters such as spaces must be %-encoded)") }
+        guard let components = URLComponents(string: text) else {
+            // Foundation refuses a whole URL whose port is not a number: name the port instead.
+            if let port = badPort(text) { throw .badURL(shown, "port '\(port)' is not a number from 1 to 65535") }
+            throw .badURL(shown, "not a URL (characters such as spaces must be %-encoded)")
+        }
         var query: [String: String] = [:]
         for item in components.queryItems ?? [] {
             guard ["host", "port", "user", "sslmode"].contains(item.name) else {

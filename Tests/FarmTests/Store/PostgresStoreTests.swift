@@ -31,7 +31,8 @@ import Testing
         ("postgres://u@h/db?sslmode=verify-ca", "sslmode 'verify-ca'"),
         ("postgres://u@h/db/extra", "one database name"),
         ("postgresql:///db?host=/run/pg&sslmode=require", "Unix socket"),
-        ("postgres://u:hunter2@h:x/db", "not a URL"),
+        ("postgres://u:hunter2@h:x/db", "port 'x' is not a number"),
+        ("postgres://u:hunter2@[::1]:99999/db", "port '99999'"),
     ])
     func malformedConnectionStringsAreRefusedNamingWhatIsWrong(text: String, reason: String) {
         do {
