@@ -24,7 +24,7 @@ final class CoordinatorPair: @unchecked Sendable {
 
     init(farm: FarmHarness) {
         self.farm = farm
-        let base = Int.random(in: 20000...59000)
+        let base = Int.random(in: FarmHarness.listenPorts.lowerBound...(FarmHarness.listenPorts.upperBound - 5))
         nodePorts = [base, base + 1]
         clientPorts = [base + 2, base + 3]
         peerPorts = [base + 4, base + 5]

@@ -23,6 +23,12 @@ final class FarmHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
     }
 
+    /// Ports tests listen on: below Linux's ephemeral range (32768–60999 by default). A port in
+    /// that range can be taken, between a coordinator's kill and its restart on the same port, by
+    /// an outgoing connection's source port, even by a node's reconnect to that very port (a TCP
+    /// self-connect), and the restart then fails with "Address already in use".
+    static let listenPorts = 20000...32000
+
     var nodeEndpoint: String { "tcp://\(nodeHost):\(nodePort)" }
     var clientEndpoint: String { "tcp://\(clientHost):\(clientPort)" }
 
@@ -32,7 +38,7 @@ final class FarmHarness: @unchecked Sendable {
     func startCoordinator(_ extra: [String] = [], samePorts: Bool = false) throws -> FarmProcess {
         for _ in 0..<8 {
             if !samePorts {
-                nodePort = Int.random(in: 20000...59998)
+                nodePort = Int.random(in: Self.listenPorts.lowerBound...(Self.listenPorts.upperBound - 1))
                 clientPort = nodePort + 1
             }
             coordinatorStarts += 1
