@@ -17,9 +17,25 @@ public struct SceneLitGenerator: Generator {
 
     public func validate(_ spec: ShotSpec) throws(GeneratorError) {
         _ = try Self.params(spec)
+        try Self.checkPhysicsCost(spec)
         let config = try SceneLitScene.colorConfig(spec)
         _ = try SceneLitScene(spec: spec, config: config)
         if case .hdri(let hdri) = spec.environment { _ = try SceneLitHDRI.load(hdri, config: config) }
+    }
+
+    /// Refuses a scene whose motion could cost more than `RigidBodySimulation.maxPairTests`
+    /// to integrate up to the shot's last frame (with the shutter's half frame after it).
+    static func checkPhysicsCost(_ spec: ShotSpec) throws(GeneratorError) {
+        let dynamic = spec.objects.filter(\.dynamic).count
+        let seconds = (Double(spec.frames.count) - 0.5) * Double(spec.fps.denominator) / Double(spec.fps.numerator)
+        let cost = RigidBodySimulation.worstCasePairTests(dynamic: dynamic, objects: spec.objects.count, seconds: seconds)
+        guard cost <= RigidBodySimulation.maxPairTests else {
+            throw .invalidInput(SpecError(path: "shot.objects", reason: String(
+                format: "%d dynamic objects among %d over %.1f s of shot could cost %.2g pair tests in the physics simulation "
+                    + "(every 1/240 s step at its %d substeps), more than the %.0g allowed: make fewer objects dynamic or the shot shorter",
+                dynamic, spec.objects.count, seconds, cost, RigidBodySimulation.maxSubsteps, RigidBodySimulation.maxPairTests
+            )))
+        }
     }
 
     static func params(_ spec: ShotSpec) throws(GeneratorError) -> SceneLitParams {
@@ -102,7 +118,8 @@ public struct SceneLitGenerator: Generator {
 
     public func generate(_ request: GenerationRequest, cancellation: CancellationFlag, emit: (Int, RGBAImage) throws -> Void) throws {
         let renderer = try Self.renderer(request.spec, lighting: request.lighting)
-        // Physics for the whole request in one pass; each frame's state is still a function of its time alone.
+        // Physics runs once over the request: each batch continues the simulation where the one
+        // before stopped (RigidBodyResumePoint); a frame's state is still a function of its time alone.
         let frames = Array(request.frames)
         let batch = 32
         var start = 0
