@@ -28,6 +28,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
     private let reader = Slot()
     private let latency = LatencyObserver()
     private let ids = Counter()
+    private let counter = TrafficCounter()
 
     /// Connects at once, so a wrong URL, role, password or database stops the coordinator at
     /// start-up with the server named, instead of at the first job. A server that is down or
@@ -37,6 +38,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         location = url.redacted
         self.reconnectFor = reconnectFor
         self.logger = logger
+        var configuration: PostgresConnection.Configuration
         switch url.endpoint {
         case .tcp(let host, let port):
             // libpq's meanings: prefer and require encrypt without checking who answers (a
@@ -54,6 +56,19 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         case .socket(let path, _, _):
             configuration = .init(unixSocketPath: path, username: url.user, password: url.password, database: url.database)
         }
+        // A coordinator that stops answering inside a transaction (its machine lost power, the
+        // process hung or was stopped) keeps its row locks until the server notices the dead
+        // connection, hours with default TCP keepalives, and the partner's claim of the active
+        // lease would wait on them with its whole loop. So the server ends a session idle inside
+        // a transaction for longer than the 1.5 s below (under the pair's 2 s lease, so no lock
+        // outlives the lease), and a statement waits at most 0.5 s for a lock, fails, and is
+        // retried on the loop's next pass while the loop goes on answering nodes. A healthy
+        // coordinator's transactions are a few milliseconds of pipelined statements.
+        configuration.options.additionalStartupParameters = [
+            ("idle_in_transaction_session_timeout", "1500"),
+            ("lock_timeout", "500"),
+        ]
+        self.configuration = configuration
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             try read { _ in }
@@ -78,17 +93,21 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
     /// several statements (progress, the snapshot's totals and timelines) are for display and
     /// may see a write land between their statements.
     public func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {
-        try run(on: reader, begin: nil, body)
+        counter.update { $0.reads += 1 }
+        return try run(on: reader, begin: nil, body)
     }
 
     @discardableResult
     public func write<T>(_ body: (any StoreSession) throws -> T) throws -> T {
         let start = ContinuousClock.now
+        counter.update { $0.transactions += 1 }
         let result = try run(on: writer, begin: "BEGIN", body)
         let elapsed = ContinuousClock.now - start
         latency.record(elapsed.seconds)
         return result
     }
+
+    public var traffic: StoreTraffic? { counter.value }
 
     /// Seconds from BEGIN sent to COMMIT acknowledged, per write transaction (round trips included).
     public func observeWriteLatency(_ record: @escaping @Sendable (Double) -> Void) throws {
@@ -112,11 +131,12 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
                 if let stale = slot.connection, stale.isClosed { slot.connection = nil }
                 let connection = try slot.connection ?? connect()
                 slot.connection = connection
-                let session = Session(connection: connection, logger: logger, location: location)
+                let session = Session(connection: connection, logger: logger, location: location, counter: counter,
+                                      unawaited: begin == nil ? nil : Unawaited())
                 // BEGIN is not waited for (one round trip fewer per write): statements on a
-                // connection run in order, and a BEGIN that failed (the connection died) fails the
-                // statement after it too, which is then retried like any lost connection.
-                if let begin { session.send(begin) }
+                // connection run in order, and a BEGIN that failed (the connection died) is
+                // reported by the next statement waited for, at the latest COMMIT.
+                if let begin { try session.executeLater(begin, []) }
                 let result: T
                 do {
                     result = try body(session)
@@ -126,7 +146,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
                     if begin != nil { _ = try? session.run("ROLLBACK", []) }
                     throw error
                 }
-                if begin != nil { _ = try session.run("COMMIT", []) }
+                if begin != nil { try session.commit() }
                 if failures > 0 { logger.notice("job store \(location): connected again after \(failures) failed attempt(s); carrying on") }
                 return result
             } catch let lost as Lost {
@@ -216,20 +236,83 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         let connection: PostgresConnection
         let logger: Logger
         let location: String
+        let counter: TrafficCounter
+        /// Statements of the open transaction sent without waiting (BEGIN, `executeLater`);
+        /// nil outside a transaction.
+        let unawaited: Unawaited?
 
         func execute(_ sql: String, _ arguments: StoreArguments) throws -> Int {
             try run(sql, arguments).metadata.rows ?? 0
         }
 
         func query(_ sql: String, _ arguments: StoreArguments) throws -> [StoreRow] {
-            let rows = try run(sql, arguments).rows
-            guard let first = rows.first else { return [] }
-            var columns: [String: Int] = [:]
-            for (index, cell) in first.enumerated() where columns[cell.columnName] == nil { columns[cell.columnName] = index }
-            return try rows.map { row in StoreRow(columns: columns, values: try row.map(Self.value)) }
+            try Self.rows(try run(sql, arguments))
+        }
+
+        /// Sent now, answered before COMMIT's answer (a connection runs its statements in
+        /// order): `commit` checks it then.
+        func executeLater(_ sql: String, _ arguments: StoreArguments) throws {
+            guard let unawaited else {
+                try execute(sql, arguments)
+                return
+            }
+            counter.update { $0.statements += 1 }
+            unawaited.items.append((sql, connection.query(Self.statement(sql, arguments), logger: logger)))
+        }
+
+        /// postgres-nio queues the statements on the connection and sends each as the one before
+        /// is answered, on its own thread: the caller's thread waits once, not once per statement.
+        func queryAll(_ statements: [(sql: String, arguments: StoreArguments)]) throws -> [[StoreRow]] {
+            let sent = ContinuousClock.now
+            let futures = statements.map { connection.query(Self.statement($0.sql, $0.arguments), logger: logger) }
+            defer { counted(sent, statements: statements.count) }
+            return try zip(statements, futures).map { statement, future in try Self.rows(try answer(statement.sql, future)) }
         }
 
         func run(_ sql: String, _ arguments: StoreArguments) throws -> PostgresQueryResult {
+            let sent = ContinuousClock.now
+            let future = connection.query(Self.statement(sql, arguments), logger: logger)
+            defer { counted(sent, statements: 1) }
+            return try answer(sql, future)
+        }
+
+        /// COMMIT, then the unawaited statements, all answered by now. PostgreSQL answers the
+        /// COMMIT of a transaction that a statement failed in with ROLLBACK, not an error, so a
+        /// failed unawaited statement is what tells `write` that nothing was committed.
+        func commit() throws {
+            _ = try run("COMMIT", [])
+            try unawaited?.check(self)
+        }
+
+        private func counted(_ sent: ContinuousClock.Instant, statements: Int) {
+            let waited = (ContinuousClock.now - sent).seconds
+            counter.update {
+                $0.statements += statements
+                $0.waits += 1
+                $0.waitSeconds += waited
+            }
+        }
+
+        /// The statement's answer. When it failed because an earlier unawaited statement did
+        /// (the transaction is aborted), that statement's own error is thrown instead.
+        func answer(_ sql: String, _ future: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
+            do {
+                return try Self.wait(future)
+            } catch {
+                try unawaited?.check(self)
+                throw mapped(error, sql: sql)
+            }
+        }
+
+        /// A lost connection as `Lost` (reconnect and run again), anything else as the statement's error.
+        func mapped(_ error: any Error, sql: String) -> any Error {
+            if error is TimedOut { return Lost(reason: "no answer in \(Self.answerTimeout) s", retryAtOnce: false) }
+            let (lost, atOnce) = PostgresStore.isLost(error)
+            if lost { return Lost(reason: PostgresStore.describe(error), retryAtOnce: atOnce) }
+            return StoreError.statement(store: location, sql: sql, reason: PostgresStore.describe(error))
+        }
+
+        static func statement(_ sql: String, _ arguments: StoreArguments) -> PostgresQuery {
             var binds = PostgresBindings(capacity: arguments.count)
             for value in arguments.storeValues {
                 switch value {
@@ -239,20 +322,15 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
                 case .text(let text): binds.append(text)
                 }
             }
-            do {
-                return try Self.wait(connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: binds), logger: logger))
-            } catch is TimedOut {
-                throw Lost(reason: "no answer in \(Self.answerTimeout) s", retryAtOnce: false)
-            } catch {
-                let (lost, atOnce) = PostgresStore.isLost(error)
-                if lost { throw Lost(reason: PostgresStore.describe(error), retryAtOnce: atOnce) }
-                throw StoreError.statement(store: location, sql: sql, reason: PostgresStore.describe(error))
-            }
+            return PostgresQuery(unsafeSQL: numbered(sql), binds: binds)
         }
 
-        /// Sends a statement without waiting for its answer.
-        func send(_ sql: String) {
-            _ = connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        static func rows(_ result: PostgresQueryResult) throws -> [StoreRow] {
+            let rows = result.rows
+            guard let first = rows.first else { return [] }
+            var columns: [String: Int] = [:]
+            for (index, cell) in first.enumerated() where columns[cell.columnName] == nil { columns[cell.columnName] = index }
+            return try rows.map { row in StoreRow(columns: columns, values: try row.map(value)) }
         }
 
         /// Longest wait for one statement's answer before the connection is taken for dead: a
@@ -312,6 +390,19 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         }
     }
 
+    /// A transaction's statements sent without waiting for their answers.
+    private final class Unawaited {
+        var items: [(sql: String, future: EventLoopFuture<PostgresQueryResult>)] = []
+
+        /// Throws the first failed statement's error (they are all answered when this is called:
+        /// after a later statement's answer).
+        func check(_ session: Session) throws {
+            for item in items {
+                do { _ = try Session.wait(item.future) } catch { throw session.mapped(error, sql: item.sql) }
+            }
+        }
+    }
+
     /// One connection and the lock that gives it to one caller at a time.
     private final class Slot: @unchecked Sendable {
         let lock = NSLock()
@@ -324,6 +415,14 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
 
         func set(_ record: @escaping @Sendable (Double) -> Void) { lock.withLock { callback = record } }
         func record(_ seconds: Double) { lock.withLock { callback }?(seconds) }
+    }
+
+    final class TrafficCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var traffic = StoreTraffic()
+
+        var value: StoreTraffic { lock.withLock { traffic } }
+        func update(_ change: (inout StoreTraffic) -> Void) { lock.withLock { change(&traffic) } }
     }
 
     private final class Counter: @unchecked Sendable {

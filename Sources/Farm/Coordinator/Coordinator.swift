@@ -23,6 +23,10 @@ public struct CoordinatorStats: Sendable, Equatable {
     public var resultsRejected = 0
     /// Leases that ran out (counted as failed attempts).
     public var leasesTimedOut = 0
+    /// Dispatch passes that leased (one store transaction each), and result batches recorded
+    /// (one each): `bench farm` divides the store's round trips by them.
+    public var dispatchPasses = 0
+    public var resultBatches = 0
 }
 
 /// The farm coordinator: a ROUTER for nodes, a ROUTER for clients, the job store, and the
@@ -517,6 +521,7 @@ public final class Coordinator: @unchecked Sendable {
         let pending = pendingCompletions
         pendingCompletions = []
         let recorded = try store.complete(pending.map { Completion(attempt: $0.attempt, outcome: $0.outcome) })
+        count { $0.resultBatches += 1 }
         for (item, done) in zip(pending, recorded) {
             guard let done else { continue }
             count { $0.completed += 1 }
@@ -718,6 +723,11 @@ public final class Coordinator: @unchecked Sendable {
         guard !scheduler.isEmpty else { return }
         let ready = try store.readyTasks(limit: max(16, scheduler.freeSlots * 4))
         guard !ready.isEmpty else { return }
+        // The pass's jobs not in memory yet, read together (one round trip, not one per job).
+        let unknown = Array(Set(ready.map(\.job)).subtracting(jobs.keys))
+        if !unknown.isEmpty {
+            for (id, stored) in try store.jobs(ids: unknown) { jobs[id] = stored.job }
+        }
         var planned: [(request: LeaseRequest, task: StoredTask, job: ShotJob, peer: Data)] = []
         for task in ready {
             guard let job = try cachedJob(task.job) else { continue }
@@ -732,6 +742,7 @@ public final class Coordinator: @unchecked Sendable {
         }
         guard !planned.isEmpty else { return }
         let leased = try store.lease(planned.map(\.request), fence: (holder: leaseHolder, now: Date()))
+        count { $0.dispatchPasses += 1 }
         for (request, task, job, peer) in planned where leased.contains(request.attempt) {
             let attempt = request.attempt
             do {
@@ -813,7 +824,8 @@ public final class Coordinator: @unchecked Sendable {
             } else {
                 jobs = try store.jobs()
             }
-            var statuses = try jobs.map(status)
+            let progress = try store.progress(jobs: jobs.map(\.job.id))
+            var statuses = jobs.map { status($0, progress: progress[$0.job.id]) }
             // One job asked for: its task timeline too (`status JOB --json`).
             if body.job != nil { for i in statuses.indices { statuses[i].tasks = try snapshots.tasks(job: statuses[i].job) } }
             return try ok(ClientReply(request: body.request, jobs: statuses))
@@ -933,8 +945,9 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
-    private func status(_ stored: StoredJob) throws -> JobStatus {
-        let progress = try store.progress(job: stored.job.id)
+    /// A job's status from its row and its progress (`JobStore.progress(jobs:)`; nil: no tasks).
+    private func status(_ stored: StoredJob, progress: JobStore.Progress?) -> JobStatus {
+        let progress = progress ?? JobStore.Progress(framesDone: 0, chunksDone: 0, running: 0, workers: [])
         let total = stored.job.plan.frames.count
         var eta: Double?
         if let started = stored.startedAt, progress.framesDone > 0, !stored.state.isFinal {

@@ -38,8 +38,9 @@ extension JobStore {
             try completion.outcome.seams.map { String(decoding: try JSONEncoder().encode($0.seams.map(\.score)), as: UTF8.self) }
         }
         let recorded = try backend.write { db -> [StoredTask?] in
-            // A handful of statements per batch whatever its size: on PostgreSQL each statement
-            // is a round trip the loop waits for.
+            // A handful of statements per batch whatever its size. On PostgreSQL the loop waits
+            // for the first (its rows decide the rest), the lighting jobs' read and COMMIT; the
+            // others are sent unawaited ahead of COMMIT (StoreSession.executeLater).
             let done = try db.query("""
                 WITH result (attempt, outcome_json, frames_done) AS (VALUES \(Self.rows(3, firsts.count)))
                 UPDATE tasks SET state = 'done', outcome_json = result.outcome_json, frames_done = result.frames_done, error = NULL
@@ -74,7 +75,7 @@ extension JobStore {
             }
             try recordLighting(db, lighting)
             if finishedCount > 0 {
-                try db.execute("""
+                try db.executeLater("""
                     WITH finished (id, published, seams_json) AS (VALUES \(Self.rows(3, finishedCount)))
                     UPDATE jobs SET state = 'done', published = finished.published, seams_json = finished.seams_json, finished_at = ?
                     FROM finished WHERE jobs.id = finished.id
@@ -100,7 +101,7 @@ extension JobStore {
     /// Tasks finished: their dependants have that many dependencies fewer, and those with none
     /// left are ready. One statement for the whole batch (SET reads the row as it was).
     private static func release(_ db: any StoreSession, finished: [StoredTask]) throws {
-        try db.execute("""
+        try db.executeLater("""
             WITH finished (job_id, name) AS (VALUES \(rows(2, finished.count))),
             hits AS (
                 SELECT task_deps.job_id AS job_id, task_deps.task AS task, COUNT(*) AS n
@@ -129,7 +130,7 @@ extension JobStore {
             written += [job, String(decoding: try WireMessage.makeEncoder().encode(stored), as: UTF8.self)] as StoreArguments
         }
         guard !written.isEmpty else { return }
-        try db.execute("""
+        try db.executeLater("""
             WITH lit (id, job_json) AS (VALUES \(Self.rows(2, written.count / 2)))
             UPDATE jobs SET job_json = lit.job_json FROM lit WHERE jobs.id = lit.id
             """, written)

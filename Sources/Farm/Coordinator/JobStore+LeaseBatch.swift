@@ -21,8 +21,8 @@ extension JobStore {
     public static let maxLeaseBatch = 1024
 
     /// Leases several ready tasks in one transaction of two statements, whatever their number
-    /// (one dispatch pass: one fsync and, on PostgreSQL, three round trips instead of four per
-    /// task). Returns the attempt ids that were leased; a task no longer ready is left out.
+    /// (one dispatch pass: one fsync and, on PostgreSQL, two round trips: the leasing statement,
+    /// and COMMIT with the jobs' update sent ahead of it unawaited). Returns the attempt ids that were leased; a task no longer ready is left out.
     ///
     /// With `fence`, nothing is leased unless `fence.holder` holds the unexpired
     /// active-coordinator lease at `fence.now`, checked inside the leasing statement itself, as
@@ -52,8 +52,9 @@ extension JobStore {
             guard !leased.isEmpty else { return [] }
             let jobs = Set(try leased.map { try $0.string("job_id") }).sorted()
             let marks = Array(repeating: "?", count: jobs.count).joined(separator: ", ")
-            try db.execute("UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?) WHERE state = 'queued' AND id IN (\(marks))",
-                           [Date().timeIntervalSince1970] + (jobs as StoreArguments))
+            // Not waited for on PostgreSQL: COMMIT's answer covers it (StoreSession.executeLater).
+            try db.executeLater("UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?) WHERE state = 'queued' AND id IN (\(marks))",
+                                [Date().timeIntervalSince1970] + (jobs as StoreArguments))
             return Set(try leased.map { try $0.string("attempt") })
         }
     }

@@ -41,11 +41,16 @@ extension JobStore {
         let ids: StoreArguments = jobs
         return try backend.read { db in
             var result: [String: (tasks: [StoredTask], attempts: [AttemptRecord])] = [:]
-            for row in try db.query("SELECT * FROM tasks WHERE job_id IN (\(marks)) ORDER BY job_id, seq", ids) {
+            // Sent together: one round trip on PostgreSQL.
+            let answers = try db.queryAll([
+                ("SELECT * FROM tasks WHERE job_id IN (\(marks)) ORDER BY job_id, seq", ids),
+                ("SELECT * FROM task_attempts WHERE job_id IN (\(marks)) ORDER BY started_at, attempt", ids),
+            ])
+            for row in answers[0] {
                 let task = try decodeTask(row)
                 result[task.job, default: ([], [])].tasks.append(task)
             }
-            for row in try db.query("SELECT * FROM task_attempts WHERE job_id IN (\(marks)) ORDER BY started_at, attempt", ids) {
+            for row in answers[1] {
                 let started = Date(timeIntervalSince1970: try row.double("started_at"))
                 let ended = try row.optionalDouble("ended_at").map(Date.init(timeIntervalSince1970:))
                 let record = AttemptRecord(
@@ -64,26 +69,33 @@ extension JobStore {
     func totals() throws -> StoreTotals {
         try backend.read { db in
             var totals = StoreTotals()
-            for row in try db.query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state") {
-                totals.jobs[try row.string("state")] = try row.int("n")
-            }
-            for row in try db.query("""
+            // Sent together: one round trip on PostgreSQL.
+            let answers = try db.queryAll([
+                ("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state", []),
+                ("""
                 SELECT tasks.name AS name, tasks.state AS state FROM tasks JOIN jobs ON jobs.id = tasks.job_id
                 WHERE jobs.state IN ('queued', 'running')
-                """) {
+                """, []),
+                ("SELECT worker, result, COUNT(*) AS n FROM task_attempts GROUP BY worker, result", []),
+                ("""
+                SELECT COALESCE(SUM(frames_done), 0) AS frames FROM tasks WHERE state = 'done' AND (name LIKE 'generate-%' OR name LIKE 'blend-%')
+                """, []),
+            ])
+            for row in answers[0] {
+                totals.jobs[try row.string("state")] = try row.int("n")
+            }
+            for row in answers[1] {
                 let name = try row.string("name")
                 let kind = name.split(separator: "-").first.map(String.init) ?? name
                 totals.activeTasks[kind, default: [:]][try row.string("state"), default: 0] += 1
             }
-            for row in try db.query("SELECT worker, result, COUNT(*) AS n FROM task_attempts GROUP BY worker, result") {
+            for row in answers[2] {
                 let result = try row.string("result"), n = try row.int("n"), worker = try row.string("worker")
                 totals.attempts[result, default: 0] += n
                 if result == AttemptRecord.Result.done.rawValue { totals.doneByNode[worker, default: 0] += n }
                 if result == AttemptRecord.Result.retried.rawValue || result == AttemptRecord.Result.failed.rawValue { totals.failuresByNode[worker, default: 0] += n }
             }
-            totals.framesWritten = try db.queryOne("""
-                SELECT COALESCE(SUM(frames_done), 0) AS frames FROM tasks WHERE state = 'done' AND (name LIKE 'generate-%' OR name LIKE 'blend-%')
-                """)?.int("frames") ?? 0
+            totals.framesWritten = try answers[3].first?.int("frames") ?? 0
             return totals
         }
     }

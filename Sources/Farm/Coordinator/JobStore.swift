@@ -94,6 +94,33 @@ public final class JobStore: Sendable {
         try backend.read { db in try db.queryOne("SELECT * FROM jobs WHERE id = ?", [id]).map(decodeJob) }
     }
 
+    /// The jobs among `ids` that exist, by id: one statement for a dispatch pass's new jobs
+    /// instead of one each.
+    public func jobs(ids: [String]) throws -> [String: StoredJob] {
+        guard !ids.isEmpty else { return [:] }
+        return try backend.read { db in
+            var found: [String: StoredJob] = [:]
+            for part in stride(from: 0, to: ids.count, by: Self.maxListed) {
+                let slice = Array(ids[part..<min(ids.count, part + Self.maxListed)])
+                for row in try db.query("SELECT * FROM jobs WHERE id IN (\(Self.marks(slice.count)))", slice as StoreArguments) {
+                    let job = try decodeJob(row)
+                    found[job.job.id] = job
+                }
+            }
+            return found
+        }
+    }
+
+    /// Most ids one `IN (…)` list binds (SQLite allows 32766 variables; both plan a long list
+    /// slowly), so a store of many jobs is asked in parts.
+    static let maxListed = 500
+
+    /// `count` placeholders for an `IN (…)` list, comma-separated without spaces, so the SQLite
+    /// backend does not keep one compiled statement per length (SQLiteStore.cacheable).
+    static func marks(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
     /// Jobs, oldest first; `active` limits to queued and running.
     public func jobs(active: Bool = false) throws -> [StoredJob] {
         let filter = active ? "WHERE state IN ('queued', 'running')" : ""
@@ -133,36 +160,9 @@ public final class JobStore: Sendable {
         try backend.read { db in try db.queryOne("SELECT * FROM tasks WHERE attempt = ?", [attempt]).map(decodeTask) }
     }
 
-    /// Progress of a job by SQL aggregates, without decoding its tasks.
-    public struct Progress: Sendable, Equatable {
-        public var framesDone: Int
-        public var chunksDone: Int
-        public var running: Int
-        public var workers: [String]
-    }
-
+    /// Progress of a job by SQL aggregates, without decoding its tasks (JobStore+Progress.swift).
     public func progress(job: String) throws -> Progress {
-        // A chunk is done when every generate task of it is: 'generate-0003', or its parts
-        // 'generate-0003-1041-1064' when it was split over nodes (the chunk is the name up to the
-        // second dash).
-        let dash = dialect.position(of: "'-'", in: "substr(name, 10)")
-        return try backend.read { db in
-            let row = try db.queryOne("""
-                SELECT
-                    COALESCE(SUM(CASE WHEN name LIKE 'generate-%' OR name LIKE 'blend-%' THEN frames_done ELSE 0 END), 0) AS frames,
-                    (SELECT COUNT(*) FROM (
-                        SELECT CASE WHEN \(dash) > 0 THEN substr(name, 1, 8 + \(dash)) ELSE name END AS chunk
-                        FROM tasks WHERE job_id = ? AND name LIKE 'generate-%'
-                        GROUP BY chunk HAVING SUM(CASE WHEN state <> 'done' THEN 1 ELSE 0 END) = 0
-                    ) AS finished_chunks) AS chunks,
-                    COALESCE(SUM(CASE WHEN state = 'leased' THEN 1 ELSE 0 END), 0) AS running
-                FROM tasks WHERE job_id = ?
-                """, [job, job])
-            let workers = try db.query("SELECT DISTINCT worker FROM tasks WHERE job_id = ? AND state = 'leased' AND worker IS NOT NULL ORDER BY worker", [job])
-                .map { try $0.string("worker") }
-            return Progress(framesDone: try row?.int("frames") ?? 0, chunksDone: try row?.int("chunks") ?? 0,
-                            running: try row?.int("running") ?? 0, workers: workers)
-        }
+        try progress(jobs: [job])[job] ?? Progress(framesDone: 0, chunksDone: 0, running: 0, workers: [])
     }
 
     // MARK: - Task transitions
@@ -183,8 +183,8 @@ public final class JobStore: Sendable {
                 WHERE job_id = ? AND name = ? AND state = 'ready'\(fenceClause)
                 """, [attempt, worker, job, task] + fenceArguments)
             guard changed == 1 else { return false }
-            try db.execute("UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND state = 'queued'",
-                           [Date().timeIntervalSince1970, job])
+            try db.executeLater("UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND state = 'queued'",
+                                [Date().timeIntervalSince1970, job])
             return true
         }
     }

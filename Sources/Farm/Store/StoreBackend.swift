@@ -7,9 +7,22 @@ public protocol StoreSession {
     @discardableResult
     func execute(_ sql: String, _ arguments: StoreArguments) throws -> Int
     func query(_ sql: String, _ arguments: StoreArguments) throws -> [StoreRow]
+    /// Runs a statement whose row count the caller does not need. Inside `write`, a server
+    /// backend sends it and goes on without waiting for the answer (the transaction's COMMIT
+    /// waits for it; a failure rolls the whole transaction back and is thrown by `write`), so
+    /// it costs no round trip of its own. Elsewhere it is `execute`.
+    func executeLater(_ sql: String, _ arguments: StoreArguments) throws
+    /// Runs independent statements in order and returns each one's rows; a server backend sends
+    /// them all before waiting, so they cost one round trip instead of one each.
+    func queryAll(_ statements: [(sql: String, arguments: StoreArguments)]) throws -> [[StoreRow]]
 }
 
 extension StoreSession {
+    public func executeLater(_ sql: String, _ arguments: StoreArguments) throws { try execute(sql, arguments) }
+    public func queryAll(_ statements: [(sql: String, arguments: StoreArguments)]) throws -> [[StoreRow]] {
+        try statements.map { try query($0.sql, $0.arguments) }
+    }
+
     @discardableResult
     public func execute(_ sql: String) throws -> Int { try execute(sql, []) }
     public func query(_ sql: String) throws -> [StoreRow] { try query(sql, []) }
@@ -32,6 +45,12 @@ public protocol StoreBackend: Sendable {
     func write<T>(_ body: (any StoreSession) throws -> T) throws -> T
     /// Calls `record` with the seconds each write transaction took, for /metrics.
     func observeWriteLatency(_ record: @escaping @Sendable (Double) -> Void) throws
+    /// Round trips and transactions so far (StoreTraffic.swift); nil for a backend without a server.
+    var traffic: StoreTraffic? { get }
+}
+
+extension StoreBackend {
+    public var traffic: StoreTraffic? { nil }
 }
 
 /// The few places where SQLite's and PostgreSQL's SQL differ, as fragments the shared SQL embeds.

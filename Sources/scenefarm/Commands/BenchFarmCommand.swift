@@ -128,6 +128,8 @@ struct BenchFarmCommand: ParsableCommand {
         for node in farm.farmNodes { _ = try farm.client.setDrained(node.name, true) }
         var last = ""
         for _ in 0..<jobs { last = try farm.submit(spec) }
+        let trafficBefore = store?.traffic
+        let statsBefore = farm.coordinator.stats
         let start = ContinuousClock.now
         for node in farm.farmNodes { _ = try farm.client.setDrained(node.name, false) }
         _ = try farm.client.wait(job: last, every: .milliseconds(10))
@@ -138,6 +140,15 @@ struct BenchFarmCommand: ParsableCommand {
         }
         let seconds = (ContinuousClock.now - start).seconds
         let total = jobs * 3
+        if let before = trafficBefore, let after = store?.traffic {
+            // Where the loop waited on the server: the round trips per task and per pass show
+            // what a change to the write path saved, independently of the machine's load.
+            let traffic = after.since(before), stats = farm.coordinator.stats
+            let passes = stats.dispatchPasses - statsBefore.dispatchPasses, batches = stats.resultBatches - statsBefore.resultBatches
+            print(String(format: "  store traffic in the clock: %d round trips waited (%.2f per task), %.3f s waiting (%.0f µs each), %d statements, %d write transactions, %d reads; %d dispatch passes, %d result batches",
+                         traffic.waits, Double(traffic.waits) / Double(total), traffic.waitSeconds, traffic.waitSeconds / Double(max(1, traffic.waits)) * 1e6,
+                         traffic.statements, traffic.transactions, traffic.reads, passes, batches))
+        }
         let done = statuses.filter { $0.state == .done }.count
         print(String(format: "dispatch%@%@: %d no-op tasks (%d jobs × lighting, generate, publish) through 1 coordinator and %d nodes × %d slots in %.2f s = %.0f tasks/s (goal ≥ 1000: %.2fx); %d/%d jobs done%@",
                      dashboard ? " (dashboard open)" : "", store == nil ? "" : " (PostgreSQL store)", total, jobs, nodes, slots, seconds, Double(total) / seconds, Double(total) / seconds / 1000, done, jobs,
