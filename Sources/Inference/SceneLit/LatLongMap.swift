@@ -73,11 +73,10 @@ struct LatLongMap: Sendable {
             let v = acosf(min(1, max(-1, d.y))) / Float.pi
             let fx = u * Float(width) - 0.5
             let fy = min(max(v * Float(height) - 0.5, 0), Float(height - 1))
-            let x0f = fx.rounded(.down), y0f = fy.rounded(.down)
+            let x0f = TexelIndex.floor(fx), y0f = TexelIndex.floor(fy)
             let tx = fx - x0f, ty = fy - y0f
-            var x0 = Int(x0f) % width
-            if x0 < 0 { x0 += width }
-            let x1 = (x0 + 1) % width
+            let x0 = TexelIndex.wrap(Int(x0f), width)
+            let x1 = TexelIndex.next(x0, width)
             let y0 = Int(y0f), y1 = min(y0 + 1, height - 1)
             @inline(__always) func at(_ x: Int, _ y: Int) -> SIMD3<Float> {
                 let i = (y * width + x) * 3

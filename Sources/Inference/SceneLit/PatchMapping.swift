@@ -138,12 +138,12 @@ enum PatchMapping {
         var fu = u * Float(nu) - 0.5
         let fv = min(max(v * Float(nv) - 0.5, 0), Float(nv - 1))
         if !wrapU { fu = min(max(fu, 0), Float(nu - 1)) }
-        let u0f = fu.rounded(.down), v0f = fv.rounded(.down)
+        let u0f = TexelIndex.floor(fu), v0f = TexelIndex.floor(fv)
         let tu = fu - u0f, tv = fv - v0f
         var u0 = Int(u0f), u1 = u0 + 1
         if wrapU {
-            u0 = ((u0 % nu) + nu) % nu
-            u1 = (u0 + 1) % nu
+            u0 = TexelIndex.wrap(u0, nu)
+            u1 = TexelIndex.next(u0, nu)
         } else {
             u1 = min(u1, nu - 1)
         }

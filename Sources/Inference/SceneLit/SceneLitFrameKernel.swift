@@ -39,6 +39,8 @@ struct SceneLitFrameKernel {
     let groundEnabled: Bool
     let groundHeight: Float
     let surfaces: UnsafeMutableBufferPointer<SceneSurface>
+    /// Per surface, the lean path's terms that do not depend on the hit (same index as `surfaces`).
+    let shading: UnsafeMutableBufferPointer<SurfaceShading>
     let grids: UnsafeMutableBufferPointer<Grid>
     /// Grid index per (primitive, face) at `6 * primitive + face`, or −1.
     let gridOf: UnsafeMutableBufferPointer<Int>
@@ -95,6 +97,8 @@ struct SceneLitFrameKernel {
         groundHeight = r.scene.geometry.groundHeight
         surfaces = .allocate(capacity: r.scene.surfaces.count)
         _ = surfaces.initialize(from: r.scene.surfaces)
+        shading = .allocate(capacity: r.scene.surfaces.count)
+        _ = shading.initialize(from: r.scene.surfaces.map(SurfaceShading.init))
         grids = .allocate(capacity: max(1, r.lighting.grids.count))
         for (i, g) in r.lighting.grids.enumerated() {
             let ground = g.origin.count >= 2
@@ -130,6 +134,7 @@ struct SceneLitFrameKernel {
         subFrames.deallocate()
         primitives.deallocate()
         surfaces.deallocate()
+        shading.deallocate()
         grids.deallocate()
         gridOf.deallocate()
         lights.deallocate()
@@ -195,17 +200,7 @@ struct SceneLitFrameKernel {
     static func highlight(
         normal n: SIMD3<Float>, view v: SIMD3<Float>, light l: SIMD3<Float>, nl: Float, nv: Float, f0: SIMD3<Float>, glossy: Float
     ) -> SIMD3<Float> {
-        let alpha = max(glossy, 1e-2)
-        var h = l + v
-        h /= (h * h).sum().squareRoot()
-        let nh = max((n * h).sum(), 0)
-        let denom = nh * nh * (alpha * alpha - 1) + 1
-        let distribution = alpha * alpha / (Float.pi * denom * denom)
-        let k = alpha / 2
-        let visibility = 1 / (4 * (nl * (1 - k) + k) * (nv * (1 - k) + k))
-        let vh = max((v * h).sum(), 0)
-        let fs = f0 + (SIMD3(repeating: 1) - f0) * powf(1 - vh, 5)
-        return fs * (distribution * visibility)
+        GGXLobe(glossy: glossy).highlight(normal: n, view: v, light: l, nl: nl, nv: nv, f0: f0, oneLessF0: SIMD3(repeating: 1) - f0)
     }
 
     /// Nearest hit of a camera ray of the lean path among the primitives `mask` leaves (its
@@ -252,9 +247,15 @@ struct SceneLitFrameKernel {
         var sunLight = SIMD3<Float>.zero
         let nl = (n * sunDirection).sum()
         var lit = false
-        if nl > 0, hasSun, !sunBlocked(prims, mask: sunMask, p + n * 1e-3) {
-            sunLight = sunIrradiance * nl
-            lit = true
+        if nl > 0, hasSun {
+            if !sunBlocked(prims, mask: sunMask, p + n * 1e-3) {
+                sunLight = sunIrradiance * nl
+                lit = true
+            } else if hasDielectrics {
+                // Through glass the sun arrives tinted and dimmed (`glassPass`); the glimpse still
+                // counts the point as shadowed, as `sees` does.
+                sunLight = sunIrradiance * nl * glassPass(prims, p + n * 1e-3, sunDirection)
+            }
         }
         seen = Glimpse(hit: hit.primitive, lit: lit)
         return (p, n, v, nv, nl, sunLight, surface)
@@ -271,23 +272,22 @@ struct SceneLitFrameKernel {
         guard let hit = cameraHit(prims, mask: mask, o, d) else {
             return sky(d, glimpse: &seen)
         }
-        let (p, n, v, nv, nl, sunLight, surface) = meet(hit, o, d, prims: prims, sunMask: sunMask, glimpse: &seen)
+        let (p, n, v, nv, nl, sunLight, _) = meet(hit, o, d, prims: prims, sunMask: sunMask, glimpse: &seen)
         let indirect = indirectIrradiance(hit, point: p, normal: n, prims: prims)
 
-        let albedo = surface.albedo, metallic = surface.metallic, rough = surface.roughness
-        let f0 = SIMD3<Float>(repeating: 0.04) * (1 - metallic) + albedo * metallic
+        // The surface's own terms come from the per-frame table: the same values, taken once.
+        let s = shading[hit.primitive < 0 ? 0 : prims[hit.primitive].surface]
         let grazing = powf(1 - nv, 5)
-        let fresnel = f0 + (pointwiseMax(SIMD3(repeating: 1 - rough), f0) - f0) * grazing
-        let diffuse = albedo * (1 - metallic) * (SIMD3(repeating: 1) - fresnel) / Float.pi * (sunLight + indirect)
+        let fresnel = s.f0 + s.fresnelRise * grazing
+        let diffuse = s.diffuseAlbedo * (SIMD3(repeating: 1) - fresnel) / Float.pi * (sunLight + indirect)
 
         let r = d - n * (2 * (d * n).sum())
-        let glossy = rough * rough
-        let environment = reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
+        let environment = reflection.lookup(r) * s.mirrorWeight + sh.irradiance(r) * s.lobeWeight
         var specular = fresnel * environment
         if sunLight.max() > 0 {
-            specular += Self.highlight(normal: n, view: v, light: sunDirection, nl: nl, nv: nv, f0: f0, glossy: glossy) * sunLight
+            specular += s.lobe.highlight(normal: n, view: v, light: sunDirection, nl: nl, nv: nv, f0: s.f0, oneLessF0: s.oneLessF0) * sunLight
         }
-        return diffuse + specular + surface.emission
+        return diffuse + specular + s.emission
     }
 
     /// Radiance along one camera ray of sub-frame `k`, also reporting its glimpse: the full model
@@ -397,7 +397,13 @@ struct SceneLitFrameKernel {
         let surface = surfaces[hit.primitive < 0 ? 0 : prims[hit.primitive].surface]
         var received = indirectIrradiance(hit, point: p, normal: n, prims: prims)
         let nl = (n * sunDirection).sum()
-        if nl > 0, hasSun, !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection) { received += sunIrradiance * nl }
+        if nl > 0, hasSun {
+            if !SceneGeometry.anyHit(prims, p + n * 1e-3, sunDirection) {
+                received += sunIrradiance * nl
+            } else if hasDielectrics {
+                received += sunIrradiance * nl * glassPass(prims, p + n * 1e-3, sunDirection)
+            }
+        }
         for index in 0..<lightCount {
             let light = lights[index]
             let shift = SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 3)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 4)))

@@ -107,4 +107,8 @@ struct SHIrradianceTable: Sendable {
     }
 }
 
-@inline(__always) func simdMax(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> { pointwiseMax(a, b) }
+/// `pointwiseMax(a, b)` written out lane by lane: the same `Float.maximum` per lane (so the same
+/// bits, −0 and NaN included), but the generic stdlib loop was left as a call in the pixel loop.
+@inline(__always) func simdMax(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
+    SIMD3(Float.maximum(a.x, b.x), Float.maximum(a.y, b.y), Float.maximum(a.z, b.z))
+}
