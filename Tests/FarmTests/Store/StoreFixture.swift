@@ -19,9 +19,14 @@ struct TestDatabase: Sendable {
     let name: String
 
     func open() throws -> JobStore {
+        try JobStore(backend: openBackend())
+    }
+
+    /// A backend on this database without a `JobStore` (no migration run): for statement-level tests.
+    func openBackend() throws -> any StoreBackend {
         switch kind {
-        case .sqlite: try JobStore(directory: URL(fileURLWithPath: name))
-        case .postgres: try JobStore(backend: PostgresStore(try StoreFixture.cluster().url(database: name), reconnectFor: 30))
+        case .sqlite: try SQLiteStore(directory: URL(fileURLWithPath: name))
+        case .postgres: try PostgresStore(try StoreFixture.cluster().url(database: name), reconnectFor: 30)
         }
     }
 
