@@ -97,13 +97,24 @@ struct SceneLight: Sendable {
     @inline(__always)
     static func lattice(_ k: Int, _ count: Int, shift: SIMD2<Float>) -> SIMD2<Float> {
         let a = (Float(k) + 0.5) / Float(count) + shift.x
-        let b = (Float(k) * 0.618034).truncatingRemainder(dividingBy: 1) + shift.y
+        // x − trunc(x) is fmod(x, 1) exactly for x ≥ 0 (the fraction is representable), without the libm call.
+        let g = Float(k) * 0.618034
+        let b = (g - g.rounded(.towardZero)) + shift.y
         return SIMD2(a - a.rounded(.down), b - b.rounded(.down))
+    }
+
+    /// The box holding every point of the light a shadow ray aims at: the rectangle of an area
+    /// light, the centre of a point or spot.
+    @inline(__always)
+    var reach: (lo: SIMD3<Float>, hi: SIMD3<Float>) {
+        let extent = pointwiseMax(halfU, -halfU) + pointwiseMax(halfV, -halfV)
+        return (position - extent, position + extent)
     }
 
     /// Illuminance (scene units) this light brings to a surface point with unit normal `n`,
     /// shadowed by `prims` (ground excluded, as for the sun). `direction` is set to the unit
-    /// vector towards the light (its centre for an area light), for the highlight.
+    /// vector towards the light (its centre for an area light), for the highlight. Shadow rays
+    /// test only the primitives `ShadowBlockers` leaves, with the same answers as testing all.
     @inline(__always)
     func irradiance(
         at p: SIMD3<Float>, normal n: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, staticOnly: Bool,
@@ -126,13 +137,17 @@ struct SceneLight: Sendable {
                     falloff = t * t * (3 - 2 * t)
                 }
             }
-            if SceneGeometry.anyHit(prims, origin, l, tMax: dist - radius - 2e-3, staticOnly: staticOnly) { return .zero }
+            let (lo, hi) = reach
+            var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
+            if blockers.blocks(origin, l, tMax: dist - radius - 2e-3) { return .zero }
             return intensity * (cosP * falloff / d2)
         }
         let toC = position - p
         l = toC / max((toC * toC).sum().squareRoot(), 1e-6)
         // Behind the emitting side (or level with it) the rectangle sends nothing.
         guard (toC * direction).sum() < 0 else { return .zero }
+        let (lo, hi) = reach
+        var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
         var sum: Float = 0
         for k in 0..<count {
             let s = Self.lattice(k, count, shift: shift)
@@ -143,7 +158,7 @@ struct SceneLight: Sendable {
             let w = toQ / dist
             let cosP = (n * w).sum(), cosL = -(direction * w).sum()
             guard cosP > 0, cosL > 0 else { continue }
-            if SceneGeometry.anyHit(prims, origin, w, tMax: dist - 2e-3, staticOnly: staticOnly) { continue }
+            if blockers.blocks(origin, w, tMax: dist - 2e-3) { continue }
             sum += cosP * cosL / d2
         }
         let area = 4 * (halfU * halfU).sum().squareRoot() * (halfV * halfV).sum().squareRoot()

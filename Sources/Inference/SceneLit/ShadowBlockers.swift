@@ -1,0 +1,88 @@
+import Foundation
+
+/// The primitives that can stop the shadow rays from one shaded point towards one light, tested
+/// so that each ray's answer is exactly `SceneGeometry.anyHit`'s, only sooner.
+///
+/// Every shadow ray of a light starts at `origin` and stops short of a point of the light's
+/// extent (its rectangle or its centre) moved by the same offset `origin − p` as the ray's
+/// start, so the whole segment lies in the box around `origin` and that moved extent. The
+/// primitives are axis-aligned, so one whose box (grown by `margin`) does not overlap that box
+/// cannot be met by any of the rays: indoors, the walls, ceiling and most furniture drop out and
+/// a ray tests the one or two things between the point and the lamp. The margin is far wider
+/// than the rounding of the exact tests (about 1e-6 of the scene's size), so a dropped primitive
+/// is one `SceneGeometry.hit` would reject for every ray, and the answer does not change.
+///
+/// Within a point's rays the primitive that stopped the previous ray is tried first: neighbouring
+/// samples of a light are mostly stopped by the same thing, and "is anything in the way" has the
+/// same answer in any order.
+struct ShadowBlockers {
+    /// Absolute part of the box margin, metres; `relativeMargin` of the box's largest coordinate is added.
+    static let margin: Float = 1e-3
+    static let relativeMargin: Float = 1e-5
+
+    let prims: UnsafeBufferPointer<Primitive>
+    /// Bit i: primitive i may stop a ray (scenes of at most `CameraBlockCulling.maxPrimitives`).
+    let mask: UInt64
+    /// Whether `mask` applies; larger scenes test every primitive, as `anyHit` does.
+    let culled: Bool
+    let staticOnly: Bool
+    /// The primitive that stopped the previous ray, or −1.
+    private(set) var last = -1
+
+    /// Blockers of the rays from `origin` (the shaded point `p` moved off its surface) towards
+    /// points of the box `reachLo`…`reachHi` around the light.
+    @inline(__always)
+    init(
+        _ prims: UnsafeBufferPointer<Primitive>, staticOnly: Bool, point p: SIMD3<Float>, origin: SIMD3<Float>,
+        reachLo: SIMD3<Float>, reachHi: SIMD3<Float>
+    ) {
+        self.prims = prims
+        self.staticOnly = staticOnly
+        guard prims.count <= CameraBlockCulling.maxPrimitives, !ExtendedCullingSwitch.off else {
+            mask = 0
+            culled = false
+            return
+        }
+        culled = true
+        let offset = origin - p
+        var lo = pointwiseMin(origin, reachLo + offset), hi = pointwiseMax(origin, reachHi + offset)
+        let size = max(pointwiseMax(pointwiseMax(lo, -lo), pointwiseMax(hi, -hi)).max(), 1)
+        let m = SIMD3<Float>(repeating: Self.margin + Self.relativeMargin * size)
+        lo -= m
+        hi += m
+        var bits: UInt64 = 0
+        for i in 0..<prims.count {
+            let prim = prims[i]
+            guard !staticOnly || prim.isStatic else { continue }
+            let low = prim.center - prim.half, high = prim.center + prim.half
+            if all(low .<= hi) && all(high .>= lo) { bits |= UInt64(1) << UInt64(i) }
+        }
+        mask = bits
+    }
+
+    /// Whether anything stops `o + t d` for t in (epsilon, tMax): `SceneGeometry.anyHit`'s answer.
+    @inline(__always)
+    mutating func blocks(_ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float) -> Bool {
+        guard culled else { return SceneGeometry.anyHit(prims, o, d, tMax: tMax, staticOnly: staticOnly) }
+        var rest = mask
+        if last >= 0 {
+            if SceneGeometry.mayHit(prims[last], o, d, tMax), SceneGeometry.hit(prims[last], o, d, tMax) != nil { return true }
+            rest &= ~(UInt64(1) << UInt64(last))
+        }
+        while rest != 0 {
+            let i = rest.trailingZeroBitCount
+            rest &= rest &- 1
+            if SceneGeometry.mayHit(prims[i], o, d, tMax), SceneGeometry.hit(prims[i], o, d, tMax) != nil {
+                last = i
+                return true
+            }
+        }
+        return false
+    }
+}
+
+// TEMPORARY (interior speed work, removed before the last commit): SCENELIT_NO_EXTENDED_CULLING=1
+// turns the culling off so one build's digests can be compared with and without it.
+enum ExtendedCullingSwitch {
+    static let off = getenv("SCENELIT_NO_EXTENDED_CULLING") != nil
+}
