@@ -33,11 +33,7 @@ enum CameraBlockCulling {
         let count = prims.count
         guard count > 0 else { return 0 }
         precondition(count <= maxPrimitives, "block culling names at most \(maxPrimitives) primitives")
-        let corners = self.corners(sub, columns: columns, rows: rows, invW: invW, invH: invH)
-        let axis = normalize(corners.reduce(SIMD3<Double>.zero, +))
-        var coneCos = 1.0
-        for c in corners { coneCos = min(coneCos, (c * axis).sum()) }
-        let cone = acos(max(-1, min(1, coneCos))) + angleMargin
+        let (axis, cone) = self.cone(corners(sub, columns: columns, rows: rows, invW: invW, invH: invH))
         guard cone.isFinite, cone < Double.pi / 2 else { return all(count) }
         let origin = SIMD3<Double>(sub.origin)
         var mask: UInt64 = 0
@@ -137,6 +133,15 @@ enum CameraBlockCulling {
         case .cylinder: extent = (h.x * h.x + h.y * h.y).squareRoot()
         }
         return extent * 1.01 + 1e-3
+    }
+
+    /// The axis of the block's rays (unit) and the widest angle between it and any of them, with
+    /// `angleMargin` added: every ray through the block lies within that angle of the axis.
+    static func cone(_ corners: [SIMD3<Double>]) -> (axis: SIMD3<Double>, angle: Double) {
+        let axis = normalize(corners.reduce(SIMD3<Double>.zero, +))
+        var coneCos = 1.0
+        for c in corners { coneCos = min(coneCos, (c * axis).sum()) }
+        return (axis, acos(max(-1, min(1, coneCos))) + angleMargin)
     }
 
     /// Unit directions of the block's four corner rays.

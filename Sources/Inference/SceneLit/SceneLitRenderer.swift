@@ -153,11 +153,14 @@ struct SceneLitRenderer: Sendable {
                 let seen = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: samples)
                 let masks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: subFrames)
                 let sunMasks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: subFrames)
+                // Per sub-frame: the glimpse all of the block's rays share (BlockGlimpse), if any.
+                let uniform = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse?>.allocate(capacity: subFrames)
                 defer {
                     shaded.deallocate()
                     seen.deallocate()
                     masks.deallocate()
                     sunMasks.deallocate()
+                    uniform.deallocate()
                 }
                 let rows = (tile * Self.rowsPerTile)..<min(height, (tile + 1) * Self.rowsPerTile)
                 for blockStart in stride(from: 0, to: width, by: Self.columnsPerBlock) {
@@ -166,6 +169,7 @@ struct SceneLitRenderer: Sendable {
                     guard culls else {
                         masks[k] = everything
                         sunMasks[k] = everything
+                        uniform[k] = nil
                         continue
                     }
                     let sub = kernel.subFrames[k], prims = kernel.primitives(of: k)
@@ -173,6 +177,11 @@ struct SceneLitRenderer: Sendable {
                     sunMasks[k] = CameraBlockCulling.sunMask(
                         sub, prims: prims, primary: masks[k], groundEnabled: kernel.groundEnabled, groundHeight: kernel.groundHeight,
                         sun: kernel.sunDirection, columns: columns, rows: rows, invW: invW, invH: invH
+                    )
+                    uniform[k] = BlockGlimpse.uniform(
+                        sub, primary: masks[k], sunMask: sunMasks[k], groundEnabled: kernel.groundEnabled, groundHeight: kernel.groundHeight,
+                        sun: kernel.sunDirection, hasSun: kernel.hasSun, sunCosRadius: kernel.sunCosRadius,
+                        columns: columns, rows: rows, invW: invW, invH: invH
                     )
                 }
                 for y in rows {
@@ -192,18 +201,31 @@ struct SceneLitRenderer: Sendable {
                             guard lens.hasAperture else { return (sub.origin, d) }
                             return lens.ray(sub, pinhole: d, sample: j, of: samples, pixel: pixel)
                         }
+                        // One camera ray of sub-frame k. A ray of a block that sees only sky meets
+                        // nothing, and `shade` returns `sky` for such a ray: it goes there directly.
+                        @inline(__always) func shadeRay(_ o: SIMD3<Float>, _ d: SIMD3<Float>, _ k: Int, _ glimpse: inout SceneLitFrameKernel.Glimpse) -> SIMD3<Float> {
+                            if extended { return kernel.shadeExtended(o, d, subFrame: k, glimpse: &glimpse, pixel: pixel) }
+                            if uniform[k]?.hit == -2 { return kernel.sky(d, glimpse: &glimpse) }
+                            return kernel.shade(o, d, subFrame: k, mask: masks[k], sunMask: sunMasks[k], glimpse: &glimpse)
+                        }
                         let center = kernel.subFrames[mid]
                         var still = true
                         for j in 0..<samples {
                             let (o, d) = ray(center, j)
-                            // The lean shade is called here directly so it inlines into this loop.
-                            shaded[mid * samples + j] = extended
-                                ? kernel.shadeExtended(o, d, subFrame: mid, glimpse: &seen[j], pixel: pixel)
-                                : kernel.shade(o, d, subFrame: mid, mask: masks[mid], sunMask: sunMasks[mid], glimpse: &seen[j])
+                            shaded[mid * samples + j] = shadeRay(o, d, mid, &seen[j])
                             still = still && kernel.isStill(seen[j])
                         }
                         if still {
                             glimpses: for k in 0..<subFrames where k != mid {
+                                // Every ray of sub-frame k glimpses `shared`: `sees` would answer
+                                // whether it equals the expected glimpse, without a ray.
+                                if let shared = uniform[k] {
+                                    for j in 0..<samples where seen[j] != shared {
+                                        still = false
+                                        break glimpses
+                                    }
+                                    continue
+                                }
                                 let sub = kernel.subFrames[k]
                                 for j in 0..<samples {
                                     let (o, d) = ray(sub, j)
@@ -221,9 +243,7 @@ struct SceneLitRenderer: Sendable {
                                 } else {
                                     let (o, d) = ray(sub, j)
                                     var glimpse = SceneLitFrameKernel.Glimpse(hit: -2, lit: false)
-                                    shaded[k * samples + j] = extended
-                                        ? kernel.shadeExtended(o, d, subFrame: k, glimpse: &glimpse, pixel: pixel)
-                                        : kernel.shade(o, d, subFrame: k, mask: masks[k], sunMask: sunMasks[k], glimpse: &glimpse)
+                                    shaded[k * samples + j] = shadeRay(o, d, k, &glimpse)
                                 }
                             }
                         }
