@@ -50,12 +50,29 @@ final class ExrErrorCapture: @unchecked Sendable {
         initializer.write_fn = { _, userData, buffer, size, offset, _ in
             guard let userData, let buffer else { return -1 }
             let capture = Unmanaged<ExrErrorCapture>.fromOpaque(userData).takeUnretainedValue()
-            let end = Int(offset) + Int(size)
-            if capture.memory.count < end { capture.memory.append(contentsOf: repeatElement(0, count: end - capture.memory.count)) }
-            capture.memory.withUnsafeMutableBytes { ($0.baseAddress! + Int(offset)).copyMemory(from: buffer, byteCount: Int(size)) }
+            capture.store(UnsafeBufferPointer(start: buffer.assumingMemoryBound(to: UInt8.self), count: Int(size)), at: Int(offset))
             return Int64(size)
         }
         return initializer
+    }
+
+    /// Room for a file of about `bytes` bytes in `memory`, so a 4K frame is not copied again each
+    /// time the array outgrows its storage.
+    func reserveMemory(_ bytes: Int) {
+        memory.reserveCapacity(bytes)
+    }
+
+    /// Puts `bytes` at `offset` of `memory`. OpenEXR writes the chunks in file order at the end,
+    /// so they are appended straight from its buffer (zero-filling first and copying over that
+    /// cost a 4K DWA frame a memset of the whole file); it goes back only to fill in the chunk
+    /// offset table, which lands on bytes already there. A gap, if one came, reads as zeros.
+    private func store(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+        if offset > memory.count { memory.append(contentsOf: repeatElement(0, count: offset - memory.count)) }
+        let overwritten = min(bytes.count, memory.count - offset)
+        if overwritten > 0 {
+            memory.withUnsafeMutableBufferPointer { ($0.baseAddress! + offset).update(from: bytes.baseAddress!, count: overwritten) }
+        }
+        if overwritten < bytes.count { memory.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[overwritten...])) }
     }
 
     /// Describes a failed call: the handler's message if any, else the library's text for the code.

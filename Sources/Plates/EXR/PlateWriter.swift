@@ -55,6 +55,9 @@ public final class PlateWriter: Sendable {
         // Encode the frame uncompressed, with every attribute, into memory through Core, then
         // let the C++ library compress it.
         let capture = ExrErrorCapture()
+        // Pixels plus a generous allowance for the header, offset table and chunk headers.
+        let samples = format.channels == .rgba ? 4 : 3, sampleBytes = format.bitDepth == .half ? 2 : 4
+        capture.reserveMemory(image.width * image.height * samples * sampleBytes + 16 * image.height + 65_536)
         try encodeCore(image, to: path, metadata: metadata, capture: capture, inMemory: true)
         try ExrCxxLibrary.transcode(memory: capture.memory, to: path, compression: format.compression, dwaLevel: format.dwaLevel)
     }
