@@ -256,6 +256,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
                 try execute(sql, arguments)
                 return
             }
+            try ensureOpen()
             counter.update { $0.statements += 1 }
             unawaited.items.append((sql, connection.query(Self.statement(sql, arguments), logger: logger)))
         }
@@ -263,6 +264,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         /// postgres-nio queues the statements on the connection and sends each as the one before
         /// is answered, on its own thread: the caller's thread waits once, not once per statement.
         func queryAll(_ statements: [(sql: String, arguments: StoreArguments)]) throws -> [[StoreRow]] {
+            try ensureOpen()
             let sent = ContinuousClock.now
             let futures = statements.map { connection.query(Self.statement($0.sql, $0.arguments), logger: logger) }
             defer { counted(sent, statements: statements.count) }
@@ -270,6 +272,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         }
 
         func run(_ sql: String, _ arguments: StoreArguments) throws -> PostgresQueryResult {
+            try ensureOpen()
             let sent = ContinuousClock.now
             let future = connection.query(Self.statement(sql, arguments), logger: logger)
             defer { counted(sent, statements: 1) }
@@ -302,6 +305,15 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
                 try unawaited?.check(self)
                 throw mapped(error, sql: sql)
             }
+        }
+
+        /// postgres-nio leaves a statement sent on a connection the server has already closed
+        /// waiting for an answer that never comes (until `answerTimeout`). The server closes one
+        /// mid-transaction when it ends a session idle in a transaction too long: a coordinator
+        /// that was stopped or frozen and then resumes finds its connection so, and must redo
+        /// its transaction at once on a new one rather than hang its loop for a minute.
+        func ensureOpen() throws {
+            if connection.isClosed { throw Lost(reason: "the server closed the connection", retryAtOnce: true) }
         }
 
         /// A lost connection as `Lost` (reconnect and run again), anything else as the statement's error.

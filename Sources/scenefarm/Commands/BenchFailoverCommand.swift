@@ -26,13 +26,14 @@ struct BenchFailoverCommand: ParsableCommand {
         case postgresRestart = "postgres-restart"
         case primaryRestart = "primary-restart"
         case partition
+        case freeze
         case all
     }
 
     @Option(help: "Failures to measure per case.") var runs = 10
-    @Option(help: "Job store for kill: sqlite, postgres (a private server this bench starts) or both, side by side. postgres-restart always uses PostgreSQL; primary-restart and partition use SQLite.")
+    @Option(help: "Job store for kill and freeze: sqlite, postgres (a private server this bench starts) or both, side by side. postgres-restart always uses PostgreSQL; primary-restart and partition use SQLite.")
     var store = StoreChoice.both
-    @Option(help: "What fails: kill (SIGKILL the active primary), postgres-restart (the PostgreSQL server stopped for --outage seconds), primary-restart (the killed primary started again once the backup serves), partition (the pair link cut; needs python3 for its relays), or all.")
+    @Option(help: "What fails: kill (SIGKILL the active primary), freeze (SIGSTOP the active primary: a machine that stops answering without closing its connections, as on power loss; it is resumed once the backup serves), postgres-restart (the PostgreSQL server stopped for --outage seconds), primary-restart (the killed primary started again once the backup serves), partition (the pair link cut; needs python3 for its relays), or all.")
     var failure = FailureChoice.kill
     @Option(help: "Seconds the PostgreSQL server stays down in postgres-restart.") var outage = 2.0
     @Option(help: "Scratch folder (default: a new temporary one, removed afterwards).") var work: String?
@@ -49,6 +50,7 @@ struct BenchFailoverCommand: ParsableCommand {
     /// One measured case: a failure on a store.
     private enum Case: CustomStringConvertible {
         case kill(postgres: Bool)
+        case freeze(postgres: Bool)
         case postgresRestart
         case primaryRestart
         case partition
@@ -56,6 +58,7 @@ struct BenchFailoverCommand: ParsableCommand {
         var description: String {
             switch self {
             case .kill(let postgres): "SIGKILL the active primary, \(postgres ? "PostgreSQL" : "SQLite") store"
+            case .freeze(let postgres): "SIGSTOP the active primary (silent, connections left open), resumed once the backup serves, \(postgres ? "PostgreSQL" : "SQLite") store"
             case .postgresRestart: "PostgreSQL server stopped and started, PostgreSQL store"
             case .primaryRestart: "the killed primary started again while the backup serves, SQLite store"
             case .partition: "the pair link cut (both relays stopped), SQLite store"
@@ -64,7 +67,7 @@ struct BenchFailoverCommand: ParsableCommand {
 
         var postgres: Bool {
             switch self {
-            case .kill(let postgres): postgres
+            case .kill(let postgres), .freeze(let postgres): postgres
             case .postgresRestart: true
             case .primaryRestart, .partition: false
             }
@@ -77,6 +80,10 @@ struct BenchFailoverCommand: ParsableCommand {
         if failure == .kill || failure == .all {
             if store != .postgres { cases.append(.kill(postgres: false)) }
             if store != .sqlite { cases.append(.kill(postgres: true)) }
+        }
+        if failure == .freeze || failure == .all {
+            if store != .postgres { cases.append(.freeze(postgres: false)) }
+            if store != .sqlite { cases.append(.freeze(postgres: true)) }
         }
         if failure == .postgresRestart || (failure == .all && store != .sqlite) { cases.append(.postgresRestart) }
         if failure == .primaryRestart || failure == .all { cases.append(.primaryRestart) }
@@ -103,9 +110,10 @@ struct BenchFailoverCommand: ParsableCommand {
                 return String(format: "  %@: median %.2f %@ (min %.2f, max %.2f)%@", name, spread.median, unit, spread.min, spread.max, goal)
             }
             switch kase {
-            case .kill:
-                print(line("kill → backup serving", measured.compactMap(\.serving)))
-                print(line("kill → first dispatch by the backup", measured.compactMap(\.dispatch), goal: " (goal ≤ 3 s)"))
+            case .kill, .freeze:
+                let event = if case .kill = kase { "kill" } else { "freeze" }
+                print(line("\(event) → backup serving", measured.compactMap(\.serving)))
+                print(line("\(event) → first dispatch by the backup", measured.compactMap(\.dispatch), goal: " (goal ≤ 3 s)"))
             case .postgresRestart:
                 print(line("server stopped → first dispatch", measured.compactMap(\.dispatch)))
                 print(line("server back → first dispatch", measured.compactMap(\.dispatch).map { $0 - outage }))
@@ -145,7 +153,7 @@ struct BenchFailoverCommand: ParsableCommand {
         // Longer for the cases that watch dispatch for two windows after the job is under way.
         let frames: Int
         switch kase {
-        case .kill, .postgresRestart: frames = 240
+        case .kill, .freeze, .postgresRestart: frames = 240
         case .primaryRestart, .partition: frames = 480
         }
         let spec = work.appendingPathComponent("shot.yaml")
@@ -160,7 +168,8 @@ struct BenchFailoverCommand: ParsableCommand {
             output: {plate: main, version: next, proxies: {format: none}}
             """.write(to: spec, atomically: true, encoding: .utf8)
         let executable = ExportOptions.ownExecutable()
-        let base = Int.random(in: 20000...59000)
+        // Below Linux's ephemeral range (32768–60999), so no outgoing connection holds a port.
+        let base = Int.random(in: 20000...32000)
         let nodes = "tcp://127.0.0.1:\(base),tcp://127.0.0.1:\(base + 1)"
         let clients = "tcp://127.0.0.1:\(base + 2),tcp://127.0.0.1:\(base + 3)"
         var children: [(name: String, process: Process)] = []
@@ -284,6 +293,22 @@ struct BenchFailoverCommand: ParsableCommand {
                     throw fail("bench failover: the restarted primary took the lease or exited (logs in \(work.path))", code: ExitCodes.failure)
                 }
                 measured.pause = (after, before)
+            }
+        case .freeze:
+            // SIGSTOP: the primary neither answers nor closes anything, whatever it was doing
+            // (possibly mid-transaction), as a machine that lost power or hung looks from outside.
+            let frozen = ContinuousClock.now
+            kill(primary.processIdentifier, SIGSTOP)
+            // Read once it is stopped, after a moment for the server to finish a COMMIT it had
+            // already sent: every attempt not listed here is the backup's.
+            Thread.sleep(forTimeInterval: 0.1)
+            try snapshot()
+            (measured.serving, measured.dispatch) = try firstDispatch(after: Set(atFailure.values.compactMap(\.attempt)), since: frozen, kill: true)
+            // The machine comes back: the old primary must find it has lost the lease and stay out.
+            kill(primary.processIdentifier, SIGCONT)
+            _ = try longestPause(Self.window)
+            guard primary.isRunning, try store.activeHolder()?.holder == "backup" else {
+                throw fail("bench failover: the resumed primary took the lease back or exited (logs in \(work.path))", code: ExitCodes.failure)
             }
         case .postgresRestart:
             // The tasks as they stand just before the server stops (the few milliseconds between
