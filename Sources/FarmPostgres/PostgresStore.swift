@@ -261,6 +261,14 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
             unawaited.items.append((sql, connection.query(Self.statement(sql, arguments), logger: logger)))
         }
 
+        func queryLater(_ sql: String, _ arguments: StoreArguments) throws -> StoreAnswer {
+            guard let unawaited else { return StoreAnswer(rows: try query(sql, arguments)) }
+            counter.update { $0.statements += 1 }
+            let future = connection.query(Self.statement(sql, arguments), logger: logger)
+            unawaited.items.append((sql, future))
+            return StoreAnswer { [self] in try Self.rows(try answer(sql, future)) }
+        }
+
         /// postgres-nio queues the statements on the connection and sends each as the one before
         /// is answered, on its own thread: the caller's thread waits once, not once per statement.
         func queryAll(_ statements: [(sql: String, arguments: StoreArguments)]) throws -> [[StoreRow]] {
@@ -283,6 +291,8 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         /// COMMIT of a transaction that a statement failed in with ROLLBACK, not an error, so a
         /// failed unawaited statement is what tells `write` that nothing was committed.
         func commit() throws {
+            let sent = ContinuousClock.now
+            defer { counter.update { $0.commitSeconds += (ContinuousClock.now - sent).seconds } }
             _ = try run("COMMIT", [])
             try unawaited?.check(self)
         }

@@ -817,18 +817,16 @@ public final class Coordinator: @unchecked Sendable {
             return nil
         case FarmProtocol.status:
             let body = try message.decodeBody(TargetBody.self)
-            let jobs: [StoredJob]
             if let job = body.job {
-                guard let stored = try store.job(job) else { return try failure(body.request, "bad_input", "no job '\(job)' on this coordinator") }
-                jobs = [stored]
-            } else {
-                jobs = try store.jobs()
+                // One job asked for: its task timeline too (`status JOB --json`), all read in one go.
+                guard let read = try store.statusRead(job: job) else { return try failure(body.request, "bad_input", "no job '\(job)' on this coordinator") }
+                var one = status(read.job, progress: read.progress)
+                one.tasks = SnapshotPublisher.tasks(read.timeline, now: Date())
+                return try ok(ClientReply(request: body.request, jobs: [one]))
             }
+            let jobs = try store.jobs()
             let progress = try store.progress(jobs: jobs.map(\.job.id))
-            var statuses = jobs.map { status($0, progress: progress[$0.job.id]) }
-            // One job asked for: its task timeline too (`status JOB --json`).
-            if body.job != nil { for i in statuses.indices { statuses[i].tasks = try snapshots.tasks(job: statuses[i].job) } }
-            return try ok(ClientReply(request: body.request, jobs: statuses))
+            return try ok(ClientReply(request: body.request, jobs: jobs.map { status($0, progress: progress[$0.job.id]) }))
         case FarmProtocol.cancelJob:
             let body = try message.decodeBody(TargetBody.self)
             guard let job = body.job, try store.job(job) != nil else {

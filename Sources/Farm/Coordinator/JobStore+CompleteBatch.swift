@@ -37,17 +37,26 @@ extension JobStore {
         let seams = try completions.map { completion in
             try completion.outcome.seams.map { String(decoding: try JSONEncoder().encode($0.seams.map(\.score)), as: UTF8.self) }
         }
+        // Attempts reporting a lighting artifact: their jobs' rows are read (and locked) with
+        // the completing statement, so recording the id costs no round trip of its own.
+        let lit = firsts.filter { completions[$0].outcome.lightingID != nil }.map { completions[$0].attempt }
         let recorded = try backend.write { db -> [StoredTask?] in
             // A handful of statements per batch whatever its size. On PostgreSQL the loop waits
             // for the first (its rows decide the rest), the lighting jobs' read and COMMIT; the
             // others are sent unawaited ahead of COMMIT (StoreSession.executeLater).
-            let done = try db.query("""
+            var statements: [(sql: String, arguments: StoreArguments)] = [("""
                 WITH result (attempt, outcome_json, frames_done) AS (VALUES \(Self.rows(3, firsts.count)))
                 UPDATE tasks SET state = 'done', outcome_json = result.outcome_json, frames_done = result.frames_done, error = NULL
                 FROM result
                 WHERE tasks.attempt = result.attempt AND tasks.state = 'leased'
                 RETURNING \(Self.taskColumns)
-                """, results).map(decodeTask)
+                """, results)]
+            if !lit.isEmpty {
+                statements.append(("SELECT id, job_json FROM jobs WHERE id IN (SELECT job_id FROM tasks WHERE attempt IN (\(Self.marks(lit.count))))\(backend.dialect.forUpdate)",
+                                   lit as StoreArguments))
+            }
+            let answers = try db.queryAll(statements)
+            let done = try answers[0].map(decodeTask)
             guard !done.isEmpty else { return completions.map { _ in nil } }
             try Self.release(db, finished: done)
             var byAttempt: [String: StoredTask] = [:]
@@ -73,7 +82,7 @@ extension JobStore {
                 }
                 recorded.append(task)
             }
-            try recordLighting(db, lighting)
+            try recordLighting(db, lighting, rows: answers.count > 1 ? answers[1] : [])
             if finishedCount > 0 {
                 try db.executeLater("""
                     WITH finished (id, published, seams_json) AS (VALUES \(Self.rows(3, finishedCount)))
@@ -114,13 +123,12 @@ extension JobStore {
             """, finished.flatMap { [$0.job, $0.node.name] as StoreArguments })
     }
 
-    /// `setLighting` for several jobs inside an open transaction: their rows are read (locked on
-    /// PostgreSQL), changed and written back, in two statements.
-    private func recordLighting(_ db: any StoreSession, _ lighting: [(job: String, id: String)]) throws {
+    /// `setLighting` for several jobs inside an open transaction: `rows` are their jobs' rows
+    /// (and maybe others'), read and locked on PostgreSQL in the same transaction; the changed
+    /// ones are written back in one statement.
+    private func recordLighting(_ db: any StoreSession, _ lighting: [(job: String, id: String)], rows: [StoreRow]) throws {
         guard !lighting.isEmpty else { return }
         let ids = Dictionary(lighting.map { ($0.job, $0.id) }, uniquingKeysWith: { first, _ in first })
-        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
-        let rows = try db.query("SELECT id, job_json FROM jobs WHERE id IN (\(marks))\(backend.dialect.forUpdate)", ids.keys.sorted() as StoreArguments)
         var written: StoreArguments = []
         for row in rows {
             let job = try row.string("id")

@@ -21,8 +21,8 @@ extension JobStore {
     public static let maxLeaseBatch = 1024
 
     /// Leases several ready tasks in one transaction of two statements, whatever their number
-    /// (one dispatch pass: one fsync and, on PostgreSQL, two round trips: the leasing statement,
-    /// and COMMIT with the jobs' update sent ahead of it unawaited). Returns the attempt ids that were leased; a task no longer ready is left out.
+    /// (one dispatch pass: one fsync and, on PostgreSQL, one round trip: both statements go
+    /// unawaited ahead of COMMIT). Returns the attempt ids that were leased; a task no longer ready is left out.
     ///
     /// With `fence`, nothing is leased unless `fence.holder` holds the unexpired
     /// active-coordinator lease at `fence.now`, checked inside the leasing statement itself, as
@@ -39,23 +39,27 @@ extension JobStore {
         let fenceClause = fence == nil ? "" : " AND EXISTS (SELECT 1 FROM active_coordinator WHERE id = 1 AND holder = ? AND expires_at > ?)"
         if let fence { arguments += [fence.holder, fence.now.timeIntervalSince1970] as StoreArguments }
         defer { changes.insert(contentsOf: Set(requests.map(\.job))) }
-        return try backend.write { db in
+        let jobs = Array(Set(requests.map(\.job))).sorted()
+        let answer = try backend.write { db in
             // A CTE with named columns and UPDATE … FROM … RETURNING: the same text on SQLite
-            // (3.35 or newer) and PostgreSQL.
-            let leased = try db.query("""
+            // (3.35 or newer) and PostgreSQL. Both statements go unawaited and COMMIT's answer
+            // covers them (one round trip on PostgreSQL): the second needs nothing from the
+            // first's rows, since it finds the jobs whose tasks this batch leased by their
+            // fresh attempt ids.
+            let leased = try db.queryLater("""
                 WITH wanted (job_id, name, attempt, worker) AS (VALUES \(Self.rows(4, requests.count)))
                 UPDATE tasks SET state = 'leased', attempt = wanted.attempt, worker = wanted.worker, attempts = tasks.attempts + 1, frames_done = 0
                 FROM wanted
                 WHERE tasks.job_id = wanted.job_id AND tasks.name = wanted.name AND tasks.state = 'ready'\(fenceClause)
                 RETURNING tasks.job_id AS job_id, tasks.attempt AS attempt
                 """, arguments)
-            guard !leased.isEmpty else { return [] }
-            let jobs = Set(try leased.map { try $0.string("job_id") }).sorted()
-            let marks = Array(repeating: "?", count: jobs.count).joined(separator: ", ")
-            // Not waited for on PostgreSQL: COMMIT's answer covers it (StoreSession.executeLater).
-            try db.executeLater("UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?) WHERE state = 'queued' AND id IN (\(marks))",
-                                [Date().timeIntervalSince1970] + (jobs as StoreArguments))
-            return Set(try leased.map { try $0.string("attempt") })
+            try db.executeLater("""
+                UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?)
+                WHERE state = 'queued' AND id IN (\(Self.marks(jobs.count)))
+                  AND EXISTS (SELECT 1 FROM tasks WHERE tasks.job_id = jobs.id AND tasks.state = 'leased' AND tasks.attempt IN (\(Self.marks(requests.count))))
+                """, [Date().timeIntervalSince1970] + (jobs as StoreArguments) + (requests.map(\.attempt) as StoreArguments))
+            return leased
         }
+        return Set(try answer.rows().map { try $0.string("attempt") })
     }
 }

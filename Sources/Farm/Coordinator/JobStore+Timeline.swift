@@ -37,31 +37,41 @@ extension JobStore {
     /// Tasks and attempts of `jobs`, by job id, tasks in graph order and attempts oldest first.
     func timeline(jobs: [String]) throws -> [String: (tasks: [StoredTask], attempts: [AttemptRecord])] {
         guard !jobs.isEmpty else { return [:] }
-        let marks = Array(repeating: "?", count: jobs.count).joined(separator: ",")
-        let ids: StoreArguments = jobs
         return try backend.read { db in
-            var result: [String: (tasks: [StoredTask], attempts: [AttemptRecord])] = [:]
             // Sent together: one round trip on PostgreSQL.
-            let answers = try db.queryAll([
-                ("SELECT * FROM tasks WHERE job_id IN (\(marks)) ORDER BY job_id, seq", ids),
-                ("SELECT * FROM task_attempts WHERE job_id IN (\(marks)) ORDER BY started_at, attempt", ids),
-            ])
-            for row in answers[0] {
-                let task = try decodeTask(row)
-                result[task.job, default: ([], [])].tasks.append(task)
-            }
-            for row in answers[1] {
-                let started = Date(timeIntervalSince1970: try row.double("started_at"))
-                let ended = try row.optionalDouble("ended_at").map(Date.init(timeIntervalSince1970:))
-                let record = AttemptRecord(
-                    task: try row.string("task"), number: try row.int("number"), node: try row.string("worker"), startedAt: started, endedAt: ended,
-                    durationSeconds: ended.map { $0.timeIntervalSince(started) },
-                    result: AttemptRecord.Result(rawValue: try row.string("result")) ?? .failed, error: try row.optionalString("error")
-                )
-                result[try row.string("job_id"), default: ([], [])].attempts.append(record)
-            }
-            return result
+            let answers = try db.queryAll(timelineStatements(jobs))
+            return try readTimeline(answers[0], answers[1])
         }
+    }
+
+    /// The two statements of `timeline(jobs:)`, for `queryAll` alone or with others (`statusRead`).
+    func timelineStatements(_ jobs: [String]) -> [(sql: String, arguments: StoreArguments)] {
+        let marks = Self.marks(jobs.count)
+        let ids: StoreArguments = jobs
+        return [
+            ("SELECT * FROM tasks WHERE job_id IN (\(marks)) ORDER BY job_id, seq", ids),
+            ("SELECT * FROM task_attempts WHERE job_id IN (\(marks)) ORDER BY started_at, attempt", ids),
+        ]
+    }
+
+    /// The answers to `timelineStatements`, by job id.
+    func readTimeline(_ tasks: [StoreRow], _ attempts: [StoreRow]) throws -> [String: (tasks: [StoredTask], attempts: [AttemptRecord])] {
+        var result: [String: (tasks: [StoredTask], attempts: [AttemptRecord])] = [:]
+        for row in tasks {
+            let task = try decodeTask(row)
+            result[task.job, default: ([], [])].tasks.append(task)
+        }
+        for row in attempts {
+            let started = Date(timeIntervalSince1970: try row.double("started_at"))
+            let ended = try row.optionalDouble("ended_at").map(Date.init(timeIntervalSince1970:))
+            let record = AttemptRecord(
+                task: try row.string("task"), number: try row.int("number"), node: try row.string("worker"), startedAt: started, endedAt: ended,
+                durationSeconds: ended.map { $0.timeIntervalSince(started) },
+                result: AttemptRecord.Result(rawValue: try row.string("result")) ?? .failed, error: try row.optionalString("error")
+            )
+            result[try row.string("job_id"), default: ([], [])].attempts.append(record)
+        }
+        return result
     }
 
     /// Totals over the whole store: jobs by state, tasks of active jobs by kind and state,

@@ -12,6 +12,11 @@ public protocol StoreSession {
     /// waits for it; a failure rolls the whole transaction back and is thrown by `write`), so
     /// it costs no round trip of its own. Elsewhere it is `execute`.
     func executeLater(_ sql: String, _ arguments: StoreArguments) throws
+    /// Runs a statement whose rows the caller reads only after the transaction has committed:
+    /// inside `write`, a server backend sends it unawaited like `executeLater` (a failure rolls
+    /// the transaction back and `write` throws it), and `StoreAnswer.rows()` reads its rows once
+    /// `write` has returned. Elsewhere it runs at once.
+    func queryLater(_ sql: String, _ arguments: StoreArguments) throws -> StoreAnswer
     /// Runs independent statements in order and returns each one's rows; a server backend sends
     /// them all before waiting, so they cost one round trip instead of one each.
     func queryAll(_ statements: [(sql: String, arguments: StoreArguments)]) throws -> [[StoreRow]]
@@ -19,6 +24,9 @@ public protocol StoreSession {
 
 extension StoreSession {
     public func executeLater(_ sql: String, _ arguments: StoreArguments) throws { try execute(sql, arguments) }
+    public func queryLater(_ sql: String, _ arguments: StoreArguments) throws -> StoreAnswer {
+        StoreAnswer(rows: try query(sql, arguments))
+    }
     public func queryAll(_ statements: [(sql: String, arguments: StoreArguments)]) throws -> [[StoreRow]] {
         try statements.map { try query($0.sql, $0.arguments) }
     }

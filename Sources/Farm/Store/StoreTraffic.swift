@@ -13,6 +13,9 @@ public struct StoreTraffic: Sendable, Equatable {
     public var waitSeconds = 0.0
     /// Write transactions (`StoreBackend.write`), each one commit.
     public var transactions = 0
+    /// Seconds of `waitSeconds` spent waiting for COMMIT (on PostgreSQL with durable commits,
+    /// the WAL's fsync is in there).
+    public var commitSeconds = 0.0
     /// Read calls (`StoreBackend.read`).
     public var reads = 0
 
@@ -25,6 +28,7 @@ public struct StoreTraffic: Sendable, Equatable {
         delta.waits = waits - earlier.waits
         delta.waitSeconds = waitSeconds - earlier.waitSeconds
         delta.transactions = transactions - earlier.transactions
+        delta.commitSeconds = commitSeconds - earlier.commitSeconds
         delta.reads = reads - earlier.reads
         return delta
     }

@@ -145,8 +145,8 @@ struct BenchFarmCommand: ParsableCommand {
             // what a change to the write path saved, independently of the machine's load.
             let traffic = after.since(before), stats = farm.coordinator.stats
             let passes = stats.dispatchPasses - statsBefore.dispatchPasses, batches = stats.resultBatches - statsBefore.resultBatches
-            print(String(format: "  store traffic in the clock: %d round trips waited (%.2f per task), %.3f s waiting (%.0f µs each), %d statements, %d write transactions, %d reads; %d dispatch passes, %d result batches",
-                         traffic.waits, Double(traffic.waits) / Double(total), traffic.waitSeconds, traffic.waitSeconds / Double(max(1, traffic.waits)) * 1e6,
+            print(String(format: "  store traffic in the clock: %d round trips waited (%.2f per task), %.3f s waiting (%.0f µs each; %.3f s of it for COMMIT), %d statements, %d write transactions, %d reads; %d dispatch passes, %d result batches",
+                         traffic.waits, Double(traffic.waits) / Double(total), traffic.waitSeconds, traffic.waitSeconds / Double(max(1, traffic.waits)) * 1e6, traffic.commitSeconds,
                          traffic.statements, traffic.transactions, traffic.reads, passes, batches))
         }
         let done = statuses.filter { $0.state == .done }.count
