@@ -281,9 +281,12 @@ extension ShotSpecLoader {
         for pattern in ["checker", "noise", "tiles"] {
             guard let f = obj.optional(pattern) else { continue }
             guard m.checkerSize == 0 else { throw f.fail("give only one of checker, noise, tiles") }
-            let fields = try f.object(allowed: pattern == "tiles" ? ["size", "grout", "color"] : ["size", "color"])
+            let fields = try f.object(allowed: pattern == "tiles" ? ["size", "grout", "color"] : pattern == "noise" ? ["size", "color", "type"] : ["size", "color"])
             m.checkerSize = try size(fields.required("size"))
-            m.noise = pattern == "noise"
+            if pattern == "noise" {
+                let kind = try fields.optional("type")?.oneOf(["value", "perlin"]) ?? "value"
+                m.noise = kind == "perlin" ? .perlin : .value
+            }
             if pattern == "tiles" {
                 let groutField = try fields.required("grout")
                 m.tileGrout = try size(groutField)

@@ -1,4 +1,5 @@
 import Foundation
+import ShotSpec
 
 /// A procedural checkerboard, box-filtered over the pixel's footprint so that squares smaller
 /// than a pixel average to their mean instead of aliasing into moiré and shimmer.
@@ -38,14 +39,15 @@ enum CheckerTexture {
     @inline(__always)
     static func weight(
         point p: SIMD3<Float>, normal n: SIMD3<Float>, direction d: SIMD3<Float>, distance t: Float,
-        stepX: SIMD3<Float>, stepY: SIMD3<Float>, size: Float, grout: Float = 0, noise: Bool = false, filter: Bool
+        stepX: SIMD3<Float>, stepY: SIMD3<Float>, size: Float, grout: Float = 0, noise: ProceduralNoise = .none, filter: Bool
     ) -> Float {
         let (position, footprint) = planar(point: p, normal: n, direction: d, distance: t, stepX: stepX, stepY: stepY, filter: filter)
         let q = position / size
         var w = SIMD2<Float>(repeating: 1e-4)
         if filter { w = pointwiseMax(footprint / size, w) }
         if grout > 0 { return tiles(q, width: w, grout: grout / size) }
-        if noise { return valueNoise(q, width: max(w.x, w.y)) }
+        if noise == .value { return valueNoise(q, width: max(w.x, w.y)) }
+        if noise == .perlin { return perlinNoise(q, width: max(w.x, w.y)) }
         @inline(__always) func tri(_ x: SIMD2<Float>) -> SIMD2<Float> {
             let h = x * 0.5
             let f = h - h.rounded(.down)
@@ -91,6 +93,47 @@ enum CheckerTexture {
         }
         return sum / total
     }
+
+    /// Fractal gradient noise (Perlin, "Improving Noise", SIGGRAPH 2002, in two dimensions) at `q`
+    /// (units of the largest feature), remapped to 0…1 with mean ½, over the same octaves and
+    /// with the same clamping as `valueNoise`. Each lattice point gets one of eight unit gradients
+    /// (axes and diagonals) by hashing the cell; an octave's value is the quintic-faded blend of
+    /// the four corners' g · (q − corner), so it is exactly 0 at every lattice point and at most
+    /// √2/2 in size (the diagonal gradients' bound, hence the remap 0.5 + n/√2); its mean is 0,
+    /// so a fading octave moves to 0, the remapped ½.
+    @inline(__always)
+    static func perlinNoise(_ q: SIMD2<Float>, width w: Float) -> Float {
+        guard q.x.isFinite, q.y.isFinite else { return 0.5 }
+        var sum: Float = 0, amplitude: Float = 0.5, scale: Float = 1, total: Float = 0
+        for octave in 0..<noiseOctaves {
+            let p = q * scale
+            let cell = p.rounded(.down)
+            let f = p - cell
+            let s = f * f * f * (f * (f * 6 - 15) + 10)
+            let c = pointwiseMin(pointwiseMax(cell, SIMD2(repeating: -1e9)), SIMD2(repeating: 1e9))
+            let ix = Int32(truncatingIfNeeded: Int(c.x)), iy = Int32(truncatingIfNeeded: Int(c.y))
+            @inline(__always) func corner(_ dx: Int32, _ dy: Int32) -> Float {
+                let h = PixelHash.hash(UInt32(bitPattern: ix &+ dx), UInt32(bitPattern: iy &+ dy), UInt32(octave) &+ 0x9E12) >> 29
+                let g = Self.gradients[Int(h)]
+                return g.x * (f.x - Float(dx)) + g.y * (f.y - Float(dy))
+            }
+            let top = corner(0, 0) + (corner(1, 0) - corner(0, 0)) * s.x
+            let bottom = corner(0, 1) + (corner(1, 1) - corner(0, 1)) * s.x
+            let n = top + (bottom - top) * s.y
+            let fade = min(max(2 - 2 * w * scale, 0), 1)
+            sum += amplitude * (0.5 + n * fade * Float(0.5).squareRoot())
+            total += amplitude
+            amplitude *= 0.5
+            scale *= 2
+        }
+        return sum / total
+    }
+
+    /// The eight unit gradients of `perlinNoise`: the axes and the diagonals.
+    static let gradients: [SIMD2<Float>] = {
+        let d = Float(0.5).squareRoot()
+        return [SIMD2(1, 0), SIMD2(-1, 0), SIMD2(0, 1), SIMD2(0, -1), SIMD2(d, d), SIMD2(-d, d), SIMD2(d, -d), SIMD2(-d, -d)]
+    }()
 
     /// Grout share of tiles at `q` (tile units), box-filtered over `w`: per axis the grout band
     /// [k, k + g) of each period has the running integral G(x) = ⌊x⌋·g + min(fract x, g), so its

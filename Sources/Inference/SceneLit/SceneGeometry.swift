@@ -1,4 +1,5 @@
 import Foundation
+import ShotSpec
 
 /// Surface appearance in ACEScg, ready for shading.
 struct SceneSurface: Sendable, Equatable {
@@ -12,8 +13,8 @@ struct SceneSurface: Sendable, Equatable {
     var albedo2 = SIMD3<Float>.zero
     /// Tiles instead of a checkerboard when above 0: grout width in metres, in `albedo2`.
     var tileGrout: Float = 0
-    /// Value noise instead of a checkerboard (`checkerSize` its largest feature), in `albedo2`.
-    var noise = false
+    /// Value or Perlin noise instead of a checkerboard (`checkerSize` its largest feature), in `albedo2`.
+    var noise = ProceduralNoise.none
     /// Share of light passing through as through a smooth dielectric (SceneLitGlass.swift), the
     /// index of refraction inside, and the colour one passage through keeps.
     var transmission: Float = 0

@@ -107,7 +107,7 @@ public struct SceneLitGenerator: Generator {
         var text = "\(m.baseColor) \(m.colorspace) \(m.roughness) \(m.metallic) \(m.emission) \(m.emissionStrength)"
             + (m.checkerSize > 0 ? " checker \(m.checkerSize) \(m.checkerColor)" : "")
             + (m.tileGrout > 0 ? " grout \(m.tileGrout)" : "")
-            + (m.noise ? " noise" : "")
+            + (m.noise == .value ? " noise" : m.noise == .perlin ? " noise perlin" : "")
             + (m.transmission > 0 ? " transmission \(m.transmission) \(m.ior) \(m.tint)" : "")
         if let t = m.texture {
             // The solve sees the image's mean albedo: its content, not its name, enters the id.

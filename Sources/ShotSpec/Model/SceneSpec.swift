@@ -108,9 +108,9 @@ public struct MaterialSpec: Sendable, Equatable {
     /// Tiles instead of a checkerboard when above 0: grout lines this wide (metres) in
     /// `checkerColor` between square tiles of side `checkerSize` in `baseColor`.
     public var tileGrout = 0.0
-    /// Value noise instead of a checkerboard: `checkerSize` is the largest feature, and the
-    /// albedo varies between `baseColor` and `checkerColor`.
-    public var noise = false
+    /// Value or gradient (Perlin) noise instead of a checkerboard: `checkerSize` is the largest
+    /// feature, and the albedo varies between `baseColor` and `checkerColor`.
+    public var noise = ProceduralNoise.none
     /// Share of light that passes through the surface as through smooth glass or water (0:
     /// opaque, 1: a clear dielectric); refraction and Fresnel reflection follow `ior`.
     public var transmission = 0.0
