@@ -106,6 +106,7 @@ let package = Package(
         .executableTarget(name: "FuzzEXR", dependencies: ["FuzzSupport", "Plates", "ImageCore", "ShotSpec"], path: "Fuzz/Sources/FuzzEXR"),
         .executableTarget(name: "FuzzWire", dependencies: ["FuzzSupport", "Farm", "ShotSpec", "Chunking", "Inference"], path: "Fuzz/Sources/FuzzWire"),
         .executableTarget(name: "FuzzPlugin", dependencies: ["FuzzSupport", "Inference", "ShotSpec"], path: "Fuzz/Sources/FuzzPlugin"),
+        .executableTarget(name: "FuzzPNG", dependencies: ["FuzzSupport", "Inference", "Plates", "ImageCore", "CZlib"], path: "Fuzz/Sources/FuzzPNG"),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

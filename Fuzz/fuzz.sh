@@ -16,16 +16,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SCRATCH=.build-fuzz
-TARGETS=(FuzzSpec FuzzEXR FuzzWire FuzzPlugin)
+TARGETS=(FuzzSpec FuzzEXR FuzzWire FuzzPlugin FuzzPNG)
 BIN="$SCRATCH/debug"
 
-# Largest input per target: room for a deeply nested spec, a few EXR chunks, a message, frames.
+# Largest input per target: room for a deeply nested spec, a few EXR chunks, a message, frames,
+# a PNG of a few hundred pixels (whose IDAT may still inflate to 16 MiB: deflate's 1032:1).
 max_len() {
     case "$1" in
         FuzzSpec) echo 32768 ;;
         FuzzEXR) echo 16384 ;;
         FuzzWire) echo 16384 ;;
         FuzzPlugin) echo 8192 ;;
+        FuzzPNG) echo 16384 ;;
     esac
 }
 

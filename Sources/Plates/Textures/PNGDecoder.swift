@@ -2,19 +2,23 @@ import CZlib
 import Foundation
 import ImageCore
 
-/// Decodes the PNG images textures use: 8- or 16-bit RGB or RGBA (colour types 2 and 6),
-/// non-interlaced (PNG, ISO/IEC 15948 / W3C second edition). Every chunk's CRC is checked, the
+/// Decodes the PNG images textures use: 8- or 16-bit greyscale, grey with alpha, RGB or RGBA
+/// (colour types 0, 4, 2 and 6), non-interlaced (PNG, ISO/IEC 15948 / W3C second edition). Every chunk's CRC is checked, the
 /// header's size is checked against the caller's limits before anything is allocated, and the
 /// image data is inflated into a buffer of exactly the size the header implies, so a hostile file
 /// is refused with a reason and never makes the decoder read or write out of bounds.
 public enum PNGDecoder {
-    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    /// The eight bytes every PNG file starts with (§5.2).
+    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// The most bytes one byte of a deflate stream can inflate to.
+    static let maxDeflateRatio = 1032
 
     /// Whether `bytes` start with the PNG signature.
     public static func isPNG(_ bytes: [UInt8]) -> Bool { bytes.count >= 8 && Array(bytes[0..<8]) == signature }
 
-    /// The image in `bytes` as RGBA floats: samples over their maximum (255 or 65535), alpha 1 where
-    /// the file has none. `path` only names the file in errors.
+    /// The image in `bytes` as RGBA floats: samples over their maximum (255 or 65535), a grey
+    /// sample in R, G and B, alpha 1 where the file has none. `path` only names the file in errors.
     public static func decode(_ bytes: [UInt8], path: String, maxSide: Int, maxPixels: Int) throws(PlateError) -> RGBAImage {
         func damaged(_ reason: String) -> PlateError { .unsupported(path: path, reason: "damaged PNG: \(reason)") }
         guard isPNG(bytes) else { throw damaged("no PNG signature") }
@@ -44,11 +48,14 @@ public enum PNGDecoder {
                     throw .overLimit(path: path, reason: "PNG of \(width)×\(height) is over the limit of \(maxSide) pixels a side and \(maxPixels) pixels")
                 }
                 guard d[8] == 8 || d[8] == 16 else { throw .unsupported(path: path, reason: "PNG bit depth \(d[8]) is not supported (8 or 16)") }
-                guard d[9] == 2 || d[9] == 6 else { throw .unsupported(path: path, reason: "PNG colour type \(d[9]) is not supported (2: RGB, 6: RGBA)") }
+                let channelsOfType: [UInt8: Int] = [0: 1, 2: 3, 4: 2, 6: 4]
+                guard let count = channelsOfType[d[9]] else {
+                    throw .unsupported(path: path, reason: "PNG colour type \(d[9]) is not supported (0: grey, 2: RGB, 4: grey and alpha, 6: RGBA)")
+                }
                 guard d[10] == 0, d[11] == 0 else { throw damaged("unknown compression or filter method") }
                 guard d[12] == 0 else { throw .unsupported(path: path, reason: "interlaced PNG is not supported") }
                 bytesPerSample = Int(d[8]) / 8
-                channels = d[9] == 2 ? 3 : 4
+                channels = count
             case "IDAT":
                 guard width > 0 else { throw damaged("IDAT before IHDR") }
                 compressed += data
@@ -66,6 +73,12 @@ public enum PNGDecoder {
         guard width > 0 else { throw damaged("no IHDR") }
         let bpp = channels * bytesPerSample, stride = width * bpp
         let expected = height * (stride + 1)
+        // Deflate cannot compress better than 1032:1 (zlib's technical details), so image data
+        // that small cannot fill the header's size: refuse before allocating for it, so a tiny
+        // file claiming 8192×8192 costs nothing.
+        guard expected / Self.maxDeflateRatio <= compressed.count else {
+            throw damaged("\(compressed.count) bytes of image data cannot inflate to the \(expected) bytes its header implies")
+        }
         var raw = [UInt8](repeating: 0, count: expected)
         var produced = uLongf(expected)
         let status = raw.withUnsafeMutableBufferPointer { dst in
@@ -77,6 +90,8 @@ public enum PNGDecoder {
         // Undo the per-row filters in place (PNG §9: None, Sub, Up, Average, Paeth).
         var pixels = [Float](repeating: 1, count: width * height * 4)
         let scale: Float = bytesPerSample == 1 ? 1 / 255 : 1 / 65535
+        // A grey file's one colour sample fills R, G and B; its alpha (if any) goes to A.
+        let targets = channels == 1 ? [0] : channels == 2 ? [0, 3] : Array(0..<channels)
         try raw.withUnsafeMutableBufferPointer { (r: inout UnsafeMutableBufferPointer<UInt8>) throws(PlateError) in
             for y in 0..<height {
                 let row = y * (stride + 1) + 1, above = row - stride - 1
@@ -99,10 +114,15 @@ public enum PNGDecoder {
                     r[row + i] = r[row + i] &+ UInt8(truncatingIfNeeded: predictor)
                 }
                 for x in 0..<width {
-                    for ch in 0..<channels {
+                    for (ch, target) in targets.enumerated() {
                         let s = row + x * bpp + ch * bytesPerSample
                         let value = bytesPerSample == 1 ? Int(r[s]) : Int(r[s]) << 8 | Int(r[s + 1])
-                        pixels[(y * width + x) * 4 + ch] = Float(value) * scale
+                        pixels[(y * width + x) * 4 + target] = Float(value) * scale
+                    }
+                    if channels <= 2 {
+                        let p = (y * width + x) * 4
+                        pixels[p + 1] = pixels[p]
+                        pixels[p + 2] = pixels[p]
                     }
                 }
             }
