@@ -108,4 +108,23 @@ import Testing
         #expect(Set(rows.keys) == [jobs[0].id, jobs[2].id])
         #expect(rows[jobs[0].id]?.state == .running && rows[jobs[2].id]?.state == .queued && rows[jobs[0].id]?.job.id == jobs[0].id)
     }
+
+    /// `statusRead` (`status JOB`, every 10 ms from `submit --wait`) reads the job, its progress
+    /// and its timeline together: after its lighting task was leased to n1, the job is running,
+    /// one task runs on n1, every task of its graph is listed in graph order and the lease is
+    /// its one attempt; an unknown job reads as nil.
+    @Test(arguments: StoreKind.allCases)
+    func aJobsStatusIsReadInOneGo(kind: StoreKind) throws {
+        let (database, store, _) = try Self.open(kind)
+        defer { database.drop() }
+        let job = try JobStoreTests.job()
+        try store.insert(job, tasks: job.tasks)
+        #expect(try store.lease(job: job.id, task: "lighting", attempt: "l0", worker: "n1"))
+        let read = try #require(try store.statusRead(job: job.id))
+        #expect(read.job.job.id == job.id && read.job.state == .running)
+        #expect(read.progress == JobStore.Progress(framesDone: 0, chunksDone: 0, running: 1, workers: ["n1"]))
+        #expect(read.timeline.tasks.map(\.node.name) == job.tasks.map(\.name))
+        #expect(read.timeline.attempts.map(\.task) == ["lighting"] && read.timeline.attempts.first?.node == "n1" && read.timeline.attempts.first?.result == .running)
+        #expect(try store.statusRead(job: "no-such-job") == nil)
+    }
 }
