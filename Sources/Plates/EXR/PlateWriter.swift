@@ -223,18 +223,24 @@ public final class PlateWriter: Sendable {
 
     /// Float32 → half with round-to-nearest-even; values beyond the half range clamp to ±65504, NaN stays NaN.
     public static func quantize(_ values: [Float]) -> [Float16] {
-        var out = [Float16](repeating: 0, count: values.count)
-        values.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                let s = src.baseAddress!, d = dst.baseAddress!
-                parallelBands(count: values.count / 4, minimumBand: 4096) { range in
+        // Written once, by the bands, without zero-filling first: a 4K frame's zero fill was a
+        // single-threaded pass that also took every page fault of the new array.
+        let groups = values.count / 4
+        return [Float16](unsafeUninitializedCapacity: values.count) { dst, initialized in
+            values.withUnsafeBufferPointer { src in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                parallelBands(count: groups, minimumBand: 4096) { range in
                     for i in (range.lowerBound * 4)..<(range.upperBound * 4) {
                         d[i] = Float16(min(max(s[i], -65504), 65504))
                     }
                 }
+                // RGBA frames have a multiple of 4; anything left over is converted here.
+                for i in (groups * 4)..<values.count {
+                    d[i] = Float16(min(max(s[i], -65504), 65504))
+                }
             }
+            initialized = values.count
         }
-        return out
     }
 
     /// Whether frames with `code` go through OpenEXR's C++ library instead of Core 3.1 (both
