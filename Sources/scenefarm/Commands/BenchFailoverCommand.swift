@@ -31,7 +31,7 @@ struct BenchFailoverCommand: ParsableCommand {
     }
 
     @Option(help: "Failures to measure per case.") var runs = 10
-    @Option(help: "Job store for kill and freeze: sqlite, postgres (a private server this bench starts) or both, side by side. postgres-restart always uses PostgreSQL; primary-restart and partition use SQLite.")
+    @Option(help: "Job store for kill: sqlite, postgres (a private server this bench starts) or both, side by side. postgres-restart and freeze always use PostgreSQL; primary-restart and partition use SQLite.")
     var store = StoreChoice.both
     @Option(help: "What fails: kill (SIGKILL the active primary), freeze (SIGSTOP the active primary: a machine that stops answering without closing its connections, as on power loss; it is resumed once the backup serves), postgres-restart (the PostgreSQL server stopped for --outage seconds), primary-restart (the killed primary started again once the backup serves), partition (the pair link cut; needs python3 for its relays), or all.")
     var failure = FailureChoice.kill
@@ -45,12 +45,15 @@ struct BenchFailoverCommand: ParsableCommand {
         guard (1...100).contains(runs) else { throw ValidationError("--runs must be 1…100") }
         guard outage > 0, outage <= 60 else { throw ValidationError("--outage must be above 0 and at most 60 seconds") }
         if failure == .postgresRestart, store == .sqlite { throw ValidationError("postgres-restart needs --store postgres (or both)") }
+        if failure == .freeze, store == .sqlite {
+            throw ValidationError("freeze needs --store postgres (or both): a stopped coordinator holding SQLite's write lock keeps its partner out until it dies, see Docs/operations.md")
+        }
     }
 
     /// One measured case: a failure on a store.
     private enum Case: CustomStringConvertible {
         case kill(postgres: Bool)
-        case freeze(postgres: Bool)
+        case freeze
         case postgresRestart
         case primaryRestart
         case partition
@@ -58,7 +61,7 @@ struct BenchFailoverCommand: ParsableCommand {
         var description: String {
             switch self {
             case .kill(let postgres): "SIGKILL the active primary, \(postgres ? "PostgreSQL" : "SQLite") store"
-            case .freeze(let postgres): "SIGSTOP the active primary (silent, connections left open), resumed once the backup serves, \(postgres ? "PostgreSQL" : "SQLite") store"
+            case .freeze: "SIGSTOP the active primary (silent, connections left open), resumed once the backup serves, PostgreSQL store"
             case .postgresRestart: "PostgreSQL server stopped and started, PostgreSQL store"
             case .primaryRestart: "the killed primary started again while the backup serves, SQLite store"
             case .partition: "the pair link cut (both relays stopped), SQLite store"
@@ -67,8 +70,8 @@ struct BenchFailoverCommand: ParsableCommand {
 
         var postgres: Bool {
             switch self {
-            case .kill(let postgres), .freeze(let postgres): postgres
-            case .postgresRestart: true
+            case .kill(let postgres): postgres
+            case .freeze, .postgresRestart: true
             case .primaryRestart, .partition: false
             }
         }
@@ -81,10 +84,8 @@ struct BenchFailoverCommand: ParsableCommand {
             if store != .postgres { cases.append(.kill(postgres: false)) }
             if store != .sqlite { cases.append(.kill(postgres: true)) }
         }
-        if failure == .freeze || failure == .all {
-            if store != .postgres { cases.append(.freeze(postgres: false)) }
-            if store != .sqlite { cases.append(.freeze(postgres: true)) }
-        }
+        // PostgreSQL only: SQLite cannot end a stopped process's write lock (Docs/operations.md).
+        if failure == .freeze || (failure == .all && store != .sqlite) { cases.append(.freeze) }
         if failure == .postgresRestart || (failure == .all && store != .sqlite) { cases.append(.postgresRestart) }
         if failure == .primaryRestart || failure == .all { cases.append(.primaryRestart) }
         if failure == .partition || failure == .all { cases.append(.partition) }
