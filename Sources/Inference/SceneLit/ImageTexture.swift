@@ -107,19 +107,11 @@ final class ImageTexture: @unchecked Sendable {
     static func load(_ spec: TextureSpec, config: ColorConfig, field: String) throws(GeneratorError) -> ImageTexture {
         let key = "\(spec.path)|\(spec.colorspace)|\(config.source)"
         if let cached = cache[key] { return cached }
-        var image: RGBAImage
         let png = spec.path.lowercased().hasSuffix(".png")
         let bytes = png ? try contents(spec, field: field) : []
-        do {
-            if png {
-                image = try PNGDecoder.decode(bytes, path: spec.path, maxSide: limits.maxSide, maxPixels: limits.maxPixels)
-            } else {
-                image = try PlateReader.read(spec.path, limits: limits).image
-            }
-        } catch .overLimit(_, let reason) {
-            throw .invalidInput(SpecError(path: "\(field).path", reason: "texture '\(spec.path)' is too large: \(reason)"))
-        } catch {
-            throw .invalidInput(SpecError(path: "\(field).path", reason: "cannot read texture \(error)"))
+        var image = try SceneLitImageInput.decode(spec.path, kind: "texture", field: "\(field).path") { () throws(PlateError) in
+            png ? try PNGDecoder.decode(bytes, path: spec.path, maxSide: limits.maxSide, maxPixels: limits.maxPixels)
+                : try PlateReader.read(spec.path, limits: limits).image
         }
         do {
             try config.processor(from: spec.colorspace, to: "ACEScg").apply(&image)
@@ -141,10 +133,6 @@ final class ImageTexture: @unchecked Sendable {
 
     /// The texture file's bytes, for the lighting id.
     static func contents(_ spec: TextureSpec, field: String) throws(GeneratorError) -> [UInt8] {
-        do {
-            return [UInt8](try InputFile.read(spec.path, limit: maxFileBytes))
-        } catch {
-            throw .invalidInput(SpecError(path: "\(field).path", reason: "texture '\(spec.path)' \(error.reason)"))
-        }
+        try SceneLitImageInput.contents(spec.path, limit: maxFileBytes, kind: "texture", field: "\(field).path")
     }
 }

@@ -43,23 +43,15 @@ enum SceneLitHDRI {
 
     /// The one place that reads EXR pixels; the header is checked against `limits` first.
     static func readEXR(path: String) throws(GeneratorError) -> RGBAImage {
-        do {
-            return try PlateReader.read(path, limits: limits).image
-        } catch .overLimit(_, let reason) {
-            throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "HDRI '\(path)' is too large: \(reason)"))
-        } catch {
-            throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "cannot read HDRI \(error)"))
+        try SceneLitImageInput.decode(path, kind: "HDRI", field: "shot.environment.hdri.path") { () throws(PlateError) in
+            try PlateReader.read(path, limits: limits).image
         }
     }
 
     /// The HDRI file's bytes, for its content hash: a regular file of at most `maxFileBytes`,
     /// never a FIFO or device that would block the read.
     static func contents(path: String) throws(GeneratorError) -> [UInt8] {
-        do {
-            return [UInt8](try InputFile.read(path, limit: maxFileBytes))
-        } catch {
-            throw .invalidInput(SpecError(path: "shot.environment.hdri.path", reason: "HDRI '\(path)' \(error.reason)"))
-        }
+        try SceneLitImageInput.contents(path, limit: maxFileBytes, kind: "HDRI", field: "shot.environment.hdri.path")
     }
 }
 
