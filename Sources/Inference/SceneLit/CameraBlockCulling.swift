@@ -33,9 +33,11 @@ enum CameraBlockCulling {
         let count = prims.count
         guard count > 0 else { return 0 }
         precondition(count <= maxPrimitives, "block culling names at most \(maxPrimitives) primitives")
-        let (axis, cone) = self.cone(corners(sub, columns: columns, rows: rows, invW: invW, invH: invH))
+        let corners = self.corners(sub, columns: columns, rows: rows, invW: invW, invH: invH)
+        let (axis, cone) = self.cone(corners)
         guard cone.isFinite, cone < Double.pi / 2 else { return all(count) }
         let origin = SIMD3<Double>(sub.origin)
+        let sides = self.sides(corners, axis: axis)
         var mask: UInt64 = 0
         for i in 0..<count {
             let p = prims[i]
@@ -48,9 +50,38 @@ enum CameraBlockCulling {
             }
             let off = acos(max(-1, min(1, (v * axis).sum() / distance)))
             let spread = asin(min(1, radius / distance))
-            if off <= cone + spread + angleMargin { mask |= UInt64(1) << UInt64(i) }
+            guard off <= cone + spread + angleMargin else { continue }
+            // The ball around a column or a flat box is far wider than the primitive: its box
+            // must also reach inside every side of the block's pyramid, with the same angular
+            // margin (times the farthest distance a hit on it can lie at).
+            let e = extent(p)
+            let slack = angleMargin * (distance + (e * e).sum().squareRoot()) + 1e-3
+            if sides.allSatisfy({ n in (n * v).sum() + (magnitude(n) * e).sum() >= -slack }) { mask |= UInt64(1) << UInt64(i) }
         }
         return mask
+    }
+
+    /// Inward unit normals of the four side planes of the pyramid the block's rays fill (apex at
+    /// the camera, edges along the corner rays, in `corners`' order: (x0, y0), (x0, y1), (x1, y0),
+    /// (x1, y1)). Every ray of the block, a positive mix of the corner rays, lies on the inner side
+    /// of all four.
+    static func sides(_ corners: [SIMD3<Double>], axis: SIMD3<Double>) -> [SIMD3<Double>] {
+        let ring = [corners[0], corners[1], corners[3], corners[2]]
+        return (0..<4).map { i in
+            var n = normalize(cross(ring[i], ring[(i + 1) % 4]))
+            if (n * axis).sum() < 0 { n = -n }
+            return n
+        }
+    }
+
+    /// Each component's absolute value.
+    static func magnitude(_ v: SIMD3<Double>) -> SIMD3<Double> { SIMD3(abs(v.x), abs(v.y), abs(v.z)) }
+
+    /// Half extents of a box around the primitive, inflated as `bound` inflates its ball.
+    static func extent(_ p: Primitive) -> SIMD3<Double> {
+        let h = SIMD3<Double>(p.half)
+        let box = p.kind == .cylinder ? SIMD3(h.x, h.y, h.x) : (p.kind == .sphere ? SIMD3(repeating: h.x) : h)
+        return box * 1.01 + SIMD3(repeating: 1e-3)
     }
 
     /// Which primitives can shadow the sun (unit direction `sun`) at the points where sub-frame
@@ -91,9 +122,10 @@ enum CameraBlockCulling {
         while rest != 0 {
             let i = rest.trailingZeroBitCount
             rest &= rest &- 1
-            let c = SIMD3<Double>(prims[i].center), r = bound(prims[i]) + 0.02
-            lo = pointwiseMin(lo, c - SIMD3(repeating: r))
-            hi = pointwiseMax(hi, c + SIMD3(repeating: r))
+            // A hit on the primitive lies in its (inflated) box, which the ball contains.
+            let c = SIMD3<Double>(prims[i].center), r = extent(prims[i]) + 0.02
+            lo = pointwiseMin(lo, c - r)
+            hi = pointwiseMax(hi, c + r)
         }
         guard lo.x <= hi.x else { return 0 }
         let s = normalize(SIMD3<Double>(sun))
@@ -113,10 +145,13 @@ enum CameraBlockCulling {
         let m = 1e-3
         var mask: UInt64 = 0
         for i in 0..<count {
-            let c = SIMD3<Double>(prims[i].center), r = bound(prims[i])
+            // Half the primitive's width along each axis: its ball's radius, or its box's
+            // projection where that is narrower (a column seen along a low sun).
+            let c = SIMD3<Double>(prims[i].center), r = bound(prims[i]), e = extent(prims[i])
+            let r1 = min(r, (magnitude(e1) * e).sum()), r2 = min(r, (magnitude(e2) * e).sum()), rS = min(r, (magnitude(s) * e).sum())
             let a = (c * e1).sum(), b = (c * e2).sum()
-            let apart = a + r < min1 - m || a - r > max1 + m || b + r < min2 - m || b - r > max2 + m
-            let behind = (c * s).sum() + r < minS - m
+            let apart = a + r1 < min1 - m || a - r1 > max1 + m || b + r2 < min2 - m || b - r2 > max2 + m
+            let behind = (c * s).sum() + rS < minS - m
             if !(apart || behind) { mask |= UInt64(1) << UInt64(i) }
         }
         return mask
