@@ -5,15 +5,30 @@ import ShotSpec
 /// Times the scenelit lighting solve and frame rendering for `scenefarm bench generate`.
 public enum SceneLitBenchmark {
     /// Solves `spec`'s lighting in a fresh temporary folder, then renders `frames` frames at
-    /// `width`×`height`; returns the solve time and the mean time per frame.
-    public static func run(spec: ShotSpec, width: Int, height: Int, frames: Int) throws -> (solveSeconds: Double, msPerFrame: Double) {
+    /// `width`×`height`; returns the solve time, the mean wall time per frame and the mean CPU
+    /// time (user + system, all threads) per frame: on a shared machine the CPU time moves far
+    /// less with other processes' load than the wall time does.
+    public static func run(spec: ShotSpec, width: Int, height: Int, frames: Int) throws -> (solveSeconds: Double, msPerFrame: Double, cpuMsPerFrame: Double) {
         var rendered = 0
         var renderStart = Date()
-        let solveSeconds = try render(spec: spec, width: width, height: height, frames: frames, solved: { renderStart = Date() }) { _, _ in
+        var cpuStart = 0.0
+        let solveSeconds = try render(spec: spec, width: width, height: height, frames: frames, solved: {
+            renderStart = Date()
+            cpuStart = processCPUSeconds()
+        }) { _, _ in
             rendered += 1
         }
-        let seconds = Date().timeIntervalSince(renderStart)
-        return (solveSeconds, seconds * 1000 / Double(max(1, rendered)))
+        let seconds = Date().timeIntervalSince(renderStart), cpu = processCPUSeconds() - cpuStart
+        let count = Double(max(1, rendered))
+        return (solveSeconds, seconds * 1000 / count, cpu * 1000 / count)
+    }
+
+    /// User plus system CPU seconds this process has used so far (getrusage).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// Renders `frames` frames of `spec` at `width`×`height` and returns a 64-bit FNV-1a digest of

@@ -43,12 +43,13 @@ struct BenchGenerateCommand: ParsableCommand {
             }
             return
         }
-        print("shot                          resolution   solve s   ms/frame    goal ms   vs goal")
+        // CPU ms/frame is every thread's user + system time while rendering, per frame.
+        print("shot                          resolution   solve s   ms/frame    goal ms   vs goal   CPU ms/frame")
         for path in paths {
             let spec = try loadSpec(path)
             guard spec.generator.name == "scenelit" else { continue }
             for (width, height) in sizes {
-                let result: (solveSeconds: Double, msPerFrame: Double)
+                let result: (solveSeconds: Double, msPerFrame: Double, cpuMsPerFrame: Double)
                 do {
                     result = try SceneLitBenchmark.run(spec: spec, width: width, height: height, frames: frames)
                 } catch {
@@ -57,8 +58,8 @@ struct BenchGenerateCommand: ParsableCommand {
                 let name = URL(fileURLWithPath: path).lastPathComponent
                 // `%-29@` does not pad an object argument, so the name is padded here.
                 let goal = Self.goalMilliseconds(width: width, height: height)
-                print(name.padding(toLength: max(29, name.count), withPad: " ", startingAt: 0) + String(format: " %4dx%-6d %8.3f %10.1f %10.0f   %.2fx", width, height,
-                             result.solveSeconds, result.msPerFrame, goal, result.msPerFrame / goal))
+                print(name.padding(toLength: max(29, name.count), withPad: " ", startingAt: 0) + String(format: " %4dx%-6d %8.3f %10.1f %10.0f   %5.2fx %14.1f", width, height,
+                             result.solveSeconds, result.msPerFrame, goal, result.msPerFrame / goal, result.cpuMsPerFrame))
             }
         }
         print("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
