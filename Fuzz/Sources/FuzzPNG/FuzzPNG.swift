@@ -83,16 +83,7 @@ import Plates
                 let a = i >= bpp ? Int(rows[y][i - bpp]) : 0
                 let b = y > 0 ? Int(rows[y - 1][i]) : 0
                 let c = (y > 0 && i >= bpp) ? Int(rows[y - 1][i - bpp]) : 0
-                let predictor: Int
-                switch filter {
-                case 0: predictor = 0
-                case 1: predictor = a
-                case 2: predictor = b
-                case 3: predictor = (a + b) / 2
-                default:
-                    let p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
-                    predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
-                }
+                let predictor = PNGDecoder.predictor(UInt8(filter), a: a, b: b, c: c) ?? 0
                 raw.append(rows[y][i] &- UInt8(truncatingIfNeeded: predictor))
             }
         }

@@ -69,29 +69,15 @@ enum CheckerTexture {
     /// is smoothstep-bilinear.
     @inline(__always)
     static func valueNoise(_ q: SIMD2<Float>, width w: Float) -> Float {
-        guard q.x.isFinite, q.y.isFinite else { return 0.5 }
-        var sum: Float = 0, amplitude: Float = 0.5, scale: Float = 1, total: Float = 0
-        for octave in 0..<noiseOctaves {
-            let p = q * scale
-            let cell = p.rounded(.down)
-            let f = p - cell
+        octaves(q, width: w) { f, ix, iy, octave in
             let s = f * f * (3 - 2 * f)
-            // Clamped before the integer conversion, which traps on values past Int's range.
-            let c = pointwiseMin(pointwiseMax(cell, SIMD2(repeating: -1e9)), SIMD2(repeating: 1e9))
-            let ix = Int32(truncatingIfNeeded: Int(c.x)), iy = Int32(truncatingIfNeeded: Int(c.y))
             @inline(__always) func lattice(_ dx: Int32, _ dy: Int32) -> Float {
-                PixelHash.unit(PixelHash.hash(UInt32(bitPattern: ix &+ dx), UInt32(bitPattern: iy &+ dy), UInt32(octave) &+ 0x5EED))
+                PixelHash.unit(PixelHash.hash(UInt32(bitPattern: ix &+ dx), UInt32(bitPattern: iy &+ dy), octave &+ 0x5EED))
             }
             let top = lattice(0, 0) + (lattice(1, 0) - lattice(0, 0)) * s.x
             let bottom = lattice(0, 1) + (lattice(1, 1) - lattice(0, 1)) * s.x
-            let value = top + (bottom - top) * s.y
-            let fade = min(max(2 - 2 * w * scale, 0), 1)
-            sum += amplitude * (0.5 + (value - 0.5) * fade)
-            total += amplitude
-            amplitude *= 0.5
-            scale *= 2
+            return top + (bottom - top) * s.y
         }
-        return sum / total
     }
 
     /// Fractal gradient noise (Perlin, "Improving Noise", SIGGRAPH 2002, in two dimensions) at `q`
@@ -103,30 +89,17 @@ enum CheckerTexture {
     /// so a fading octave moves to 0, the remapped ½.
     @inline(__always)
     static func perlinNoise(_ q: SIMD2<Float>, width w: Float) -> Float {
-        guard q.x.isFinite, q.y.isFinite else { return 0.5 }
-        var sum: Float = 0, amplitude: Float = 0.5, scale: Float = 1, total: Float = 0
-        for octave in 0..<noiseOctaves {
-            let p = q * scale
-            let cell = p.rounded(.down)
-            let f = p - cell
+        octaves(q, width: w) { f, ix, iy, octave in
             let s = f * f * f * (f * (f * 6 - 15) + 10)
-            let c = pointwiseMin(pointwiseMax(cell, SIMD2(repeating: -1e9)), SIMD2(repeating: 1e9))
-            let ix = Int32(truncatingIfNeeded: Int(c.x)), iy = Int32(truncatingIfNeeded: Int(c.y))
             @inline(__always) func corner(_ dx: Int32, _ dy: Int32) -> Float {
-                let h = PixelHash.hash(UInt32(bitPattern: ix &+ dx), UInt32(bitPattern: iy &+ dy), UInt32(octave) &+ 0x9E12) >> 29
+                let h = PixelHash.hash(UInt32(bitPattern: ix &+ dx), UInt32(bitPattern: iy &+ dy), octave &+ 0x9E12) >> 29
                 let g = Self.gradients[Int(h)]
                 return g.x * (f.x - Float(dx)) + g.y * (f.y - Float(dy))
             }
             let top = corner(0, 0) + (corner(1, 0) - corner(0, 0)) * s.x
             let bottom = corner(0, 1) + (corner(1, 1) - corner(0, 1)) * s.x
-            let n = top + (bottom - top) * s.y
-            let fade = min(max(2 - 2 * w * scale, 0), 1)
-            sum += amplitude * (0.5 + n * fade * Float(0.5).squareRoot())
-            total += amplitude
-            amplitude *= 0.5
-            scale *= 2
+            return 0.5 + (top + (bottom - top) * s.y) * Float(0.5).squareRoot()
         }
-        return sum / total
     }
 
     /// The eight unit gradients of `perlinNoise`: the axes and the diagonals.
@@ -134,6 +107,28 @@ enum CheckerTexture {
         let d = Float(0.5).squareRoot()
         return [SIMD2(1, 0), SIMD2(-1, 0), SIMD2(0, 1), SIMD2(0, -1), SIMD2(d, d), SIMD2(-d, d), SIMD2(d, -d), SIMD2(-d, -d)]
     }()
+
+    /// The `noiseOctaves` octaves of a lattice noise at `q`, halving in size and weight, each
+    /// clamped to its mean ½ over a footprint `w` (see `valueNoise`). `octave(f, ix, iy, k)` is
+    /// octave k's value in 0…1 (mean ½) at fraction `f` inside lattice cell (`ix`, `iy`).
+    @inline(__always)
+    static func octaves(_ q: SIMD2<Float>, width w: Float, _ octave: (SIMD2<Float>, Int32, Int32, UInt32) -> Float) -> Float {
+        guard q.x.isFinite, q.y.isFinite else { return 0.5 }
+        var sum: Float = 0, amplitude: Float = 0.5, scale: Float = 1, total: Float = 0
+        for k in 0..<noiseOctaves {
+            let p = q * scale
+            let cell = p.rounded(.down)
+            // Clamped before the integer conversion, which traps on values past Int's range.
+            let c = pointwiseMin(pointwiseMax(cell, SIMD2(repeating: -1e9)), SIMD2(repeating: 1e9))
+            let value = octave(p - cell, Int32(truncatingIfNeeded: Int(c.x)), Int32(truncatingIfNeeded: Int(c.y)), UInt32(k))
+            let fade = min(max(2 - 2 * w * scale, 0), 1)
+            sum += amplitude * (0.5 + (value - 0.5) * fade)
+            total += amplitude
+            amplitude *= 0.5
+            scale *= 2
+        }
+        return sum / total
+    }
 
     /// Grout share of tiles at `q` (tile units), box-filtered over `w`: per axis the grout band
     /// [k, k + g) of each period has the running integral G(x) = ⌊x⌋·g + min(fract x, g), so its

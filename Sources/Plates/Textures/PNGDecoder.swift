@@ -14,6 +14,22 @@ public enum PNGDecoder {
     /// The most bytes one byte of a deflate stream can inflate to.
     static let maxDeflateRatio = 1032
 
+    /// What row filter `filter` (PNG §9.2: None, Sub, Up, Average, Paeth) predicts a byte from the
+    /// bytes to its left (`a`), above (`b`) and above-left (`c`); nil for an unknown filter.
+    @inline(__always)
+    public static func predictor(_ filter: UInt8, a: Int, b: Int, c: Int) -> Int? {
+        switch filter {
+        case 0: return 0
+        case 1: return a
+        case 2: return b
+        case 3: return (a + b) / 2
+        case 4:
+            let p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+            return pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
+        default: return nil
+        }
+    }
+
     /// Whether `bytes` start with the PNG signature.
     public static func isPNG(_ bytes: [UInt8]) -> Bool { bytes.count >= 8 && Array(bytes[0..<8]) == signature }
 
@@ -100,17 +116,7 @@ public enum PNGDecoder {
                     let a = i >= bpp ? Int(r[row + i - bpp]) : 0
                     let b = y > 0 ? Int(r[above + i]) : 0
                     let c = (y > 0 && i >= bpp) ? Int(r[above + i - bpp]) : 0
-                    let predictor: Int
-                    switch filter {
-                    case 0: predictor = 0
-                    case 1: predictor = a
-                    case 2: predictor = b
-                    case 3: predictor = (a + b) / 2
-                    case 4:
-                        let p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
-                        predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
-                    default: throw damaged("unknown filter type \(filter) on row \(y)")
-                    }
+                    guard let predictor = Self.predictor(filter, a: a, b: b, c: c) else { throw damaged("unknown filter type \(filter) on row \(y)") }
                     r[row + i] = r[row + i] &+ UInt8(truncatingIfNeeded: predictor)
                 }
                 for x in 0..<width {
