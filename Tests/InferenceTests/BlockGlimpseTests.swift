@@ -51,37 +51,25 @@ import Testing
         let sub = CameraBlockCullingTests.camera(origin: c.origin, target: c.target, width: width, height: height)
         let invW = 2 / Float(width), invH = 2 / Float(height)
         let cosRadius = cosf(c.discRadius)
-        let offsets: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(0.999, 0.999), SIMD2(0, 0.999), SIMD2(0.999, 0), SIMD2(0.5, 0.5), SIMD2(0.25, 0.8)]
         var wrong = 0, ground = 0, sky = 0, undecided = 0, inDisc = 0
         prims.withUnsafeBufferPointer { prims in
-            for by in stride(from: 0, to: height, by: block) {
-                for bx in stride(from: 0, to: width, by: block) {
-                    let columns = bx..<min(width, bx + block), rows = by..<min(height, by + block)
-                    let mask = CameraBlockCulling.mask(sub, prims: prims, columns: columns, rows: rows, invW: invW, invH: invH)
-                    let sunMask = CameraBlockCulling.sunMask(
-                        sub, prims: prims, primary: mask, groundEnabled: true, groundHeight: 0, sun: c.sun,
-                        columns: columns, rows: rows, invW: invW, invH: invH
-                    )
-                    let uniform = BlockGlimpse.uniform(
-                        sub, primary: mask, sunMask: sunMask, groundEnabled: true, groundHeight: 0, sun: c.sun, hasSun: c.hasSun,
-                        sunCosRadius: cosRadius, columns: columns, rows: rows, invW: invW, invH: invH
-                    )
-                    switch uniform?.hit {
-                    case -1: ground += 1
-                    case -2: sky += 1
-                    default: undecided += 1
-                    }
-                    for y in rows {
-                        for x in columns {
-                            for o in offsets {
-                                // The renderer's camera ray, expression for expression.
-                                let sx = (Float(x) + o.x) * invW - 1, sy = 1 - (Float(y) + o.y) * invH
-                                var d = sub.forward + sub.right * sx + sub.up * sy
-                                d /= (d * d).sum().squareRoot()
-                                let exact = Self.exactGlimpse(prims, sub.origin, d, sun: c.sun, hasSun: c.hasSun, sunCosRadius: cosRadius)
-                                if exact.hit == -2, exact.lit { inDisc += 1 }
-                                if let uniform, uniform != exact { wrong += 1 }
-                            }
+            CameraBlockCullingTests.forEachBlock(width: width, height: height, block: block, sub, prims: prims, sun: c.sun) { columns, rows, mask, sunMask in
+                let uniform = BlockGlimpse.uniform(
+                    sub, primary: mask, sunMask: sunMask, groundEnabled: true, groundHeight: 0, sun: c.sun, hasSun: c.hasSun,
+                    sunCosRadius: cosRadius, columns: columns, rows: rows, invW: invW, invH: invH
+                )
+                switch uniform?.hit {
+                case -1: ground += 1
+                case -2: sky += 1
+                default: undecided += 1
+                }
+                for y in rows {
+                    for x in columns {
+                        for o in CameraBlockCullingTests.offsets {
+                            let d = CameraBlockCullingTests.ray(sub, x: x, y: y, o, invW: invW, invH: invH)
+                            let exact = Self.exactGlimpse(prims, sub.origin, d, sun: c.sun, hasSun: c.hasSun, sunCosRadius: cosRadius)
+                            if exact.hit == -2, exact.lit { inDisc += 1 }
+                            if let uniform, uniform != exact { wrong += 1 }
                         }
                     }
                 }

@@ -42,6 +42,36 @@ import Testing
         )
     }
 
+    /// Sample offsets inside a pixel, its corners included.
+    static let offsets: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(0.999, 0.999), SIMD2(0, 0.999), SIMD2(0.999, 0), SIMD2(0.5, 0.5), SIMD2(0.25, 0.8)]
+
+    /// The renderer's camera ray through pixel (x, y) at offset `o`, expression for expression.
+    static func ray(_ sub: SceneLitFrameKernel.SubFrame, x: Int, y: Int, _ o: SIMD2<Float>, invW: Float, invH: Float) -> SIMD3<Float> {
+        let sx = (Float(x) + o.x) * invW - 1, sy = 1 - (Float(y) + o.y) * invH
+        var d = sub.forward + sub.right * sx + sub.up * sy
+        d /= (d * d).sum().squareRoot()
+        return d
+    }
+
+    /// Calls `body` with each `block`-pixel square of the image, its mask and its sun mask.
+    static func forEachBlock(
+        width: Int, height: Int, block: Int, _ sub: SceneLitFrameKernel.SubFrame, prims: UnsafeBufferPointer<Primitive>, sun: SIMD3<Float>,
+        _ body: (_ columns: Range<Int>, _ rows: Range<Int>, _ mask: UInt64, _ sunMask: UInt64) -> Void
+    ) {
+        let invW = 2 / Float(width), invH = 2 / Float(height)
+        for by in stride(from: 0, to: height, by: block) {
+            for bx in stride(from: 0, to: width, by: block) {
+                let columns = bx..<min(width, bx + block), rows = by..<min(height, by + block)
+                let mask = CameraBlockCulling.mask(sub, prims: prims, columns: columns, rows: rows, invW: invW, invH: invH)
+                let sunMask = CameraBlockCulling.sunMask(
+                    sub, prims: prims, primary: mask, groundEnabled: true, groundHeight: 0, sun: sun,
+                    columns: columns, rows: rows, invW: invW, invH: invH
+                )
+                body(columns, rows, mask, sunMask)
+            }
+        }
+    }
+
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func noPrimitiveARayCanHitIsCulled(seed: UInt64) {
         let width = 96, height = 54, block = 8
@@ -49,37 +79,25 @@ import Testing
         let sun = normalize(SIMD3<Float>(0.4, 0.5, -0.3))
         let sub = Self.camera(origin: SIMD3(0.3, 1.4, 6), target: SIMD3(0, 0.8, -2), width: width, height: height)
         let invW = 2 / Float(width), invH = 2 / Float(height)
-        let offsets: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(0.999, 0.999), SIMD2(0, 0.999), SIMD2(0.999, 0), SIMD2(0.5, 0.5), SIMD2(0.25, 0.8)]
         var culled = 0, sunCulled = 0, misses = 0
         prims.withUnsafeBufferPointer { prims in
-            for by in stride(from: 0, to: height, by: block) {
-                for bx in stride(from: 0, to: width, by: block) {
-                    let columns = bx..<min(width, bx + block), rows = by..<min(height, by + block)
-                    let mask = CameraBlockCulling.mask(sub, prims: prims, columns: columns, rows: rows, invW: invW, invH: invH)
-                    let sunMask = CameraBlockCulling.sunMask(
-                        sub, prims: prims, primary: mask, groundEnabled: true, groundHeight: 0, sun: sun,
-                        columns: columns, rows: rows, invW: invW, invH: invH
-                    )
-                    culled += prims.count - mask.nonzeroBitCount
-                    sunCulled += prims.count - sunMask.nonzeroBitCount
-                    for y in rows {
-                        for x in columns {
-                            for o in offsets {
-                                // The renderer's camera ray, expression for expression.
-                                let sx = (Float(x) + o.x) * invW - 1, sy = 1 - (Float(y) + o.y) * invH
-                                var d = sub.forward + sub.right * sx + sub.up * sy
-                                d /= (d * d).sum().squareRoot()
-                                for i in 0..<prims.count where SceneGeometry.hit(prims[i], sub.origin, d, .infinity) != nil {
-                                    if mask & (UInt64(1) << UInt64(i)) == 0 { misses += 1 }
-                                }
-                                // Every primitive that blocks the sun at the nearest hit must be kept.
-                                guard let hit = SceneGeometry.nearest(prims, groundEnabled: true, groundHeight: 0, sub.origin, d) else { continue }
-                                var n = hit.normal
-                                if (n * d).sum() > 0 { n = -n }
-                                let from = sub.origin + d * hit.t + n * 1e-3
-                                for i in 0..<prims.count where SceneGeometry.hit(prims[i], from, sun, .infinity) != nil {
-                                    if sunMask & (UInt64(1) << UInt64(i)) == 0 { misses += 1 }
-                                }
+            Self.forEachBlock(width: width, height: height, block: block, sub, prims: prims, sun: sun) { columns, rows, mask, sunMask in
+                culled += prims.count - mask.nonzeroBitCount
+                sunCulled += prims.count - sunMask.nonzeroBitCount
+                for y in rows {
+                    for x in columns {
+                        for o in Self.offsets {
+                            let d = Self.ray(sub, x: x, y: y, o, invW: invW, invH: invH)
+                            for i in 0..<prims.count where SceneGeometry.hit(prims[i], sub.origin, d, .infinity) != nil {
+                                if mask & (UInt64(1) << UInt64(i)) == 0 { misses += 1 }
+                            }
+                            // Every primitive that blocks the sun at the nearest hit must be kept.
+                            guard let hit = SceneGeometry.nearest(prims, groundEnabled: true, groundHeight: 0, sub.origin, d) else { continue }
+                            var n = hit.normal
+                            if (n * d).sum() > 0 { n = -n }
+                            let from = sub.origin + d * hit.t + n * 1e-3
+                            for i in 0..<prims.count where SceneGeometry.hit(prims[i], from, sun, .infinity) != nil {
+                                if sunMask & (UInt64(1) << UInt64(i)) == 0 { misses += 1 }
                             }
                         }
                     }
