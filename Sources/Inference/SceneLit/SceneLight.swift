@@ -115,10 +115,11 @@ struct SceneLight: Sendable {
     /// shadowed by `prims` (ground excluded, as for the sun). `direction` is set to the unit
     /// vector towards the light (its centre for an area light), for the highlight. Shadow rays
     /// test only the primitives `ShadowBlockers` leaves, with the same answers as testing all.
+    /// An area light casts `count` rays, or its share of them when `strata` > 1 (see below).
     @inline(__always)
     func irradiance(
         at p: SIMD3<Float>, normal n: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, staticOnly: Bool,
-        samples count: Int, shift: SIMD2<Float>, toward l: inout SIMD3<Float>
+        samples count: Int, shift: SIMD2<Float>, toward l: inout SIMD3<Float>, stratum: Int = 0, strata: Int = 1
     ) -> SIMD3<Float> {
         let origin = p + n * 1e-3
         if kind != .area {
@@ -149,7 +150,12 @@ struct SceneLight: Sendable {
         let (lo, hi) = reach
         var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
         var sum: Float = 0
-        for k in 0..<count {
+        // Split over `strata` calls (a pixel's camera samples), this one takes lattice points
+        // stratum, stratum + strata, …: each point is uniform over the rectangle (the shift is),
+        // so each call's estimate is unbiased and together they cover the whole lattice.
+        let taken = strata > 1 ? max(1, (count + strata - 1) / strata) : count
+        for i in 0..<taken {
+            let k = strata > 1 ? (stratum + i * strata) % count : i
             let s = Self.lattice(k, count, shift: shift)
             let q = position + halfU * (2 * s.x - 1) + halfV * (2 * s.y - 1)
             let toQ = q - p
@@ -162,7 +168,7 @@ struct SceneLight: Sendable {
             sum += cosP * cosL / d2
         }
         let area = 4 * (halfU * halfU).sum().squareRoot() * (halfV * halfV).sum().squareRoot()
-        return radiance * (sum * area / Float(count))
+        return radiance * (sum * area / Float(taken))
     }
 
     /// Distance along a camera ray to the light's visible part (bulb or the rectangle's lit

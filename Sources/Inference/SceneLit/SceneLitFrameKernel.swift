@@ -74,6 +74,8 @@ struct SceneLitFrameKernel {
     /// Whether this frame needs `shadeExtended` (lights, checkerboards, traced reflections or glass);
     /// the pixel loop calls the lean `shade` otherwise.
     let extended: Bool
+    /// Camera samples per pixel (`samples`): area-light and glossy rays are shared among them.
+    let pixelSamples: Int
 
     /// Flattens `subFrames`; `irradiance`, `reflection` and `background` point into storage the
     /// caller keeps alive until `deallocate()`.
@@ -128,6 +130,7 @@ struct SceneLitFrameKernel {
         hasDielectrics = r.scene.surfaces.contains { $0.transmission > 0 }
         lightsSeeMotion = !r.scene.lights.isEmpty && r.scene.geometry.primitives.contains { !$0.isStatic }
         extended = lightCount > 0 || tracedReflections || hasTextures || hasDielectrics
+        pixelSamples = max(1, r.params.samples)
     }
 
     func deallocate() {
@@ -293,7 +296,12 @@ struct SceneLitFrameKernel {
     /// Radiance along one camera ray of sub-frame `k`, also reporting its glimpse: the full model
     /// (lights, visible emitters, checkerboards, traced reflections, glass).
     @inline(never)
-    func shadeExtended(_ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse, pixel: UInt32) -> SIMD3<Float> {
+    func shadeExtended(
+        _ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse, pixel: UInt32, sample: Int? = nil
+    ) -> SIMD3<Float> {
+        // Camera sample j of the pixel's `pixelSamples` takes its share of the area lights' and
+        // the glossy lobe's rays (`sample` nil: every ray, as with one sample per pixel).
+        let slot = sample.map { Slot(index: $0, count: pixelSamples) } ?? Slot(index: 0, count: 1)
         let prims = primitives(of: k)
         let nearest = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d)
         if lightCount > 0, let emitted = visibleLight(o, d, before: nearest?.t ?? .infinity) {
@@ -324,7 +332,7 @@ struct SceneLitFrameKernel {
         var received = sunLight + indirect
         var lampHighlights = SIMD3<Float>.zero
         if lightCount > 0 {
-            let lamps = lampLight(point: p, normal: n, view: v, nv: nv, f0: f0, glossy: rough * rough, prims: prims, pixel: pixel)
+            let lamps = lampLight(point: p, normal: n, view: v, nv: nv, f0: f0, glossy: rough * rough, prims: prims, pixel: pixel, slot: slot)
             received += lamps.irradiance
             lampHighlights = lamps.highlights
         }
@@ -336,7 +344,7 @@ struct SceneLitFrameKernel {
         if tracedReflections {
             // A mirror ray, a GGX lobe of rays, or the point's own gathered light by roughness
             // (SceneLitGlossy.swift).
-            environment = tracedEnvironment(point: p, normal: n, direction: d, roughness: rough, indirect: indirect, prims: prims, pixel: pixel)
+            environment = tracedEnvironment(point: p, normal: n, direction: d, roughness: rough, indirect: indirect, prims: prims, pixel: pixel, slot: slot)
         } else {
             environment = reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
         }
@@ -353,14 +361,16 @@ struct SceneLitFrameKernel {
     @inline(never)
     func lampLight(
         point p: SIMD3<Float>, normal n: SIMD3<Float>, view v: SIMD3<Float>, nv: Float, f0: SIMD3<Float>, glossy: Float,
-        prims: UnsafeBufferPointer<Primitive>, pixel: UInt32
+        prims: UnsafeBufferPointer<Primitive>, pixel: UInt32, slot: Slot
     ) -> (irradiance: SIMD3<Float>, highlights: SIMD3<Float>) {
         var received = SIMD3<Float>.zero, highlights = SIMD3<Float>.zero
         for index in 0..<lightCount {
             let light = lights[index]
             let shift = SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 1)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 2)))
             var l = SIMD3<Float>.zero
-            let e = light.irradiance(at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l)
+            let e = light.irradiance(
+                at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l, stratum: slot.index, strata: slot.count
+            )
             guard e.max() > 0 else { continue }
             received += e
             let nl = max((n * l).sum(), 1e-4)
@@ -379,6 +389,15 @@ struct SceneLitFrameKernel {
             point: p, normal: n, direction: d, distance: t, stepX: sub.stepX, stepY: sub.stepY, size: surface.checkerSize, grout: surface.tileGrout, noise: surface.noise, filter: filterTextures
         )
         return surface.albedo + (surface.albedo2 - surface.albedo) * w
+    }
+
+    /// Lattice of area-light points a reflected ray's shading picks its one shadow ray from.
+    static let reflectedLightSamples = 4
+
+    /// Which of a pixel's camera samples a shading call serves: `index` of `count`.
+    struct Slot {
+        var index: Int
+        var count: Int
     }
 
     /// Radiance arriving along a mirror ray from `o`: a light's emitter, or the diffuse radiance of
@@ -404,11 +423,18 @@ struct SceneLitFrameKernel {
                 received += sunIrradiance * nl * glassPass(prims, p + n * 1e-3, sunDirection)
             }
         }
+        // One shadow ray per area light: the lattice point is picked by a hash of the ray, so the
+        // many reflected rays of a pixel (lobe rays, lens samples, glass paths) spread over the
+        // lattice, each point uniform over the light (unbiased), the pattern fixed to the ray.
+        let pick = Int(PixelHash.hash(r.x.bitPattern, r.y.bitPattern, r.z.bitPattern ^ pixel) >> 8)
         for index in 0..<lightCount {
             let light = lights[index]
             let shift = SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 3)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 4)))
             var l = SIMD3<Float>.zero
-            received += light.irradiance(at: p, normal: n, prims: prims, staticOnly: false, samples: min(light.samples, 4), shift: shift, toward: &l)
+            let count = min(light.samples, Self.reflectedLightSamples)
+            received += light.irradiance(
+                at: p, normal: n, prims: prims, staticOnly: false, samples: count, shift: shift, toward: &l, stratum: pick % count, strata: count
+            )
         }
         return surface.meanAlbedo * (1 - surface.metallic) / Float.pi * received + surface.emission
     }

@@ -203,8 +203,8 @@ struct SceneLitRenderer: Sendable {
                         }
                         // One camera ray of sub-frame k. A ray of a block that sees only sky meets
                         // nothing, and `shade` returns `sky` for such a ray: it goes there directly.
-                        @inline(__always) func shadeRay(_ o: SIMD3<Float>, _ d: SIMD3<Float>, _ k: Int, _ glimpse: inout SceneLitFrameKernel.Glimpse) -> SIMD3<Float> {
-                            if extended { return kernel.shadeExtended(o, d, subFrame: k, glimpse: &glimpse, pixel: pixel) }
+                        @inline(__always) func shadeRay(_ o: SIMD3<Float>, _ d: SIMD3<Float>, _ k: Int, _ j: Int, _ glimpse: inout SceneLitFrameKernel.Glimpse) -> SIMD3<Float> {
+                            if extended { return kernel.shadeExtended(o, d, subFrame: k, glimpse: &glimpse, pixel: pixel, sample: j) }
                             if uniform[k]?.hit == -2 { return kernel.sky(d, glimpse: &glimpse) }
                             return kernel.shade(o, d, subFrame: k, mask: masks[k], sunMask: sunMasks[k], glimpse: &glimpse)
                         }
@@ -212,7 +212,7 @@ struct SceneLitRenderer: Sendable {
                         var still = true
                         for j in 0..<samples {
                             let (o, d) = ray(center, j)
-                            shaded[mid * samples + j] = shadeRay(o, d, mid, &seen[j])
+                            shaded[mid * samples + j] = shadeRay(o, d, mid, j, &seen[j])
                             still = still && kernel.isStill(seen[j])
                         }
                         if still {
@@ -243,7 +243,7 @@ struct SceneLitRenderer: Sendable {
                                 } else {
                                     let (o, d) = ray(sub, j)
                                     var glimpse = SceneLitFrameKernel.Glimpse(hit: -2, lit: false)
-                                    shaded[k * samples + j] = shadeRay(o, d, k, &glimpse)
+                                    shaded[k * samples + j] = shadeRay(o, d, k, j, &glimpse)
                                 }
                             }
                         }

@@ -38,7 +38,7 @@ struct ShadowBlockers {
     ) {
         self.prims = prims
         self.staticOnly = staticOnly
-        guard prims.count <= CameraBlockCulling.maxPrimitives, !ExtendedCullingSwitch.off else {
+        guard prims.count <= CameraBlockCulling.maxPrimitives else {
             mask = 0
             culled = false
             return
@@ -81,8 +81,3 @@ struct ShadowBlockers {
     }
 }
 
-// TEMPORARY (interior speed work, removed before the last commit): SCENELIT_NO_EXTENDED_CULLING=1
-// turns the culling off so one build's digests can be compared with and without it.
-enum ExtendedCullingSwitch {
-    static let off = getenv("SCENELIT_NO_EXTENDED_CULLING") != nil
-}
