@@ -116,10 +116,13 @@ struct SceneLight: Sendable {
     /// vector towards the light (its centre for an area light), for the highlight. Shadow rays
     /// test only the primitives `ShadowBlockers` leaves, with the same answers as testing all.
     /// An area light casts `count` rays, or its share of them when `strata` > 1 (see below).
+    /// `through` (origin, direction, reach) is the share of light a stopped shadow ray still
+    /// carries past glass (`SceneLitFrameKernel.glassPass`); nil: whatever stops it is opaque.
     @inline(__always)
     func irradiance(
         at p: SIMD3<Float>, normal n: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, staticOnly: Bool,
-        samples count: Int, shift: SIMD2<Float>, toward l: inout SIMD3<Float>, stratum: Int = 0, strata: Int = 1
+        samples count: Int, shift: SIMD2<Float>, toward l: inout SIMD3<Float>, stratum: Int = 0, strata: Int = 1,
+        through: ((SIMD3<Float>, SIMD3<Float>, Float) -> SIMD3<Float>)? = nil
     ) -> SIMD3<Float> {
         let origin = p + n * 1e-3
         if kind != .area {
@@ -140,7 +143,10 @@ struct SceneLight: Sendable {
             }
             let (lo, hi) = reach
             var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
-            if blockers.blocks(origin, l, tMax: dist - radius - 2e-3) { return .zero }
+            if blockers.blocks(origin, l, tMax: dist - radius - 2e-3) {
+                guard let through else { return .zero }
+                return intensity * (cosP * falloff / d2) * through(origin, l, dist - radius - 2e-3)
+            }
             return intensity * (cosP * falloff / d2)
         }
         let toC = position - p
@@ -150,6 +156,8 @@ struct SceneLight: Sendable {
         let (lo, hi) = reach
         var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
         var sum: Float = 0
+        // Rays that reach the light only through glass, weighted by what passes (`through`).
+        var tinted = SIMD3<Float>.zero
         // Split over `strata` calls (a pixel's camera samples), this one takes lattice points
         // stratum, stratum + strata, …: each point is uniform over the rectangle (the shift is),
         // so each call's estimate is unbiased and together they cover the whole lattice.
@@ -164,11 +172,15 @@ struct SceneLight: Sendable {
             let w = toQ / dist
             let cosP = (n * w).sum(), cosL = -(direction * w).sum()
             guard cosP > 0, cosL > 0 else { continue }
-            if blockers.blocks(origin, w, tMax: dist - 2e-3) { continue }
+            if blockers.blocks(origin, w, tMax: dist - 2e-3) {
+                if let through { tinted += through(origin, w, dist - 2e-3) * (cosP * cosL / d2) }
+                continue
+            }
             sum += cosP * cosL / d2
         }
         let area = 4 * (halfU * halfU).sum().squareRoot() * (halfV * halfV).sum().squareRoot()
-        return radiance * (sum * area / Float(taken))
+        let open = radiance * (sum * area / Float(taken))
+        return through == nil ? open : open + radiance * tinted * (area / Float(taken))
     }
 
     /// Distance along a camera ray to the light's visible part (bulb or the rectangle's lit

@@ -369,7 +369,8 @@ struct SceneLitFrameKernel {
             let shift = SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 1)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 2)))
             var l = SIMD3<Float>.zero
             let e = light.irradiance(
-                at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l, stratum: slot.index, strata: slot.count
+                at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l, stratum: slot.index, strata: slot.count,
+                through: hasDielectrics ? { glassPass(prims, $0, $1, tMax: $2) } : nil
             )
             guard e.max() > 0 else { continue }
             received += e
@@ -433,7 +434,8 @@ struct SceneLitFrameKernel {
             var l = SIMD3<Float>.zero
             let count = min(light.samples, Self.reflectedLightSamples)
             received += light.irradiance(
-                at: p, normal: n, prims: prims, staticOnly: false, samples: count, shift: shift, toward: &l, stratum: pick % count, strata: count
+                at: p, normal: n, prims: prims, staticOnly: false, samples: count, shift: shift, toward: &l, stratum: pick % count, strata: count,
+                through: hasDielectrics ? { glassPass(prims, $0, $1, tMax: $2) } : nil
             )
         }
         return surface.meanAlbedo * (1 - surface.metallic) / Float.pi * received + surface.emission
