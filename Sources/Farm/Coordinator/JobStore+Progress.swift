@@ -13,11 +13,9 @@ extension JobStore {
     /// PostgreSQL) per `maxListed` jobs, instead of two per job: `status` of every job asks for
     /// all of them. A job without tasks (or unknown) is absent.
     public func progress(jobs: [String]) throws -> [String: Progress] {
-        guard !jobs.isEmpty else { return [:] }
-        return try backend.read { db in
+        try backend.read { db in
             var progress: [String: Progress] = [:]
-            for part in stride(from: 0, to: jobs.count, by: Self.maxListed) {
-                let ids = Array(jobs[part..<min(jobs.count, part + Self.maxListed)])
+            for ids in Self.parts(jobs) {
                 let answers = try db.queryAll(progressStatements(ids))
                 try Self.readProgress(answers[0], answers[1], into: &progress)
             }

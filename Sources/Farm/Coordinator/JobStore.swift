@@ -97,11 +97,9 @@ public final class JobStore: Sendable {
     /// The jobs among `ids` that exist, by id: one statement for a dispatch pass's new jobs
     /// instead of one each.
     public func jobs(ids: [String]) throws -> [String: StoredJob] {
-        guard !ids.isEmpty else { return [:] }
-        return try backend.read { db in
+        try backend.read { db in
             var found: [String: StoredJob] = [:]
-            for part in stride(from: 0, to: ids.count, by: Self.maxListed) {
-                let slice = Array(ids[part..<min(ids.count, part + Self.maxListed)])
+            for slice in Self.parts(ids) {
                 for row in try db.query("SELECT * FROM jobs WHERE id IN (\(Self.marks(slice.count)))", slice as StoreArguments) {
                     let job = try decodeJob(row)
                     found[job.job.id] = job
@@ -114,6 +112,11 @@ public final class JobStore: Sendable {
     /// Most ids one `IN (…)` list binds (SQLite allows 32766 variables; both plan a long list
     /// slowly), so a store of many jobs is asked in parts.
     static let maxListed = 500
+
+    /// `ids` in parts of at most `maxListed`.
+    static func parts(_ ids: [String]) -> [[String]] {
+        stride(from: 0, to: ids.count, by: maxListed).map { Array(ids[$0..<min(ids.count, $0 + maxListed)]) }
+    }
 
     /// `count` placeholders for an `IN (…)` list, comma-separated without spaces, so the SQLite
     /// backend does not keep one compiled statement per length (SQLiteStore.cacheable).
