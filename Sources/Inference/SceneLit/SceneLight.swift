@@ -116,13 +116,13 @@ struct SceneLight: Sendable {
     /// vector towards the light (its centre for an area light), for the highlight. Shadow rays
     /// test only the primitives `ShadowBlockers` leaves, with the same answers as testing all.
     /// An area light casts `count` rays, or its share of them when `strata` > 1 (see below).
-    /// `through` (origin, direction, reach) is the share of light a stopped shadow ray still
-    /// carries past glass (`SceneLitFrameKernel.glassPass`); nil: whatever stops it is opaque.
+    /// `through` gives the share of light a stopped shadow ray still carries past glass
+    /// (`GlassShadow`); nil: whatever stops it is opaque.
     @inline(__always)
     func irradiance(
         at p: SIMD3<Float>, normal n: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, staticOnly: Bool,
         samples count: Int, shift: SIMD2<Float>, toward l: inout SIMD3<Float>, stratum: Int = 0, strata: Int = 1,
-        through: ((SIMD3<Float>, SIMD3<Float>, Float) -> SIMD3<Float>)? = nil
+        through: GlassShadow? = nil
     ) -> SIMD3<Float> {
         let origin = p + n * 1e-3
         if kind != .area {
@@ -145,7 +145,7 @@ struct SceneLight: Sendable {
             var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
             if blockers.blocks(origin, l, tMax: dist - radius - 2e-3) {
                 guard let through else { return .zero }
-                return intensity * (cosP * falloff / d2) * through(origin, l, dist - radius - 2e-3)
+                return intensity * (cosP * falloff / d2) * through.pass(origin, l, tMax: dist - radius - 2e-3)
             }
             return intensity * (cosP * falloff / d2)
         }
@@ -173,7 +173,7 @@ struct SceneLight: Sendable {
             let cosP = (n * w).sum(), cosL = -(direction * w).sum()
             guard cosP > 0, cosL > 0 else { continue }
             if blockers.blocks(origin, w, tMax: dist - 2e-3) {
-                if let through { tinted += through(origin, w, dist - 2e-3) * (cosP * cosL / d2) }
+                if let through { tinted += through.pass(origin, w, tMax: dist - 2e-3) * (cosP * cosL / d2) }
                 continue
             }
             sum += cosP * cosL / d2

@@ -370,7 +370,7 @@ struct SceneLitFrameKernel {
             var l = SIMD3<Float>.zero
             let e = light.irradiance(
                 at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l, stratum: slot.index, strata: slot.count,
-                through: hasDielectrics ? { glassPass(prims, $0, $1, tMax: $2) } : nil
+                through: hasDielectrics ? GlassShadow(prims: prims, surfaces: UnsafeBufferPointer(surfaces)) : nil
             )
             guard e.max() > 0 else { continue }
             received += e
@@ -435,7 +435,7 @@ struct SceneLitFrameKernel {
             let count = min(light.samples, Self.reflectedLightSamples)
             received += light.irradiance(
                 at: p, normal: n, prims: prims, staticOnly: false, samples: count, shift: shift, toward: &l, stratum: pick % count, strata: count,
-                through: hasDielectrics ? { glassPass(prims, $0, $1, tMax: $2) } : nil
+                through: hasDielectrics ? GlassShadow(prims: prims, surfaces: UnsafeBufferPointer(surfaces)) : nil
             )
         }
         return surface.meanAlbedo * (1 - surface.metallic) / Float.pi * received + surface.emission

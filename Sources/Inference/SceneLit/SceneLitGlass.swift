@@ -56,44 +56,11 @@ extension SceneLitFrameKernel {
         return radiance
     }
 
-    /// Share of light, per channel, that a shadow ray from `o` along unit `d` carries past what it
-    /// meets before `tMax` (ground excluded, as for every shadow ray): nothing once it meets an
-    /// opaque primitive; through a dielectric, its transmission, its tint once and the Fresnel
-    /// transmittance 1 − R where the ray enters and where it leaves. The shadow ray stays straight
-    /// (no refraction, so no caustics), R at each interface is that of light arriving from outside
-    /// at the ray's angle to it (Stokes: the same both ways), and light reflected back and forth
-    /// inside the object is not counted: a slab of n = 1.5 at normal incidence passes (1 − 0.04)²
-    /// = 92.16 % where the series of internal reflections would give (1 − R)/(1 + R) = 92.31 %.
-    /// Called only for a shadow ray something stopped, in a scene with a dielectric.
+    /// What a shadow ray from `o` along unit `d` carries past the dielectrics that stop it
+    /// (`GlassShadow.pass`), for the sun's shadow rays.
     @inline(never)
-    func glassPass(
-        _ prims: UnsafeBufferPointer<Primitive>, _ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float = .infinity, staticOnly: Bool = false
-    ) -> SIMD3<Float> {
-        var pass = SIMD3<Float>(repeating: 1)
-        for i in 0..<prims.count where !staticOnly || prims[i].isStatic {
-            let prim = prims[i]
-            guard SceneGeometry.mayHit(prim, o, d, tMax), let (t, normal) = SceneGeometry.hit(prim, o, d, tMax) else { continue }
-            let surface = surfaces[prim.surface]
-            guard surface.transmission > 0 else { return .zero }
-            var share = surface.tint * surface.transmission
-            var cosLeave = (normal * d).sum()
-            if cosLeave < 0 {
-                // Entering here; the object is convex, so the ray leaves at its next hit.
-                share *= Self.fresnelPass(cos: -cosLeave, ior: surface.ior)
-                let inside = o + d * (t + 1e-3)
-                cosLeave = SceneGeometry.hit(prim, inside, d, .infinity).map { ($0.1 * d).sum() } ?? 1
-            }
-            pass *= share * Self.fresnelPass(cos: cosLeave, ior: surface.ior)
-        }
-        return pass
-    }
-
-    /// 1 − R for light meeting a smooth dielectric of index `ior` from air at angle acos(`cos`).
-    @inline(__always)
-    static func fresnelPass(cos: Float, ior: Float) -> Float {
-        let cosI = min(max(cos, 0), 1), eta = 1 / ior
-        let cosT = (1 - eta * eta * (1 - cosI * cosI)).squareRoot()
-        return 1 - DielectricFresnel.reflectance(cosI: cosI, cosT: cosT, eta: eta)
+    func glassPass(_ prims: UnsafeBufferPointer<Primitive>, _ o: SIMD3<Float>, _ d: SIMD3<Float>) -> SIMD3<Float> {
+        GlassShadow(prims: prims, surfaces: UnsafeBufferPointer(surfaces)).pass(o, d)
     }
 
     /// What a ray leaving a dielectric sees: a light's emitter, the sky and sun disc, another
