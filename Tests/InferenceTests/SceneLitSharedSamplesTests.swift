@@ -57,26 +57,7 @@ import Testing
         // F·E·L, E above 0.97 for these roughnesses, Kulla & Conty 2017), with 8 camera samples
         // per pixel sharing 16 lobe rays, weighed against the whole lattice.
         for rough in [0.2, 0.3, 0.4] {
-            let spec = try SceneLitTestSupport.spec(
-                frames: "{first: 1001, count: 1}", width: 33, height: 33,
-                params: "{samples: 8, gi_ground_patches: 4, gi_object_patches: 4, gi_sky_samples: 8, reflections: traced}", body: """
-                camera: {position: [0, 1, 4], target: [0, 1, 0], focal_length_mm: 36, sensor_width_mm: 36}
-                environment: {uniform: {radiance: [0.5, 0.5, 0.5]}}
-                ground: {enabled: false}
-                objects:
-                  - {name: ball, shape: sphere, radius: 1, position: [0, 1, 0], material: {base_color: [1, 1, 1], metallic: 1, roughness: \(rough)}}
-                """)
-            let root = try SceneLitTestSupport.storageRoot()
-            defer { SceneLitTestSupport.cleanUp(root) }
-            let image = try #require(try SceneLitTestSupport.render(spec, frames: 1001...1001, root: root)[1001])
-            var worst = 0.0
-            for y in 0..<33 {
-                for x in 0..<33 {
-                    let sx = (Double(x) + 0.5) * 2 / 33 - 1, sy = 1 - (Double(y) + 0.5) * 2 / 33
-                    guard (sx * sx + sy * sy).squareRoot() < 0.7 * tan(asin(0.25)) else { continue }
-                    worst = max(worst, abs(Double(SceneLitTestSupport.luminance(image[x, y])) / 0.5 - 1))
-                }
-            }
+            let worst = try SceneLitGlossyTests.furnaceDeviation(roughness: rough, samples: 8)
             #expect(worst < 0.03, "roughness \(rough): worst deviation from the environment \(worst * 100) %")
         }
     }
