@@ -263,6 +263,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
 
         func queryLater(_ sql: String, _ arguments: StoreArguments) throws -> StoreAnswer {
             guard let unawaited else { return StoreAnswer(rows: try query(sql, arguments)) }
+            try ensureOpen()
             counter.update { $0.statements += 1 }
             let future = connection.query(Self.statement(sql, arguments), logger: logger)
             unawaited.items.append((sql, future))
