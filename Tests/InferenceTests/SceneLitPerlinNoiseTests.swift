@@ -54,19 +54,10 @@ import Testing
     @Test func aRecedingPerlinFloorDoesNotShimmerAndFadesToItsMean() throws {
         let root = try SceneLitTestSupport.storageRoot()
         defer { SceneLitTestSupport.cleanUp(root) }
-        let frames = try SceneLitTestSupport.render(SceneLitTextureTests.floor(filter: "box", ground: Self.perlin), frames: 1001...1004, root: root)
-        let filtered = try SceneLitTextureTests.flicker(frames)
-        #expect(filtered < 0.02, "filtered far-floor flicker \(filtered * 100) %")
-        let plain = try #require(try SceneLitTestSupport.render(
-            SceneLitTextureTests.floor(filter: "box", ground: "{base_color: [0.425, 0.425, 0.425], roughness: 1}"), frames: 1001...1001, root: root)[1001])
-        let noisy = try #require(frames[1001])
-        let ratio = SceneLitTextureTests.bandRatio(noisy, plain, rows: 27..<29)
-        #expect(abs(ratio - 1) < 0.03, "far rows: noise / its mean albedo = \(ratio)")
-        let row = (0..<96).map { SceneLitTestSupport.luminance(noisy[$0, 52]) }
-        #expect(row.max()! > 1.5 * row.min()!, "near row spans \(row.min()!) … \(row.max()!)")
+        let frames = try SceneLitNoiseTests.expectRecedingFloorIsStableAndFadesToItsMean(Self.perlin, root: root)
         // Not the value noise under another name.
         let value = try #require(try SceneLitTestSupport.render(SceneLitTextureTests.floor(filter: "box", ground: SceneLitNoiseTests.noise), frames: 1001...1001, root: root)[1001])
-        #expect(value != noisy)
+        #expect(frames[1001] != value)
     }
 
     @Test func anUnknownNoiseTypeNamesTheField() {
