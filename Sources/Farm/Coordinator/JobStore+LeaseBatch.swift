@@ -41,6 +41,13 @@ extension JobStore {
         defer { changes.insert(contentsOf: Set(requests.map(\.job))) }
         let jobs = Array(Set(requests.map(\.job))).sorted()
         let answer = try backend.write { db in
+            // PostgreSQL: this commit does not wait for its WAL to reach the disk (it follows
+            // within the WAL writer's 0.2 s, or with the next durable commit, a result batch's).
+            // A server crash in that window loses leases, never results or publishes: a lost
+            // lease is a task back in 'ready', which is the fail-over rules' "requeued" case, and
+            // its node's result then names an attempt the store does not know and is refused as
+            // stale. Every other transaction keeps synchronous commit (SET LOCAL ends with this one).
+            if backend.dialect == .postgres { try db.executeLater("SET LOCAL synchronous_commit = off", []) }
             // A CTE with named columns and UPDATE … FROM … RETURNING: the same text on SQLite
             // (3.35 or newer) and PostgreSQL. Both statements go unawaited and COMMIT's answer
             // covers them (one round trip on PostgreSQL): the second needs nothing from the
