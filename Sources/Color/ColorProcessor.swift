@@ -29,6 +29,33 @@ public final class ColorProcessor: @unchecked Sendable {
         if let failure { throw .apply(failure) }
     }
 
+    /// A converted copy of `image`, which is left as it was. Each band of rows is copied and
+    /// converted on its own core; `var copy = image; try apply(&copy)` while the caller still holds
+    /// `image` would first copy the whole frame on one thread (133 MB at 4K, with its page faults).
+    public func applied(to image: RGBAImage) throws(ColorError) -> RGBAImage {
+        guard !isNoOp else { return image }
+        let (width, height) = (image.width, image.height), count = image.pixels.count
+        guard count == width * height * 4 else { throw .apply("image holds \(count) floats, not the \(width * height * 4) of \(width)x\(height) RGBA") }
+        let errors = FirstMessage()
+        let pixels = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            image.pixels.withUnsafeBufferPointer { source in
+                guard let from = source.baseAddress, let to = out.baseAddress else { return }
+                parallelBands(count: height, minimumBand: 16) { rows in
+                    let start = rows.lowerBound * width * 4
+                    (to + start).initialize(from: from + start, count: rows.count * width * 4)
+                    if let message = ocioCall({ err, len in
+                        sf_ocio_processor_apply_rgba(handle, to + start, width, rows.count, err, len)
+                    }) {
+                        errors.record(message)
+                    }
+                }
+            }
+            initialized = count
+        }
+        if let failure = errors.value { throw .apply(failure) }
+        return RGBAImage(width: width, height: height, pixels: pixels)
+    }
+
     /// Converts packed RGBA rows in place; returns an error message on failure.
     public func apply(_ buffer: UnsafeMutableBufferPointer<Float>, width: Int, height: Int) -> String? {
         // A no-op processor would still walk every pixel; skipping it saves a full frame pass.

@@ -48,4 +48,16 @@ import Testing
         // Alpha is not colour: it must come through untouched.
         #expect(stride(from: 3, to: banded.pixels.count, by: 4).allSatisfy { banded.pixels[$0] == source.pixels[$0] })
     }
+
+    @Test func convertedCopyMatchesRowByRowApplyAndLeavesTheSourceAlone() throws {
+        let config = try ColorConfig.resolve(explicit: nil, environment: [:])
+        let processor = try config.processor(from: "ACEScg", to: "ACES2065-1")
+        let source = Self.pattern(width: 97, height: 333)
+        // The bits themselves, not a second reference to the same storage.
+        let kept = source.pixels.map(\.bitPattern)
+        let copy = try processor.applied(to: source)
+        #expect(copy.pixels.map(\.bitPattern) == (try Self.applyRowByRow(processor, to: source)).pixels.map(\.bitPattern))
+        #expect(copy != source)
+        #expect(source.pixels.map(\.bitPattern) == kept)
+    }
 }

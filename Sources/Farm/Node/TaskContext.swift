@@ -74,8 +74,7 @@ struct TaskContext {
     /// `stopwatch` records the convert and write seconds (its mark must be where this frame's
     /// earlier stage ended) with `generate`.
     func writeFinal(_ image: RGBAImage, frame: Int, chunk: Int?, generate: Double? = nil, stopwatch: inout FrameStopwatch) throws -> String {
-        var converted = image
-        try toPlate.apply(&converted)
+        let converted = try toPlate.applied(to: image)
         let convert = stopwatch.lap()
         let url = attemptFinalPath(frame: frame)
         try finalWriter.write(converted, to: url, metadata: metadata(frame: frame, chunk: chunk))
