@@ -118,7 +118,18 @@ struct SceneLitRenderer: Sendable {
     /// Renders one frame from its precomputed instants.
     func render(_ instants: [Instant]) -> RGBAImage {
         let width = spec.resolution.width, height = spec.resolution.height
-        var image = RGBAImage(width: width, height: height)
+        // The pixel loop writes all four channels of every pixel, so the frame starts
+        // uninitialised: `RGBAImage(width:height:)` zero-filled and then filled it on one thread
+        // (a 4K frame is 133 MB), and the pages' first touch now happens in the parallel tiles.
+        let pixels = [Float](unsafeUninitializedCapacity: width * height * 4) { buffer, initialized in
+            render(instants, into: buffer, width: width, height: height)
+            initialized = width * height * 4
+        }
+        return RGBAImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// Renders one frame into `buffer` (RGBA, `width * height * 4` floats), writing every value.
+    private func render(_ instants: [Instant], into buffer: UnsafeMutableBufferPointer<Float>, width: Int, height: Int) {
         let n = params.samples
         let offsets: [SIMD2<Float>] = (0..<n).map { i in
             n == 1 ? SIMD2(0.5, 0.5) : SIMD2((Float(i) + 0.5) / Float(n), (0.5 + Float(i) * 0.618034).truncatingRemainder(dividingBy: 1))
@@ -131,8 +142,13 @@ struct SceneLitRenderer: Sendable {
         reflection.rgb.withUnsafeBufferPointer { reflectionTexels in
         background.rgb.withUnsafeBufferPointer { backgroundTexels in
         offsets.withUnsafeBufferPointer { offsets in
-        image.pixels.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress, let reflectionBase = reflectionTexels.baseAddress, let backgroundBase = backgroundTexels.baseAddress else { return }
+        do {
+            guard let base = buffer.baseAddress, let reflectionBase = reflectionTexels.baseAddress, let backgroundBase = backgroundTexels.baseAddress else {
+                // No maps to shade with (never for a loaded artifact): black, opaque, as the
+                // filled frame this replaced was; nothing is left uninitialised.
+                for i in 0..<buffer.count { buffer[i] = i % 4 == 3 ? 1 : 0 }
+                return
+            }
             let kernel = SceneLitFrameKernel(
                 renderer: self, subFrames: instants, irradiance: irradiance,
                 reflection: LatLongMap.Sampler(rgb: reflectionBase, width: reflection.width, height: reflection.height, rotation: reflection.rotation),
@@ -148,6 +164,10 @@ struct SceneLitRenderer: Sendable {
             // Lean pinhole frames cull primitives per block; lens rays leave the pinhole cone.
             let culls = !extended && !lens.hasAperture && kernel.primitiveCount <= CameraBlockCulling.maxPrimitives
             let everything = CameraBlockCulling.all(min(kernel.primitiveCount, CameraBlockCulling.maxPrimitives))
+            // `sampling: adaptive` shades a pixel's samples in tiers until they agree; only for one
+            // instant (no motion blur) with the extended shading, which is where samples are dear.
+            let adaptive = params.adaptiveSampling && extended && subFrames == 1
+            let sampler = AdaptivePixelSampling(count: samples)
             concurrentForEach(count: tiles) { tile in
                 let shaded = UnsafeMutableBufferPointer<SIMD3<Float>>.allocate(capacity: subFrames * samples)
                 let seen = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: samples)
@@ -209,6 +229,27 @@ struct SceneLitRenderer: Sendable {
                             return kernel.shade(o, d, subFrame: k, mask: masks[k], sunMask: sunMasks[k], glimpse: &glimpse)
                         }
                         let center = kernel.subFrames[mid]
+                        @inline(__always) func store(_ mean: SIMD3<Float>) {
+                            var c = mean
+                            if lens.hasGain {
+                                // Exposure, and natural vignetting by the pixel centre's angle off the axis.
+                                c *= lens.gain(center, pinhole: direction(center, SIMD2(0.5, 0.5)))
+                            }
+                            c = pointwiseMin(c, SIMD3(repeating: Self.maxRadiance))
+                            let i = (y * width + x) * 4
+                            base[i] = c.x
+                            base[i + 1] = c.y
+                            base[i + 2] = c.z
+                            base[i + 3] = 1
+                        }
+                        if adaptive {
+                            let gain = lens.hasGain ? lens.gain(center, pinhole: direction(center, SIMD2(0.5, 0.5))) : 1
+                            store(sampler.mean(into: shaded, gain: gain) { j in
+                                let (o, d) = ray(center, j)
+                                return shadeRay(o, d, mid, j, &seen[j])
+                            })
+                            continue
+                        }
                         var still = true
                         for j in 0..<samples {
                             let (o, d) = ray(center, j)
@@ -250,17 +291,7 @@ struct SceneLitRenderer: Sendable {
                         // Summed in sub-frame then sample order, as when every ray is shaded.
                         var sum = SIMD3<Float>.zero
                         for i in 0..<(subFrames * samples) { sum += shaded[i] }
-                        var c = sum * weight
-                        if lens.hasGain {
-                            // Exposure, and natural vignetting by the pixel centre's angle off the axis.
-                            c *= lens.gain(center, pinhole: direction(center, SIMD2(0.5, 0.5)))
-                        }
-                        c = pointwiseMin(c, SIMD3(repeating: Self.maxRadiance))
-                        let i = (y * width + x) * 4
-                        base[i] = c.x
-                        base[i + 1] = c.y
-                        base[i + 2] = c.z
-                        base[i + 3] = 1
+                        store(sum * weight)
                     }
                 }
                 }
@@ -270,6 +301,5 @@ struct SceneLitRenderer: Sendable {
         }
         }
         }
-        return image
     }
 }
