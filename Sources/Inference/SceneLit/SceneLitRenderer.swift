@@ -164,10 +164,6 @@ struct SceneLitRenderer: Sendable {
             // Lean pinhole frames cull primitives per block; lens rays leave the pinhole cone.
             let culls = !extended && !lens.hasAperture && kernel.primitiveCount <= CameraBlockCulling.maxPrimitives
             let everything = CameraBlockCulling.all(min(kernel.primitiveCount, CameraBlockCulling.maxPrimitives))
-            // `sampling: adaptive` shades a pixel's samples in tiers until they agree; only for one
-            // instant (no motion blur) with the extended shading, which is where samples are dear.
-            let adaptive = params.adaptiveSampling && extended && subFrames == 1
-            let sampler = AdaptivePixelSampling(count: samples)
             concurrentForEach(count: tiles) { tile in
                 let shaded = UnsafeMutableBufferPointer<SIMD3<Float>>.allocate(capacity: subFrames * samples)
                 let seen = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: samples)
@@ -229,27 +225,6 @@ struct SceneLitRenderer: Sendable {
                             return kernel.shade(o, d, subFrame: k, mask: masks[k], sunMask: sunMasks[k], glimpse: &glimpse)
                         }
                         let center = kernel.subFrames[mid]
-                        @inline(__always) func store(_ mean: SIMD3<Float>) {
-                            var c = mean
-                            if lens.hasGain {
-                                // Exposure, and natural vignetting by the pixel centre's angle off the axis.
-                                c *= lens.gain(center, pinhole: direction(center, SIMD2(0.5, 0.5)))
-                            }
-                            c = pointwiseMin(c, SIMD3(repeating: Self.maxRadiance))
-                            let i = (y * width + x) * 4
-                            base[i] = c.x
-                            base[i + 1] = c.y
-                            base[i + 2] = c.z
-                            base[i + 3] = 1
-                        }
-                        if adaptive {
-                            let gain = lens.hasGain ? lens.gain(center, pinhole: direction(center, SIMD2(0.5, 0.5))) : 1
-                            store(sampler.mean(into: shaded, gain: gain) { j in
-                                let (o, d) = ray(center, j)
-                                return shadeRay(o, d, mid, j, &seen[j])
-                            })
-                            continue
-                        }
                         var still = true
                         for j in 0..<samples {
                             let (o, d) = ray(center, j)
@@ -291,7 +266,17 @@ struct SceneLitRenderer: Sendable {
                         // Summed in sub-frame then sample order, as when every ray is shaded.
                         var sum = SIMD3<Float>.zero
                         for i in 0..<(subFrames * samples) { sum += shaded[i] }
-                        store(sum * weight)
+                        var c = sum * weight
+                        if lens.hasGain {
+                            // Exposure, and natural vignetting by the pixel centre's angle off the axis.
+                            c *= lens.gain(center, pinhole: direction(center, SIMD2(0.5, 0.5)))
+                        }
+                        c = pointwiseMin(c, SIMD3(repeating: Self.maxRadiance))
+                        let i = (y * width + x) * 4
+                        base[i] = c.x
+                        base[i + 1] = c.y
+                        base[i + 2] = c.z
+                        base[i + 3] = 1
                     }
                 }
                 }
