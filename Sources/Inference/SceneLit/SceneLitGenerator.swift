@@ -7,7 +7,7 @@ import ShotSpec
 public struct SceneLitGenerator: Generator {
     public static let name = "scenelit"
     /// Part of every lighting id: bump when the solve or its artifact format changes.
-    public static let version = "1.3.0"
+    public static let version = "1.4.0"
 
     public init() {}
 

@@ -20,10 +20,14 @@ public struct SceneLitParams: Sendable, Equatable {
     /// `texture_filter: box` (default) averages a checkerboard over each pixel's footprint on
     /// the surface, so a receding floor turns grey instead of aliasing; `none` point-samples it.
     public var filterTextures = true
+    /// `sampling: adaptive`: a pixel of a shot with lights, textures, traced reflections or glass
+    /// shades its `samples` in tiers of 2, 4, 8, … and stops once they agree
+    /// (AdaptivePixelSampling.swift); `fixed` (default) shades them all.
+    public var adaptiveSampling = false
     /// Sub-frame times averaged when the camera's shutter angle is above 0.
     public var motionBlurSamples = 3
 
-    public static let keys = ["samples", "gi_ground_patches", "gi_object_patches", "gi_sky_samples", "gi_ground_size", "motion_blur_samples", "reflections", "texture_filter"]
+    public static let keys = ["samples", "gi_ground_patches", "gi_object_patches", "gi_sky_samples", "gi_ground_size", "motion_blur_samples", "reflections", "texture_filter", "sampling"]
 
     public init() {}
 
@@ -39,6 +43,7 @@ public struct SceneLitParams: Sendable, Equatable {
         if let f = obj.optional("gi_ground_size") { params.giGroundSize = try f.double(in: 0.1...SpecLimits.maxSize) }
         if let f = obj.optional("reflections") { params.tracedReflections = try f.oneOf(["environment", "traced"]) == "traced" }
         if let f = obj.optional("texture_filter") { params.filterTextures = try f.oneOf(["box", "none"]) == "box" }
+        if let f = obj.optional("sampling") { params.adaptiveSampling = try f.oneOf(["fixed", "adaptive"]) == "adaptive" }
         if let f = obj.optional("motion_blur_samples") { params.motionBlurSamples = try f.int(in: 1...32) }
         return params
     }

@@ -164,9 +164,16 @@ struct SceneLitRenderer: Sendable {
             // Lean pinhole frames cull primitives per block; lens rays leave the pinhole cone.
             let culls = !extended && !lens.hasAperture && kernel.primitiveCount <= CameraBlockCulling.maxPrimitives
             let everything = CameraBlockCulling.all(min(kernel.primitiveCount, CameraBlockCulling.maxPrimitives))
+            // `sampling: adaptive` shades a pixel's samples in tiers until they agree; only for one
+            // instant (no motion blur) with the extended shading, which is where samples are dear.
+            let adaptive = params.adaptiveSampling && extended && subFrames == 1
+            let sampler = AdaptivePixelSampling(
+                count: samples, sub: kernel.subFrames[mid], width: width, height: height, aperture: lens.apertureRadius,
+                lights: UnsafeBufferPointer(rebasing: kernel.lights[0..<kernel.lightCount])
+            )
             concurrentForEach(count: tiles) { tile in
-                let shaded = UnsafeMutableBufferPointer<SIMD3<Float>>.allocate(capacity: subFrames * samples)
-                let seen = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: samples)
+                let shaded = UnsafeMutableBufferPointer<SIMD3<Float>>.allocate(capacity: max(subFrames, sampler.replicas) * samples)
+                let seen = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: sampler.replicas * samples)
                 let masks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: subFrames)
                 let sunMasks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: subFrames)
                 // Per sub-frame: the glimpse all of the block's rays share (BlockGlimpse), if any.
@@ -225,6 +232,34 @@ struct SceneLitRenderer: Sendable {
                             return kernel.shade(o, d, subFrame: k, mask: masks[k], sunMask: sunMasks[k], glimpse: &glimpse)
                         }
                         let center = kernel.subFrames[mid]
+                        @inline(__always) func store(_ mean: SIMD3<Float>) {
+                            var c = mean
+                            if lens.hasGain {
+                                // Exposure, and natural vignetting by the pixel centre's angle off the axis.
+                                c *= lens.gain(center, pinhole: direction(center, SIMD2(0.5, 0.5)))
+                            }
+                            c = pointwiseMin(c, SIMD3(repeating: Self.maxRadiance))
+                            let i = (y * width + x) * 4
+                            base[i] = c.x
+                            base[i + 1] = c.y
+                            base[i + 2] = c.z
+                            base[i + 3] = 1
+                        }
+                        if adaptive {
+                            let gain = lens.hasGain ? lens.gain(center, pinhole: direction(center, SIMD2(0.5, 0.5))) : 1
+                            store(sampler.mean(x: x, y: y, into: shaded, seen: seen, gain: gain) { j in
+                                guard j >= samples else {
+                                    let (o, d) = ray(center, j)
+                                    return shadeRay(o, d, mid, j, &seen[j])
+                                }
+                                // A redraw of sample j % samples: the same offset, new lattices.
+                                let again = AdaptivePixelSampling.replicaHash(x, y, j / samples)
+                                let pinhole = direction(center, offsets[j % samples])
+                                let (o, d) = lens.hasAperture ? lens.ray(center, pinhole: pinhole, sample: j % samples, of: samples, pixel: again) : (center.origin, pinhole)
+                                return kernel.shadeExtended(o, d, subFrame: mid, glimpse: &seen[j], pixel: again, sample: j % samples)
+                            })
+                            continue
+                        }
                         var still = true
                         for j in 0..<samples {
                             let (o, d) = ray(center, j)
@@ -266,17 +301,7 @@ struct SceneLitRenderer: Sendable {
                         // Summed in sub-frame then sample order, as when every ray is shaded.
                         var sum = SIMD3<Float>.zero
                         for i in 0..<(subFrames * samples) { sum += shaded[i] }
-                        var c = sum * weight
-                        if lens.hasGain {
-                            // Exposure, and natural vignetting by the pixel centre's angle off the axis.
-                            c *= lens.gain(center, pinhole: direction(center, SIMD2(0.5, 0.5)))
-                        }
-                        c = pointwiseMin(c, SIMD3(repeating: Self.maxRadiance))
-                        let i = (y * width + x) * 4
-                        base[i] = c.x
-                        base[i + 1] = c.y
-                        base[i + 2] = c.z
-                        base[i + 3] = 1
+                        store(sum * weight)
                     }
                 }
                 }
