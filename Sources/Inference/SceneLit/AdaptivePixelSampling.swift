@@ -34,14 +34,24 @@ struct AdaptivePixelSampling {
     let replicas = 2
     /// Samples of the first tier.
     let firstTier = 2
+    /// Per hit (primitive index + 1; 0 the ground): whether its reflection is a traced GGX lobe
+    /// (SceneLitGlossy.swift). Two samples there are four lobe rays, which agree often enough
+    /// while missing a bright direction that the stopped pixels read as speckle beside refined
+    /// ones; such pixels are judged from 4 samples on.
+    let sampledLobe: [Bool]
 
     /// Sampling for the frame seen from `sub` at `width` × `height` pixels, with `lights` (their
     /// emitters) and a lens of aperture radius `aperture` metres (0: pinhole).
     init(
         count: Int, sub: SceneLitFrameKernel.SubFrame, width: Int, height: Int, aperture: Float, lights: UnsafeBufferPointer<SceneLight>,
-        tolerance: Float = Self.defaultTolerance, floor: Float = Self.defaultFloor
+        kernel: SceneLitFrameKernel, subFrame k: Int, tolerance: Float = Self.defaultTolerance, floor: Float = Self.defaultFloor
     ) {
         self.count = count
+        @inline(__always) func lobe(_ surface: SceneSurface) -> Bool {
+            kernel.tracedReflections && surface.roughness >= SceneLitFrameKernel.mirrorRoughness && surface.roughness < SceneLitFrameKernel.glossyFadeEnd
+        }
+        let prims = kernel.primitives(of: k)
+        sampledLobe = [lobe(kernel.surfaces[0])] + prims.map { lobe(kernel.surfaces[$0.surface]) }
         let rightLength = (sub.right * sub.right).sum().squareRoot()
         let right = sub.right / rightLength
         let up = sub.up / (sub.up * sub.up).sum().squareRoot()
@@ -96,7 +106,7 @@ struct AdaptivePixelSampling {
         var size = nearEmitter(x, y) ? count : min(firstTier, count)
         for i in 0..<size { shaded[index(i, ofTier: size)] = shade(index(i, ofTier: size)) }
         while size < count {
-            if sameSurface(seen, tier: size), agrees(shaded, tier: size, gain: gain) {
+            if size >= 4 || seen[0].hit < -1 || !sampledLobe[seen[0].hit + 1], sameSurface(seen, tier: size), agrees(shaded, tier: size, gain: gain) {
                 var sum = SIMD3<Float>.zero
                 for i in 0..<size { sum += shaded[index(i, ofTier: size)] }
                 return sum * (1 / Float(size))
