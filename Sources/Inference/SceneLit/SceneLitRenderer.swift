@@ -164,6 +164,8 @@ struct SceneLitRenderer: Sendable {
             // Lean pinhole frames cull primitives per block; lens rays leave the pinhole cone.
             let culls = !extended && !lens.hasAperture && kernel.primitiveCount <= CameraBlockCulling.maxPrimitives
             let everything = CameraBlockCulling.all(min(kernel.primitiveCount, CameraBlockCulling.maxPrimitives))
+            // n·sun on the ground, as `meet` takes it: whether a ground hit can be sunlit at all.
+            let groundSun = (SIMD3<Float>(0, 1, 0) * kernel.sunDirection).sum()
             // `sampling: adaptive` shades a pixel's samples in tiers until they agree; only for one
             // instant (no motion blur) with the extended shading, which is where samples are dear.
             let adaptive = params.adaptiveSampling && extended && subFrames == 1
@@ -178,7 +180,12 @@ struct SceneLitRenderer: Sendable {
                 let sunMasks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: subFrames)
                 // Per sub-frame: the glimpse all of the block's rays share (BlockGlimpse), if any.
                 let uniform = UnsafeMutableBufferPointer<SceneLitFrameKernel.Glimpse?>.allocate(capacity: subFrames)
+                // One row of a block's mid-shutter rays shaded by GroundPacket, and their glimpses.
+                let packetShaded = UnsafeMutablePointer<SIMD3<Float>>.allocate(capacity: Self.columnsPerBlock * samples)
+                let packetSeen = UnsafeMutablePointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: Self.columnsPerBlock * samples)
                 defer {
+                    packetShaded.deallocate()
+                    packetSeen.deallocate()
                     shaded.deallocate()
                     seen.deallocate()
                     masks.deallocate()
@@ -207,7 +214,17 @@ struct SceneLitRenderer: Sendable {
                         columns: columns, rows: rows, invW: invW, invH: invH
                     )
                 }
+                // Every mid-shutter ray of the block meets the bare ground and nothing can shadow
+                // it (the glimpse all its rays share is the ground, lit or not): shade them in packets.
+                let packet = culls && kernel.groundEnabled && masks[mid] == 0 && uniform[mid]?.hit == -1
+                    && (sunMasks[mid] & everything == 0 || !(groundSun > 0 && kernel.hasSun))
                 for y in rows {
+                    if packet {
+                        GroundPacket.shade(
+                            kernel, subFrame: mid, mask: masks[mid], sunMask: sunMasks[mid], columns: columns, row: y,
+                            offsets: offsets, invW: invW, invH: invH, into: packetShaded, seen: packetSeen
+                        )
+                    }
                     for x in columns {
                         @inline(__always) func direction(_ sub: SceneLitFrameKernel.SubFrame, _ o: SIMD2<Float>) -> SIMD3<Float> {
                             let sx = (Float(x) + o.x) * invW - 1
@@ -262,8 +279,13 @@ struct SceneLitRenderer: Sendable {
                         }
                         var still = true
                         for j in 0..<samples {
-                            let (o, d) = ray(center, j)
-                            shaded[mid * samples + j] = shadeRay(o, d, mid, j, &seen[j])
+                            if packet {
+                                shaded[mid * samples + j] = packetShaded[(x - blockStart) * samples + j]
+                                seen[j] = packetSeen[(x - blockStart) * samples + j]
+                            } else {
+                                let (o, d) = ray(center, j)
+                                shaded[mid * samples + j] = shadeRay(o, d, mid, j, &seen[j])
+                            }
                             still = still && kernel.isStill(seen[j])
                         }
                         if still {
