@@ -44,14 +44,13 @@ struct AdaptivePixelSampling {
     /// emitters) and a lens of aperture radius `aperture` metres (0: pinhole).
     init(
         count: Int, sub: SceneLitFrameKernel.SubFrame, width: Int, height: Int, aperture: Float, lights: UnsafeBufferPointer<SceneLight>,
-        kernel: SceneLitFrameKernel, subFrame k: Int, tolerance: Float = Self.defaultTolerance, floor: Float = Self.defaultFloor
+        kernel: SceneLitFrameKernel, subFrame k: Int
     ) {
-        self.count = count
         @inline(__always) func lobe(_ surface: SceneSurface) -> Bool {
             kernel.tracedReflections && surface.roughness >= SceneLitFrameKernel.mirrorRoughness && surface.roughness < SceneLitFrameKernel.glossyFadeEnd
         }
         let prims = kernel.primitives(of: k)
-        sampledLobe = [lobe(kernel.surfaces[0])] + prims.map { lobe(kernel.surfaces[$0.surface]) }
+        let sampledLobe = [lobe(kernel.surfaces[0])] + prims.map { lobe(kernel.surfaces[$0.surface]) }
         let rightLength = (sub.right * sub.right).sum().squareRoot()
         let right = sub.right / rightLength
         let up = sub.up / (sub.up * sub.up).sum().squareRoot()
@@ -70,8 +69,10 @@ struct AdaptivePixelSampling {
             }
             let v = light.position - sub.origin
             let z = (v * sub.forward).sum()
+            // Wholly behind the lens: no camera ray meets it.
+            if z <= -extent { continue }
             guard z > 2 * extent + aperture else {
-                // At or behind the lens: no disc worth computing; every pixel takes every sample.
+                // Around the lens: no disc worth computing; every pixel takes every sample.
                 discs.append(SIMD3(0, 0, .infinity))
                 continue
             }
@@ -84,7 +85,14 @@ struct AdaptivePixelSampling {
             let blur = aperture * abs(1 / sub.focusDistance - 1 / z)
             discs.append(SIMD3(x, y, (extent / z + blur) * 1.25 * scale + 1.71))
         }
-        emitterDiscs = discs
+        self.init(count: count, emitterDiscs: discs, sampledLobe: sampledLobe)
+    }
+
+    /// Sampling with the emitter discs and lobe flags given.
+    init(count: Int, emitterDiscs: [SIMD3<Float>], sampledLobe: [Bool], tolerance: Float = Self.defaultTolerance, floor: Float = Self.defaultFloor) {
+        self.count = count
+        self.emitterDiscs = emitterDiscs
+        self.sampledLobe = sampledLobe
         self.tolerance = tolerance
         self.floor = floor
     }
@@ -122,7 +130,7 @@ struct AdaptivePixelSampling {
         }
         // Still disagreeing after every sample (the view through the window, the glossy floor, a
         // bulb's blur): the pattern again, redrawn (`replica`), up to `replicas` times as many.
-        let taken = replicas > 1 && !agrees(shaded, tier: count, gain: gain) ? count * replicas : count
+        let taken = replicas > 1 && count > 1 && !agrees(shaded, tier: count, gain: gain) ? count * replicas : count
         for j in count..<taken { shaded[j] = shade(j) }
         // Summed in index order: with `count` samples, the fixed pattern's weight and bits.
         var sum = SIMD3<Float>.zero
