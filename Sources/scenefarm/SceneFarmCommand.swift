@@ -45,6 +45,19 @@ struct SceneFarmCommand: AsyncParsableCommand {
         }
     }
 
+    /// The subcommands the arguments name, outermost first (`["bench", "failover"]`), so the
+    /// help hint points at the command that refused its arguments, not at its parent.
+    static func subcommandPath(_ arguments: some Sequence<String>) -> [String] {
+        var command: any ParsableCommand.Type = SceneFarmCommand.self
+        var path: [String] = []
+        for argument in arguments where !argument.hasPrefix("-") {
+            guard let next = command.configuration.subcommands.first(where: { $0.configuration.commandName == argument }) else { break }
+            path.append(argument)
+            command = next
+        }
+        return path
+    }
+
     private static func finish(_ error: any Error) -> Never {
         if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
         switch exitCode(for: error) {
@@ -54,9 +67,8 @@ struct SceneFarmCommand: AsyncParsableCommand {
         case .validationFailure:
             let text = message(for: error).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }.joined(separator: "; ")
-            let name = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? ""
-            let known = configuration.subcommands.contains { $0.configuration.commandName == name }
-            Foundation.exit(fail("\(text) (see 'scenefarm \(known ? name + " " : "")--help')", code: ExitCodes.badInput).rawValue)
+            let path = subcommandPath(CommandLine.arguments.dropFirst()).map { $0 + " " }.joined()
+            Foundation.exit(fail("\(text) (see 'scenefarm \(path)--help')", code: ExitCodes.badInput).rawValue)
         default:
             Foundation.exit(fail("\(error)", code: ExitCodes.failure).rawValue)
         }

@@ -29,6 +29,11 @@ struct HostileInputCLITests {
         (["render", "SPEC", "--no-such-option"], "--no-such-option"),
         (["validate"], "<spec>"),
         (["no-such-command"], "no-such-command"),
+        // The hint names the command that refused its arguments, nested ones included.
+        (["render", "SPEC", "--no-such-option"], "(see 'scenefarm render --help')"),
+        (["bench", "failover", "--runs", "0"], "--runs must be 1…100 (see 'scenefarm bench failover --help')"),
+        (["bench", "failover", "--failure", "freeze", "--store", "sqlite"], "(see 'scenefarm bench failover --help')"),
+        (["no-such-command"], "(see 'scenefarm --help')"),
     ])
     func argumentErrors(_ arguments: [String], _ mention: String) throws {
         let tmp = TemporaryDirectory("e2e-tmp")

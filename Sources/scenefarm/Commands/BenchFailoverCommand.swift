@@ -256,16 +256,18 @@ struct BenchFailoverCommand: ParsableCommand {
             }
             return max(longest, (ContinuousClock.now - last).seconds)
         }
-        /// Waits for the first lease not in `before`; the time since `since`.
-        func firstDispatch(after before: Set<String>, since: ContinuousClock.Instant, kill: Bool) throws -> (serving: Double?, dispatch: Double) {
+        /// Waits for the first lease not in `before`; the time since `since`. With
+        /// `awaitingBackup`, it also waits for the backup to hold the store's lease and reports when
+        /// it did (a server restart keeps the same coordinator active, so there is none to wait for).
+        func firstDispatch(after before: Set<String>, since: ContinuousClock.Instant, awaitingBackup: Bool) throws -> (serving: Double?, dispatch: Double) {
             var serving: Duration?
             var dispatched: Duration?
             try waitFor(60, "the first dispatch after the failure") {
-                if kill, serving == nil, try store.activeHolder()?.holder == "backup" { serving = ContinuousClock.now - since }
+                if awaitingBackup, serving == nil, try store.activeHolder()?.holder == "backup" { serving = ContinuousClock.now - since }
                 if dispatched == nil, try store.tasks(job: job).contains(where: { $0.state == .leased && !before.contains($0.attempt ?? "") }) {
                     dispatched = ContinuousClock.now - since
                 }
-                return (!kill || serving != nil) && dispatched != nil
+                return (!awaitingBackup || serving != nil) && dispatched != nil
             }
             return (serving?.seconds, dispatched?.seconds ?? .nan)
         }
@@ -281,7 +283,7 @@ struct BenchFailoverCommand: ParsableCommand {
             primary.waitUntilExit()
             // Read once the primary is dead: every attempt not listed here is the backup's.
             try snapshot()
-            let first = try firstDispatch(after: Set(atFailure.values.compactMap(\.attempt)), since: killed, kill: true)
+            let first = try firstDispatch(after: Set(atFailure.values.compactMap(\.attempt)), since: killed, awaitingBackup: true)
             if case .kill = kase {
                 (measured.serving, measured.dispatch) = first
             } else {
@@ -304,7 +306,7 @@ struct BenchFailoverCommand: ParsableCommand {
             // already sent: every attempt not listed here is the backup's.
             Thread.sleep(forTimeInterval: 0.1)
             try snapshot()
-            (measured.serving, measured.dispatch) = try firstDispatch(after: Set(atFailure.values.compactMap(\.attempt)), since: frozen, kill: true)
+            (measured.serving, measured.dispatch) = try firstDispatch(after: Set(atFailure.values.compactMap(\.attempt)), since: frozen, awaitingBackup: true)
             // The machine comes back: the old primary must find it has lost the lease and stay out.
             kill(primary.processIdentifier, SIGCONT)
             _ = try longestPause(Self.window)
@@ -320,7 +322,7 @@ struct BenchFailoverCommand: ParsableCommand {
             try cluster?.stop()
             Thread.sleep(forTimeInterval: max(0, outage - (ContinuousClock.now - stopped).seconds))
             try cluster?.start()
-            measured.dispatch = try firstDispatch(after: Set(atFailure.values.compactMap(\.attempt)), since: stopped, kill: false).dispatch
+            measured.dispatch = try firstDispatch(after: Set(atFailure.values.compactMap(\.attempt)), since: stopped, awaitingBackup: false).dispatch
         case .partition:
             let before = try longestPause(Self.window)
             try snapshot()
