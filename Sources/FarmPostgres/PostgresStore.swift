@@ -256,16 +256,14 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
                 try execute(sql, arguments)
                 return
             }
-            try ensureOpen()
             counter.update { $0.statements += 1 }
-            unawaited.items.append((sql, connection.query(Self.statement(sql, arguments), logger: logger)))
+            unawaited.items.append((sql, try send(sql, arguments)))
         }
 
         func queryLater(_ sql: String, _ arguments: StoreArguments) throws -> StoreAnswer {
             guard let unawaited else { return StoreAnswer(rows: try query(sql, arguments)) }
-            try ensureOpen()
             counter.update { $0.statements += 1 }
-            let future = connection.query(Self.statement(sql, arguments), logger: logger)
+            let future = try send(sql, arguments)
             unawaited.items.append((sql, future))
             return StoreAnswer { [self] in try Self.rows(try answer(sql, future)) }
         }
@@ -273,19 +271,24 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
         /// postgres-nio queues the statements on the connection and sends each as the one before
         /// is answered, on its own thread: the caller's thread waits once, not once per statement.
         func queryAll(_ statements: [(sql: String, arguments: StoreArguments)]) throws -> [[StoreRow]] {
-            try ensureOpen()
             let sent = ContinuousClock.now
-            let futures = statements.map { connection.query(Self.statement($0.sql, $0.arguments), logger: logger) }
+            let futures = try statements.map { try send($0.sql, $0.arguments) }
             defer { counted(sent, statements: statements.count) }
             return try zip(statements, futures).map { statement, future in try Self.rows(try answer(statement.sql, future)) }
         }
 
         func run(_ sql: String, _ arguments: StoreArguments) throws -> PostgresQueryResult {
-            try ensureOpen()
             let sent = ContinuousClock.now
-            let future = connection.query(Self.statement(sql, arguments), logger: logger)
+            let future = try send(sql, arguments)
             defer { counted(sent, statements: 1) }
             return try answer(sql, future)
+        }
+
+        /// Every statement goes out here: on a connection the server has closed, postgres-nio
+        /// would leave it waiting for an answer that never comes (`ensureOpen`).
+        private func send(_ sql: String, _ arguments: StoreArguments) throws -> EventLoopFuture<PostgresQueryResult> {
+            try ensureOpen()
+            return connection.query(Self.statement(sql, arguments), logger: logger)
         }
 
         /// COMMIT, then the unawaited statements, all answered by now. PostgreSQL answers the
