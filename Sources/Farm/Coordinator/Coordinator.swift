@@ -182,6 +182,9 @@ public final class Coordinator: @unchecked Sendable {
                 if isServing {
                     try housekeeping()
                     try dispatch()
+                } else {
+                    // Results accepted before stepping down are still recorded (dispatch would have).
+                    try flushCompletions()
                 }
                 if snapshots.isDue { try publishSnapshot() }
             } catch {
@@ -189,6 +192,7 @@ public final class Coordinator: @unchecked Sendable {
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
+        do { try flushCompletions() } catch { logger.error("coordinator stopping: results of the last pass not recorded: \(error)") }
         // Let checks in progress finish, then release the versions they reserved.
         submitQueue.sync {}
         for checked in takeCheckedSubmits() {
@@ -221,12 +225,8 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
+    /// Results accepted here are recorded at the end of the pass, with its leases (`dispatch`).
     private func drainNodeSocket() throws {
-        try drainNodeMessages()
-        try flushCompletions()
-    }
-
-    private func drainNodeMessages() throws {
         // Bounded so a flood from one side cannot starve heartbeats and dispatch.
         for _ in 0..<1000 {
             guard let received = try nextMessage(nodeSocket, rules: nodeRules, from: "node") else { return }
@@ -512,15 +512,17 @@ public final class Coordinator: @unchecked Sendable {
 
     private var pendingCompletions: [PendingCompletion] = []
 
-    /// Records the results accepted in this pass in one store transaction (group commit: one
-    /// commit, and on PostgreSQL one fsync, however many results arrived together), then does
-    /// what follows each. Runs before anything else in the pass reads the store, and before
-    /// dispatch, so the tasks they made ready go out in the same pass.
+    /// Records the results accepted in this pass without leasing (the coordinator is not
+    /// serving, or is stopping): one store transaction for all of them.
     private func flushCompletions() throws {
         guard !pendingCompletions.isEmpty else { return }
         let pending = pendingCompletions
         pendingCompletions = []
-        let recorded = try store.complete(pending.map { Completion(attempt: $0.attempt, outcome: $0.outcome) })
+        afterRecording(pending, try store.complete(pending.map { Completion(attempt: $0.attempt, outcome: $0.outcome) }))
+    }
+
+    /// What follows each recorded result in memory (`recorded` in the order of `pending`; nil: stale).
+    private func afterRecording(_ pending: [PendingCompletion], _ recorded: [StoredTask?]) {
         count { $0.resultBatches += 1 }
         for (item, done) in zip(pending, recorded) {
             guard let done else { continue }
@@ -704,46 +706,53 @@ public final class Coordinator: @unchecked Sendable {
     /// Jobs by id as dispatch sends them; refreshed when the lighting id is recorded.
     private var jobs: [String: ShotJob] = [:]
 
-    private func cachedJob(_ id: String) throws -> ShotJob? {
-        if let job = jobs[id] { return job }
-        let job = try store.job(id)?.job
-        jobs[id] = job
-        return job
-    }
-
-    /// Chooses a node for as many ready tasks as there are free slots, leases them all in one
-    /// store transaction (fenced: refused unless this coordinator holds the store's active lease,
-    /// so a coordinator that lost it without noticing cannot dispatch), then sends the TASKs of
-    /// the leases the store granted. Nothing is sent before its lease is committed.
+    /// The store's part of the pass, in one transaction (`JobStore.pass`): records the results
+    /// accepted in this pass (group commit: one commit, and on PostgreSQL one fsync, however many
+    /// arrived together), chooses a node for as many ready tasks as there are free slots and
+    /// leases them, fenced (refused unless this coordinator holds the store's active lease, so a
+    /// coordinator that lost it without noticing cannot dispatch). Then does what follows each
+    /// result and sends the TASKs of the leases the store granted: nothing is sent before its
+    /// lease is committed. Tasks a result of this pass made ready compete for its free slots.
     private func dispatch() throws {
-        var scheduler = TaskScheduler(candidates: nodes.values.filter { !$0.draining && !drained.contains($0.name) }.map {
+        let pending = pendingCompletions
+        pendingCompletions = []
+        let free = TaskScheduler(candidates: nodes.values.filter { !$0.draining && !drained.contains($0.name) }.map {
             TaskScheduler.Candidate(peer: $0.peer, name: $0.name, freeSlots: $0.freeSlots, running: $0.running.count,
                                     generators: Set($0.generators.map(\.name)), shared: $0.storage == .shared)
         })
-        guard !scheduler.isEmpty else { return }
-        let ready = try store.readyTasks(limit: max(16, scheduler.freeSlots * 4))
-        guard !ready.isEmpty else { return }
-        // The pass's jobs not in memory yet, read together (one round trip, not one per job).
-        let unknown = Array(Set(ready.map(\.job)).subtracting(jobs.keys))
-        if !unknown.isEmpty {
-            for (id, stored) in try store.jobs(ids: unknown) { jobs[id] = stored.job }
+        var planned: [String: (task: StoredTask, job: ShotJob, peer: Data)] = [:]
+        let pass = try store.pass(recording: pending.map { Completion(attempt: $0.attempt, outcome: $0.outcome) },
+                                  readyLimit: free.isEmpty ? nil : max(16, free.freeSlots * 4),
+                                  fence: (holder: leaseHolder, now: Date())) { ready, read in
+            // Runs inside the store's transaction, maybe more than once: it changes only
+            // `planned` (started afresh) and the jobs cache.
+            planned = [:]
+            var scheduler = free
+            // The pass's jobs not in memory yet, read together (one round trip, not one per job).
+            let unknown = Array(Set(ready.map(\.job)).subtracting(jobs.keys))
+            if !unknown.isEmpty {
+                for (id, stored) in try read(unknown) { jobs[id] = stored.job }
+            }
+            var requests: [LeaseRequest] = []
+            for task in ready {
+                guard let job = jobs[task.job] else { continue }
+                let sequential = { if case .sequential = job.mode { return true } else { return false } }()
+                guard let chosen = scheduler.choose(TaskScheduler.Demand(
+                    generator: jobNames(job).generator, needsShared: TaskScheduler.needsShared(task.node.kind, sequential: sequential), failedOn: task.failedOn
+                )) else { continue }
+                let request = LeaseRequest(job: task.job, task: task.node.name, attempt: UUID().uuidString.lowercased(), worker: chosen.name)
+                requests.append(request)
+                planned[request.attempt] = (task, job, chosen.peer)
+                scheduler.assigned(to: chosen.peer)
+                if scheduler.isEmpty || requests.count == JobStore.maxLeaseBatch { break }
+            }
+            return requests
         }
-        var planned: [(request: LeaseRequest, task: StoredTask, job: ShotJob, peer: Data)] = []
-        for task in ready {
-            guard let job = try cachedJob(task.job) else { continue }
-            let sequential = { if case .sequential = job.mode { return true } else { return false } }()
-            guard let chosen = scheduler.choose(TaskScheduler.Demand(
-                generator: jobNames(job).generator, needsShared: TaskScheduler.needsShared(task.node.kind, sequential: sequential), failedOn: task.failedOn
-            )) else { continue }
-            let attempt = UUID().uuidString.lowercased()
-            planned.append((LeaseRequest(job: task.job, task: task.node.name, attempt: attempt, worker: chosen.name), task, job, chosen.peer))
-            scheduler.assigned(to: chosen.peer)
-            if scheduler.isEmpty || planned.count == JobStore.maxLeaseBatch { break }
-        }
-        guard !planned.isEmpty else { return }
-        let leased = try store.lease(planned.map(\.request), fence: (holder: leaseHolder, now: Date()))
+        if !pending.isEmpty { afterRecording(pending, pass.recorded) }
+        guard !pass.requests.isEmpty else { return }
         count { $0.dispatchPasses += 1 }
-        for (request, task, job, peer) in planned where leased.contains(request.attempt) {
+        for request in pass.requests where pass.leased.contains(request.attempt) {
+            guard let (task, job, peer) = planned[request.attempt] else { continue }
             let attempt = request.attempt
             do {
                 try nodeSocket.send(WireMessage(command: FarmProtocol.task, body: TaskBody(attempt: attempt, job: job, task: task.node)), to: peer)

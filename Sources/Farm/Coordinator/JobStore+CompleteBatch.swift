@@ -23,104 +23,122 @@ extension JobStore {
     /// backend may run it again after losing its connection.
     public func complete(_ completions: [Completion]) throws -> [StoredTask?] {
         guard !completions.isEmpty else { return [] }
-        // The first result for an attempt counts; a repeat in the same batch is stale, as it
-        // would be one by one.
-        var firsts: [Int] = []
-        var seen: Set<String> = []
-        for (index, completion) in completions.enumerated() where seen.insert(completion.attempt).inserted { firsts.append(index) }
-        let encoder = WireMessage.makeEncoder()
-        var results: StoreArguments = []
-        for index in firsts {
-            let outcome = completions[index].outcome
-            results += [completions[index].attempt, String(decoding: try encoder.encode(outcome), as: UTF8.self), outcome.framesWritten] as StoreArguments
-        }
-        let seams = try completions.map { completion in
-            try completion.outcome.seams.map { String(decoding: try JSONEncoder().encode($0.seams.map(\.score)), as: UTF8.self) }
-        }
-        // Attempts reporting a lighting artifact: their jobs' rows are read (and locked) with
-        // the completing statement, so recording the id costs no round trip of its own.
-        let lit = firsts.filter { completions[$0].outcome.lightingID != nil }.map { completions[$0].attempt }
+        let batch = try ResultBatch(completions)
         let recorded = try backend.write { db -> [StoredTask?] in
             // A handful of statements per batch whatever its size. On PostgreSQL the loop waits
             // for the first (its rows decide the rest), the lighting jobs' read and COMMIT; the
             // others are sent unawaited ahead of COMMIT (StoreSession.executeLater).
-            var statements: [(sql: String, arguments: StoreArguments)] = [("""
-                WITH result (attempt, outcome_json, frames_done) AS (VALUES \(Self.rows(3, firsts.count)))
-                UPDATE tasks SET state = 'done', outcome_json = result.outcome_json, frames_done = result.frames_done, error = NULL
-                FROM result
-                WHERE tasks.attempt = result.attempt AND tasks.state = 'leased'
-                RETURNING \(Self.taskColumns)
-                """, results)]
-            if !lit.isEmpty {
-                statements.append(("SELECT id, job_json FROM jobs WHERE id IN (SELECT job_id FROM tasks WHERE attempt IN (\(Self.marks(lit.count))))\(backend.dialect.forUpdate)",
-                                   lit as StoreArguments))
-            }
-            let answers = try db.queryAll(statements)
-            let done = try answers[0].map(decodeTask)
-            guard !done.isEmpty else { return completions.map { _ in nil } }
-            try Self.release(db, finished: done)
-            var byAttempt: [String: StoredTask] = [:]
-            for task in done { if let attempt = task.attempt { byAttempt[attempt] = task } }
-            var recorded: [StoredTask?] = []
-            var lighting: [(job: String, id: String)] = []
-            var finished: StoreArguments = []
-            var finishedCount = 0
-            for (index, completion) in completions.enumerated() {
-                // Only the first occurrence of an attempt is the recorded one.
-                guard let task = byAttempt.removeValue(forKey: completion.attempt) else {
-                    recorded.append(nil)
-                    continue
-                }
-                switch task.node.kind {
-                case .lighting:
-                    if let id = completion.outcome.lightingID { lighting.append((task.job, id)) }
-                case .publish:
-                    finished += [task.job, completion.outcome.published, seams[index]] as StoreArguments
-                    finishedCount += 1
-                case .generate, .blend:
-                    break
-                }
-                recorded.append(task)
-            }
-            try recordLighting(db, lighting, rows: answers.count > 1 ? answers[1] : [])
-            if finishedCount > 0 {
-                try db.executeLater("""
-                    WITH finished (id, published, seams_json) AS (VALUES \(Self.rows(3, finishedCount)))
-                    UPDATE jobs SET state = 'done', published = finished.published, seams_json = finished.seams_json, finished_at = ?
-                    FROM finished WHERE jobs.id = finished.id
-                    """, finished + [Date().timeIntervalSince1970])
-            }
-            return recorded
+            let answers = try db.queryAll(batch.statements(backend.dialect))
+            return try record(db, batch, answers: answers)
         }
         changes.insert(contentsOf: recorded.compactMap { $0?.job })
         return recorded
     }
 
+    /// A batch of results as the statements that record them take them: the first result for
+    /// each attempt (a repeat in the same batch is stale, as it would be one by one), encoded.
+    struct ResultBatch {
+        let completions: [Completion]
+        /// Indexes into `completions` of each attempt's first result.
+        let firsts: [Int]
+        /// (attempt, outcome JSON, frames done) for each of `firsts`.
+        let results: StoreArguments
+        /// Each completion's seam scores as JSON (publish tasks).
+        let seams: [String?]
+        /// Attempts reporting a lighting artifact: their jobs' rows are read (and locked) with
+        /// the completing statement, so recording the id costs no round trip of its own.
+        let lit: [String]
+
+        init(_ completions: [Completion]) throws {
+            self.completions = completions
+            var firsts: [Int] = []
+            var seen: Set<String> = []
+            for (index, completion) in completions.enumerated() where seen.insert(completion.attempt).inserted { firsts.append(index) }
+            self.firsts = firsts
+            let encoder = WireMessage.makeEncoder()
+            var results: StoreArguments = []
+            for index in firsts {
+                let outcome = completions[index].outcome
+                results += [completions[index].attempt, String(decoding: try encoder.encode(outcome), as: UTF8.self), outcome.framesWritten] as StoreArguments
+            }
+            self.results = results
+            seams = try completions.map { completion in
+                try completion.outcome.seams.map { String(decoding: try JSONEncoder().encode($0.seams.map(\.score)), as: UTF8.self) }
+            }
+            lit = firsts.filter { completions[$0].outcome.lightingID != nil }.map { completions[$0].attempt }
+        }
+
+        /// The statements whose answers `record` needs: the completing UPDATE and, when a
+        /// result carries a lighting id, its jobs' rows.
+        func statements(_ dialect: SQLDialect) -> [(sql: String, arguments: StoreArguments)] {
+            var statements: [(sql: String, arguments: StoreArguments)] = [("""
+                WITH result (attempt, outcome_json, frames_done) AS (VALUES \(JobStore.rows(3, firsts.count)))
+                UPDATE tasks SET state = 'done', outcome_json = result.outcome_json, frames_done = result.frames_done, error = NULL
+                FROM result
+                WHERE tasks.attempt = result.attempt AND tasks.state = 'leased'
+                RETURNING \(JobStore.taskColumns)
+                """, results)]
+            if !lit.isEmpty {
+                statements.append(("SELECT id, job_json FROM jobs WHERE id IN (SELECT job_id FROM tasks WHERE attempt IN (\(JobStore.marks(lit.count))))\(dialect.forUpdate)",
+                                   lit as StoreArguments))
+            }
+            return statements
+        }
+    }
+
+    /// The rest of a result batch inside its open transaction, from the answers to
+    /// `batch.statements` (first in `answers`): records lighting ids and finished jobs, sent
+    /// unawaited on PostgreSQL. Returns, in order, each
+    /// task as recorded, or nil for a stale attempt.
+    func record(_ db: any StoreSession, _ batch: ResultBatch, answers: [[StoreRow]]) throws -> [StoredTask?] {
+        let completions = batch.completions
+        let done = try answers[0].map(decodeTask)
+        guard !done.isEmpty else { return completions.map { _ in nil } }
+        // The finished tasks' dependants were released by the completing UPDATE itself (a trigger:
+        // JobStore+Release.swift).
+        var byAttempt: [String: StoredTask] = [:]
+        for task in done { if let attempt = task.attempt { byAttempt[attempt] = task } }
+        var recorded: [StoredTask?] = []
+        var lighting: [(job: String, id: String)] = []
+        var finished: StoreArguments = []
+        var finishedCount = 0
+        for (index, completion) in completions.enumerated() {
+            // Only the first occurrence of an attempt is the recorded one.
+            guard let task = byAttempt.removeValue(forKey: completion.attempt) else {
+                recorded.append(nil)
+                continue
+            }
+            switch task.node.kind {
+            case .lighting:
+                if let id = completion.outcome.lightingID { lighting.append((task.job, id)) }
+            case .publish:
+                finished += [task.job, completion.outcome.published, batch.seams[index]] as StoreArguments
+                finishedCount += 1
+            case .generate, .blend:
+                break
+            }
+            recorded.append(task)
+        }
+        try recordLighting(db, lighting, rows: batch.lit.isEmpty ? [] : answers[1])
+        if finishedCount > 0 {
+            try db.executeLater("""
+                WITH finished (id, published, seams_json) AS (VALUES \(Self.rows(3, finishedCount)))
+                UPDATE jobs SET state = 'done', published = finished.published, seams_json = finished.seams_json, finished_at = ?
+                FROM finished WHERE jobs.id = finished.id
+                """, finished + [Date().timeIntervalSince1970])
+        }
+        return recorded
+    }
+
     /// The columns of `tasks` a `RETURNING` hands back for `decodeTask`, named (an UPDATE … FROM
     /// would otherwise return the FROM table's columns too on PostgreSQL).
-    private static let taskColumns = ["job_id", "name", "node_json", "state", "attempts", "attempt", "worker", "frames_done", "error", "outcome_json", "failed_on"]
+    static let taskColumns = ["job_id", "name", "node_json", "state", "attempts", "attempt", "worker", "frames_done", "error", "outcome_json", "failed_on"]
         .map { "tasks.\($0) AS \($0)" }.joined(separator: ", ")
 
     /// `count` rows of `width` placeholders for a VALUES list: `(?, ?), (?, ?)`.
     static func rows(_ width: Int, _ count: Int) -> String {
         let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
         return Array(repeating: row, count: count).joined(separator: ", ")
-    }
-
-    /// Tasks finished: their dependants have that many dependencies fewer, and those with none
-    /// left are ready. One statement for the whole batch (SET reads the row as it was).
-    private static func release(_ db: any StoreSession, finished: [StoredTask]) throws {
-        try db.executeLater("""
-            WITH finished (job_id, name) AS (VALUES \(rows(2, finished.count))),
-            hits AS (
-                SELECT task_deps.job_id AS job_id, task_deps.task AS task, COUNT(*) AS n
-                FROM task_deps JOIN finished ON task_deps.job_id = finished.job_id AND task_deps.depends_on = finished.name
-                GROUP BY task_deps.job_id, task_deps.task
-            )
-            UPDATE tasks SET pending_deps = tasks.pending_deps - hits.n,
-                state = CASE WHEN tasks.state = 'waiting' AND tasks.pending_deps <= hits.n THEN 'ready' ELSE tasks.state END
-            FROM hits WHERE tasks.job_id = hits.job_id AND tasks.name = hits.task
-            """, finished.flatMap { [$0.job, $0.node.name] as StoreArguments })
     }
 
     /// `setLighting` for several jobs inside an open transaction: `rows` are their jobs' rows

@@ -32,14 +32,7 @@ extension JobStore {
     /// no longer ready and changes nothing.
     public func lease(_ requests: [LeaseRequest], fence: (holder: String, now: Date)?) throws -> Set<String> {
         guard !requests.isEmpty else { return [] }
-        precondition(requests.count <= Self.maxLeaseBatch, "lease batch of \(requests.count) > \(Self.maxLeaseBatch)")
-        var arguments: StoreArguments = []
-        arguments.reserveCapacity(requests.count * 4 + 2)
-        for request in requests { arguments += [request.job, request.task, request.attempt, request.worker] as StoreArguments }
-        let fenceClause = fence == nil ? "" : " AND EXISTS (SELECT 1 FROM active_coordinator WHERE id = 1 AND holder = ? AND expires_at > ?)"
-        if let fence { arguments += [fence.holder, fence.now.timeIntervalSince1970] as StoreArguments }
         defer { changes.insert(contentsOf: Set(requests.map(\.job))) }
-        let jobs = Array(Set(requests.map(\.job))).sorted()
         let answer = try backend.write { db in
             // PostgreSQL: this commit does not wait for its WAL to reach the disk (it follows
             // within the WAL writer's 0.2 s, or with the next durable commit, a result batch's).
@@ -48,25 +41,37 @@ extension JobStore {
             // its node's result then names an attempt the store does not know and is refused as
             // stale. Every other transaction keeps synchronous commit (SET LOCAL ends with this one).
             if backend.dialect == .postgres { try db.executeLater("SET LOCAL synchronous_commit = off", []) }
-            // A CTE with named columns and UPDATE … FROM … RETURNING: the same text on SQLite
-            // (3.35 or newer) and PostgreSQL. Both statements go unawaited and COMMIT's answer
-            // covers them (one round trip on PostgreSQL): the second needs nothing from the
-            // first's rows, since it finds the jobs whose tasks this batch leased by their
-            // fresh attempt ids.
-            let leased = try db.queryLater("""
-                WITH wanted (job_id, name, attempt, worker) AS (VALUES \(Self.rows(4, requests.count)))
-                UPDATE tasks SET state = 'leased', attempt = wanted.attempt, worker = wanted.worker, attempts = tasks.attempts + 1, frames_done = 0
-                FROM wanted
-                WHERE tasks.job_id = wanted.job_id AND tasks.name = wanted.name AND tasks.state = 'ready'\(fenceClause)
-                RETURNING tasks.job_id AS job_id, tasks.attempt AS attempt
-                """, arguments)
-            try db.executeLater("""
-                UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?)
-                WHERE state = 'queued' AND id IN (\(Self.marks(jobs.count)))
-                  AND EXISTS (SELECT 1 FROM tasks WHERE tasks.job_id = jobs.id AND tasks.state = 'leased' AND tasks.attempt IN (\(Self.marks(requests.count))))
-                """, [Date().timeIntervalSince1970] + (jobs as StoreArguments) + (requests.map(\.attempt) as StoreArguments))
-            return leased
+            return try Self.lease(db, requests, fence: fence)
         }
         return Set(try answer.rows().map { try $0.string("attempt") })
+    }
+
+    /// The two statements of a lease batch inside an open transaction, both sent unawaited on
+    /// PostgreSQL (the transaction's COMMIT answers for them). The answer's rows, read once the
+    /// transaction has committed, are the leased tasks' job ids and attempt ids.
+    static func lease(_ db: any StoreSession, _ requests: [LeaseRequest], fence: (holder: String, now: Date)?) throws -> StoreAnswer {
+        precondition(requests.count <= maxLeaseBatch, "lease batch of \(requests.count) > \(maxLeaseBatch)")
+        var arguments: StoreArguments = []
+        arguments.reserveCapacity(requests.count * 4 + 2)
+        for request in requests { arguments += [request.job, request.task, request.attempt, request.worker] as StoreArguments }
+        let fenceClause = fence == nil ? "" : " AND EXISTS (SELECT 1 FROM active_coordinator WHERE id = 1 AND holder = ? AND expires_at > ?)"
+        if let fence { arguments += [fence.holder, fence.now.timeIntervalSince1970] as StoreArguments }
+        let jobs = Array(Set(requests.map(\.job))).sorted()
+        // A CTE with named columns and UPDATE … FROM … RETURNING: the same text on SQLite
+        // (3.35 or newer) and PostgreSQL. The second statement needs nothing from the first's
+        // rows: it finds the jobs whose tasks this batch leased by their fresh attempt ids.
+        let leased = try db.queryLater("""
+            WITH wanted (job_id, name, attempt, worker) AS (VALUES \(rows(4, requests.count)))
+            UPDATE tasks SET state = 'leased', attempt = wanted.attempt, worker = wanted.worker, attempts = tasks.attempts + 1, frames_done = 0
+            FROM wanted
+            WHERE tasks.job_id = wanted.job_id AND tasks.name = wanted.name AND tasks.state = 'ready'\(fenceClause)
+            RETURNING tasks.job_id AS job_id, tasks.attempt AS attempt
+            """, arguments)
+        try db.executeLater("""
+            UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, ?)
+            WHERE state = 'queued' AND id IN (\(marks(jobs.count)))
+              AND EXISTS (SELECT 1 FROM tasks WHERE tasks.job_id = jobs.id AND tasks.state = 'leased' AND tasks.attempt IN (\(marks(requests.count))))
+            """, [Date().timeIntervalSince1970] + (jobs as StoreArguments) + (requests.map(\.attempt) as StoreArguments))
+        return leased
     }
 }

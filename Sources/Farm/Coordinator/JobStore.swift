@@ -97,16 +97,19 @@ public final class JobStore: Sendable {
     /// The jobs among `ids` that exist, by id: one statement for a dispatch pass's new jobs
     /// instead of one each.
     public func jobs(ids: [String]) throws -> [String: StoredJob] {
-        try backend.read { db in
-            var found: [String: StoredJob] = [:]
-            for slice in Self.parts(ids) {
-                for row in try db.query("SELECT * FROM jobs WHERE id IN (\(Self.marks(slice.count)))", slice as StoreArguments) {
-                    let job = try decodeJob(row)
-                    found[job.job.id] = job
-                }
+        try backend.read { db in try jobs(ids: ids, db) }
+    }
+
+    /// `jobs(ids:)` on an open session (a read, or the transaction of a loop pass).
+    func jobs(ids: [String], _ db: any StoreSession) throws -> [String: StoredJob] {
+        var found: [String: StoredJob] = [:]
+        for slice in Self.parts(ids) {
+            for row in try db.query("SELECT * FROM jobs WHERE id IN (\(Self.marks(slice.count)))", slice as StoreArguments) {
+                let job = try decodeJob(row)
+                found[job.job.id] = job
             }
-            return found
         }
+        return found
     }
 
     /// Most ids one `IN (…)` list binds (SQLite allows 32766 variables; both plan a long list
@@ -145,14 +148,15 @@ public final class JobStore: Sendable {
     /// Ready tasks of active jobs, highest job priority first, then oldest job first, each job's
     /// in graph order; at most `limit`.
     public func readyTasks(limit: Int = 256) throws -> [StoredTask] {
-        try backend.read { db in
-            try db.query("""
-                SELECT tasks.* FROM tasks JOIN jobs ON jobs.id = tasks.job_id
-                WHERE tasks.state = 'ready' AND jobs.state IN ('queued', 'running')
-                ORDER BY jobs.priority DESC, jobs.submitted_at, jobs.id, tasks.seq LIMIT ?
-                """, [limit]).map(decodeTask)
-        }
+        try backend.read { db in try db.query(Self.readySQL, [limit]).map(decodeTask) }
     }
+
+    /// `readyTasks`' statement; its one argument is the limit.
+    static let readySQL = """
+        SELECT tasks.* FROM tasks JOIN jobs ON jobs.id = tasks.job_id
+        WHERE tasks.state = 'ready' AND jobs.state IN ('queued', 'running')
+        ORDER BY jobs.priority DESC, jobs.submitted_at, jobs.id, tasks.seq LIMIT ?
+        """
 
     /// Tasks currently leased (any job).
     public func leasedTasks() throws -> [StoredTask] {

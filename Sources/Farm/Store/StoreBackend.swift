@@ -17,8 +17,9 @@ public protocol StoreSession {
     /// the transaction back and `write` throws it), and `StoreAnswer.rows()` reads its rows once
     /// `write` has returned. Elsewhere it runs at once.
     func queryLater(_ sql: String, _ arguments: StoreArguments) throws -> StoreAnswer
-    /// Runs independent statements in order and returns each one's rows; a server backend sends
-    /// them all before waiting, so they cost one round trip instead of one each.
+    /// Runs statements in order (a later one sees what an earlier one changed) and returns each
+    /// one's rows; a server backend sends them all before waiting, so they cost one round trip
+    /// instead of one each.
     func queryAll(_ statements: [(sql: String, arguments: StoreArguments)]) throws -> [[StoreRow]]
 }
 
