@@ -32,7 +32,7 @@ import Testing
     }
 
     /// Eight samples, no emitter, primitives 0…3 without a traced lobe.
-    static let plain = AdaptivePixelSampling(count: 8, emitterDiscs: [], sampledLobe: [false, false, false, false, false])
+    static let plain = AdaptivePixelSampling(count: 8, emitterBoxes: [], sampledLobe: [false, false, false, false, false])
 
     @Test func aFlatPixelStopsAfterTwoSamplesSpreadOverThePattern() {
         let c = SIMD3<Float>(0.3, 0.2, 0.1)
@@ -43,7 +43,7 @@ import Testing
 
     @Test func samplesThatNeverAgreeTakeThePatternTwiceEachSampleOnce() {
         for count in 1...16 {
-            let sampler = AdaptivePixelSampling(count: count, emitterDiscs: [], sampledLobe: [false, false, false])
+            let sampler = AdaptivePixelSampling(count: count, emitterBoxes: [], sampledLobe: [false, false, false])
             // Sample j reads j: any two samples differ by at least a third of their mean.
             let value = { (j: Int) in SIMD3<Float>(repeating: Float(j)) }
             let (mean, calls) = Self.run(sampler, value: value)
@@ -71,8 +71,8 @@ import Testing
         #expect(calls.count == 8)
     }
 
-    @Test func aPixelInsideAnEmittersDiscTakesEverySampleFromTheStart() {
-        let sampler = AdaptivePixelSampling(count: 8, emitterDiscs: [SIMD3(10, 10, 3)], sampledLobe: [false, false, false])
+    @Test func aPixelInsideAnEmittersBoxTakesEverySampleFromTheStart() {
+        let sampler = AdaptivePixelSampling(count: 8, emitterBoxes: [SIMD4(7, 7, 13, 13)], sampledLobe: [false, false, false])
         let inside = Self.run(sampler, x: 11, y: 9, value: { _ in SIMD3(repeating: 1) })
         #expect(inside.calls == Array(0..<8))
         let outside = Self.run(sampler, x: 14, y: 10, value: { _ in SIMD3(repeating: 1) })
@@ -81,7 +81,7 @@ import Testing
 
     @Test func aSurfaceWithATracedLobeIsJudgedFromFourSamples() {
         // The ground (index 0) has a traced lobe here; primitive 0 (index 1) does not.
-        let sampler = AdaptivePixelSampling(count: 8, emitterDiscs: [], sampledLobe: [true, false])
+        let sampler = AdaptivePixelSampling(count: 8, emitterBoxes: [], sampledLobe: [true, false])
         #expect(Self.run(sampler, value: { _ in SIMD3(repeating: 1) }, hit: { _ in -1 }).calls == [0, 4, 2, 6])
         #expect(Self.run(sampler, value: { _ in SIMD3(repeating: 1) }, hit: { _ in 0 }).calls == [0, 4])
     }

@@ -23,11 +23,11 @@ struct AdaptivePixelSampling {
     static let defaultTolerance: Float = 0.03
     static let defaultFloor: Float = 0.05
 
-    /// Per visible light emitter, the disc of pixels (centre x, y, radius) whose lens rays may
-    /// meet it: a bulb a few pixels wide, blurred by the aperture, can be missed by every sample
-    /// of a first tier while it covers part of the pixel, at a hundred times the room's radiance.
-    /// Pixels in these discs take every sample.
-    let emitterDiscs: [SIMD3<Float>]
+    /// Per visible light emitter, the box of pixels (min x, min y, max x, max y) whose lens rays
+    /// may meet it: a bulb a few pixels wide, blurred by the aperture, can be missed by every
+    /// sample of a first tier while it covers part of the pixel, at a hundred times the room's
+    /// radiance. Pixels in these boxes take every sample.
+    let emitterBoxes: [SIMD4<Float>]
     /// Times a pixel may take its `count` samples (redrawn, see `replicaHash`) when they still
     /// disagree: the noisiest pixels get the samples the flat ones save, so the frame's error
     /// against a converged one drops below the fixed pattern's at half the cost.
@@ -56,42 +56,54 @@ struct AdaptivePixelSampling {
         let up = sub.up / (sub.up * sub.up).sum().squareRoot()
         // Pixels per unit of tan(angle) off the axis, the same across and down.
         let scale = Float(width) / (2 * rightLength)
-        var discs: [SIMD3<Float>] = []
+        // Where a point at depth z seen through the lens lands, in pixels, and how far the
+        // aperture spreads it: the lens ray from aperture point a through P crosses the focus
+        // plane at P·F/z + a·(1 − F/z), an offset of up to A · |1/F − 1/z| in tan(angle).
+        @inline(__always) func project(_ point: SIMD3<Float>) -> (SIMD2<Float>, Float)? {
+            let v = point - sub.origin
+            let z = (v * sub.forward).sum()
+            guard z > 1e-3 else { return nil }
+            let at = SIMD2(Float(width) / 2 + (v * right).sum() / z * scale, Float(height) / 2 - (v * up).sum() / z * scale)
+            return (at, aperture * abs(1 / sub.focusDistance - 1 / z) * scale)
+        }
+        let everywhere = SIMD4<Float>(-.infinity, -.infinity, .infinity, .infinity)
+        var boxes: [SIMD4<Float>] = []
         for light in lights {
-            let extent: Float
+            // The emitter's outline: a bulb's bounding points, or the panel's four corners (the
+            // box around a convex outline's projected corners holds its projection).
+            var outline: [SIMD3<Float>]
             switch light.kind {
             case .spot: continue
             case .point:
                 guard light.radius > 0 else { continue }
-                extent = light.radius
+                let r = light.radius
+                outline = [SIMD3(-r, -r, -r), SIMD3(r, -r, -r), SIMD3(-r, r, -r), SIMD3(r, r, -r), SIMD3(-r, -r, r), SIMD3(r, -r, r), SIMD3(-r, r, r), SIMD3(r, r, r)]
             case .area:
-                extent = (light.halfU * light.halfU).sum().squareRoot() + (light.halfV * light.halfV).sum().squareRoot()
+                outline = [light.halfU + light.halfV, light.halfU - light.halfV, -light.halfU + light.halfV, -light.halfU - light.halfV]
             }
-            let v = light.position - sub.origin
-            let z = (v * sub.forward).sum()
+            outline = outline.map { light.position + $0 }
+            let depths = outline.map { ($0 - sub.origin) * sub.forward }.map { $0.sum() }
             // Wholly behind the lens: no camera ray meets it.
-            if z <= -extent { continue }
-            guard z > 2 * extent + aperture else {
-                // Around the lens: no disc worth computing; every pixel takes every sample.
-                discs.append(SIMD3(0, 0, .infinity))
-                continue
+            if depths.allSatisfy({ $0 <= 0 }) { continue }
+            var box = SIMD4<Float>(.infinity, .infinity, -.infinity, -.infinity)
+            for point in outline {
+                guard let (at, blur) = project(point) else {
+                    // Across the lens plane: every pixel takes every sample.
+                    box = everywhere
+                    break
+                }
+                box = SIMD4(min(box.x, at.x - blur), min(box.y, at.y - blur), max(box.z, at.x + blur), max(box.w, at.y + blur))
             }
-            let x = Float(width) / 2 + (v * right).sum() / z * scale
-            let y = Float(height) / 2 - (v * up).sum() / z * scale
-            // The emitter's own angular radius, and the thin lens's blur of a point at depth z seen
-            // through the focus plane at F: offsets up to A · |1/F − 1/z| (the lens ray from
-            // aperture point a through P crosses the focus plane at P·F/z + a·(1 − F/z)). A
-            // quarter more, and a pixel's half-diagonal plus one, for the approximations.
-            let blur = aperture * abs(1 / sub.focusDistance - 1 / z)
-            discs.append(SIMD3(x, y, (extent / z + blur) * 1.25 * scale + 1.71))
+            // A pixel's half-diagonal and one more, for the pixel's footprint and rounding.
+            boxes.append(box + SIMD4(-1.71, -1.71, 1.71, 1.71))
         }
-        self.init(count: count, emitterDiscs: discs, sampledLobe: sampledLobe)
+        self.init(count: count, emitterBoxes: boxes, sampledLobe: sampledLobe)
     }
 
-    /// Sampling with the emitter discs and lobe flags given.
-    init(count: Int, emitterDiscs: [SIMD3<Float>], sampledLobe: [Bool], tolerance: Float = Self.defaultTolerance, floor: Float = Self.defaultFloor) {
+    /// Sampling with the emitter boxes and lobe flags given.
+    init(count: Int, emitterBoxes: [SIMD4<Float>], sampledLobe: [Bool], tolerance: Float = Self.defaultTolerance, floor: Float = Self.defaultFloor) {
         self.count = count
-        self.emitterDiscs = emitterDiscs
+        self.emitterBoxes = emitterBoxes
         self.sampledLobe = sampledLobe
         self.tolerance = tolerance
         self.floor = floor
@@ -145,14 +157,11 @@ struct AdaptivePixelSampling {
         PixelHash.hash(UInt32(truncatingIfNeeded: x), UInt32(truncatingIfNeeded: y), UInt32(truncatingIfNeeded: replica))
     }
 
-    /// Whether pixel (x, y) lies in an emitter's disc.
+    /// Whether pixel (x, y) lies in an emitter's box.
     @inline(__always)
     func nearEmitter(_ x: Int, _ y: Int) -> Bool {
-        let p = SIMD2(Float(x) + 0.5, Float(y) + 0.5)
-        for disc in emitterDiscs {
-            let d = p - SIMD2(disc.x, disc.y)
-            if (d * d).sum() <= disc.z * disc.z { return true }
-        }
+        let px = Float(x) + 0.5, py = Float(y) + 0.5
+        for box in emitterBoxes where px >= box.x && py >= box.y && px <= box.z && py <= box.w { return true }
         return false
     }
 
