@@ -3,8 +3,9 @@ import Testing
 import TestSupport
 
 /// Frames must be the same bits whichever node renders them, however many cores it has
-/// (issue 14): a render with 1, 2, 3 and 7 threads gives the same pixels, checked by OIIO's own
-/// pixel hash, and the same scene lighting solve.
+/// (issue 14) and whichever CPU model: a render with 1, 2, 3 and 7 threads, and with OpenBLAS
+/// forced to other CPUs' kernels, gives the same pixels, checked by OIIO's own pixel hash, and
+/// the same scene lighting solve.
 @Suite("pixels do not depend on the thread count", .serialized)
 struct ThreadIndependenceTests {
     /// The courtyard scene (moving balls, motion blur, a lamp, GI) at 2 fps so 24 frames make
@@ -24,40 +25,66 @@ struct ThreadIndependenceTests {
         return text
     }
 
-    @Test("render with 1 (on one core), 2, 3 and 7 threads: identical pixel hashes and lighting")
+    /// One render of the test: a thread count, and optionally the OpenBLAS kernel family forced
+    /// as on another CPU model (`OPENBLAS_CORETYPE`; `OPENBLAS_VERBOSE=2` makes OpenBLAS print the
+    /// family it chose, so the test knows the variable took effect).
+    struct Variant: CustomStringConvertible {
+        var threads: Int
+        var blasCore: String? = nil
+        var description: String { blasCore.map { "\(threads) threads, OpenBLAS \($0) kernels" } ?? "\(threads) threads" }
+    }
+
+    /// A farm mixes rack machines of several generations, and a transfer-mode node solves the
+    /// scene's lighting on its own scratch root: its frames must still be the same bits.
+    /// Prescott (SSE3) and Nehalem kernels run on any x86-64 CPU.
+    static var variants: [Variant] {
+        var list = [1, 2, 3, 7].map { Variant(threads: $0) }
+        #if arch(x86_64)
+        list += [Variant(threads: 2, blasCore: "Prescott"), Variant(threads: 2, blasCore: "Nehalem")]
+        #endif
+        return list
+    }
+
+    @Test("render with 1 (on one core), 2, 3 and 7 threads and other CPUs' OpenBLAS kernels: identical pixel hashes and lighting")
     func sameBitsForAnyThreadCount() throws {
         let dir = TemporaryDirectory("threads")
         let spec = try dir.write("shot.yaml", try Self.shot())
-        var hashes: [Int: [String]] = [:]
-        var lighting: [Int: [Float]] = [:]
-        for threads in [1, 2, 3, 7] {
-            let out = dir.appending("t\(threads)")
+        var hashes: [String: [String]] = [:]
+        var lighting: [String: [Float]] = [:]
+        for (index, variant) in Self.variants.enumerated() {
+            let out = dir.appending("v\(index)")
             // The one-thread render is also pinned to one core, as on a one-core node: libraries that
             // size their own thread pools by the cores they see (OpenBLAS) then differ too.
-            let arguments = ["render", spec, "--out", out.path, "--threads", String(threads)]
-            let run = threads == 1
+            let arguments = ["render", spec, "--out", out.path, "--threads", String(variant.threads)]
+            let environment = variant.blasCore.map { ["OPENBLAS_CORETYPE": $0, "OPENBLAS_VERBOSE": "2"] }
+            let run = variant.threads == 1
                 ? try Tool.run("taskset", ["-c", "0", Repository.scenefarm] + arguments)
-                : try Tool.run(Repository.scenefarm, arguments)
-            #expect(run.status == 0, "\(run.stderr)")
+                : try Tool.run(Repository.scenefarm, arguments, environment: environment)
+            #expect(run.status == 0, "\(variant): \(run.stderr)")
+            if let core = variant.blasCore {
+                #expect(run.stdout.contains("Core: \(core)") || run.stderr.contains("Core: \(core)"), "OpenBLAS did not switch to \(core) kernels: \(run.stderr)")
+            }
             let folder = out.appendingPathComponent("demo/courtyard_020/plates/main/v001")
             let frames = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".exr") }.sorted()
             #expect(frames.count == 24)
             let info = try Tool.run("iinfo", ["--hash"] + frames.map { folder.appendingPathComponent($0).path })
             #expect(info.status == 0)
-            hashes[threads] = info.stdout.split(separator: "\n").filter { $0.contains("SHA-1") }.map(String.init)
-            #expect(hashes[threads]?.count == 24)
+            hashes[variant.description] = info.stdout.split(separator: "\n").filter { $0.contains("SHA-1") }.map(String.init)
+            #expect(hashes[variant.description]?.count == 24)
             let solves = out.appendingPathComponent(".scenefarm/lighting")
             let artifact = try #require(try FileManager.default.contentsOfDirectory(atPath: solves.path).first { $0.hasSuffix(".json") })
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: solves.appendingPathComponent(artifact))) as? [String: Any]
-            lighting[threads] = (json?["irradiance"] as? [NSNumber])?.map(\.floatValue)
+            lighting[variant.description] = (json?["irradiance"] as? [NSNumber])?.map(\.floatValue)
         }
-        #expect(hashes[1] != nil && !(hashes[1]!.isEmpty))
-        for threads in [2, 3, 7] {
-            #expect(hashes[threads] == hashes[1], "pixels with \(threads) threads differ from 1 thread")
-            let a = lighting[threads] ?? [], b = lighting[1] ?? []
+        let reference = Self.variants[0].description
+        #expect(hashes[reference] != nil && !(hashes[reference]!.isEmpty))
+        for variant in Self.variants.dropFirst() {
+            let name = variant.description
+            #expect(hashes[name] == hashes[reference], "pixels with \(name) differ from \(reference)")
+            let a = lighting[name] ?? [], b = lighting[reference] ?? []
             #expect(!b.isEmpty && a.count == b.count)
             let differing = zip(a, b).filter { $0.0.bitPattern != $0.1.bitPattern }.count
-            #expect(differing == 0, "lighting solve with \(threads) threads: \(differing) of \(b.count) irradiance values differ from 1 thread")
+            #expect(differing == 0, "lighting solve with \(name): \(differing) of \(b.count) irradiance values differ from \(reference)")
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// Diffuse global illumination between the ground and static objects by classical radiosity:
 /// point-to-patch form factors with ray-cast visibility, then (I − ρF)B = E per channel with
-/// LAPACK `sgesv`, and the gathered irradiance F·B with BLAS `sgemm`.
+/// LAPACK `dgesv` (OpenBLAS), and the gathered irradiance F·B summed in Double.
 struct RadiositySolve {
     let grids: [SceneLitLighting.PatchGrid]
     let geometry: SceneGeometry
@@ -17,9 +17,18 @@ struct RadiositySolve {
     /// Shadow rays per patch for an area light (at least; more if the light asks for more).
     static let areaLightPatchSamples = 64
 
-    /// OpenBLAS splits sgesv and sgemm over its threads, and the split changes the summation
-    /// order: a two-core node and a one-core node solved the same scene 1 ulp apart. One thread
-    /// makes the solve, and so every frame lit by it, the same bits whatever the core count.
+    /// OpenBLAS splits the solve over its threads, and the split changes the summation order: a
+    /// two-core node and a one-core node solved the same scene 1 ulp apart. One thread makes the
+    /// solve the same whatever the core count.
+    ///
+    /// OpenBLAS also picks its kernels by CPU model (Haswell, SkylakeX, Zen, Neoverse…), each
+    /// summing in its own order: in Float, a Haswell and a Nehalem kernel lit the same scene
+    /// differently, so a transfer-mode node (which solves on its own scratch root) would render
+    /// frames that differ from a shared-storage node's under the same lighting id. So the system
+    /// is solved in Double (kernel differences of ~1e-16 relative) and each result rounded to
+    /// Float once: the Float only differs where a Double lands within that distance of a rounding
+    /// boundary (a chance of about 1e-8 per value). `ThreadIndependenceTests` renders with other
+    /// OpenBLAS kernels forced (`OPENBLAS_CORETYPE`) and compares the pixels.
     private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 
     /// Indirect irradiance (sky past static geometry + bounced light), RGB per patch.
@@ -116,32 +125,40 @@ struct RadiositySolve {
             }
         }
 
-        // B = πLe + ρ(E_direct + E_sky + F·B), one linear system per channel.
-        var radiosity = [Float](repeating: 0, count: count * 3)
+        // B = πLe + ρ(E_direct + E_sky + F·B), one linear system per channel, solved in Double
+        // and rounded to Float once (why: the note on `singleThreadedBLAS`).
+        var radiosity = [Double](repeating: 0, count: count * 3)
         for channel in 0..<3 {
             try cancellation.check()
-            var matrix = [Float](repeating: 0, count: count * count)
-            var rhs = [Float](repeating: 0, count: count)
+            var matrix = [Double](repeating: 0, count: count * count)
+            var rhs = [Double](repeating: 0, count: count)
             for i in 0..<count {
-                let rho = albedo[i][channel]
-                for j in 0..<count { matrix[i * count + j] = -rho * form[i * count + j] }
+                let rho = Double(albedo[i][channel])
+                for j in 0..<count { matrix[i * count + j] = -rho * Double(form[i * count + j]) }
                 matrix[i * count + i] += 1
-                rhs[i] = Float.pi * emission[i][channel] + rho * (direct[i][channel] + sky[i][channel])
+                rhs[i] = Double.pi * Double(emission[i][channel]) + rho * (Double(direct[i][channel]) + Double(sky[i][channel]))
             }
             var pivots = [Int32](repeating: 0, count: count)
             let n = Int32(count)
-            let info = LAPACKE_sgesv(LAPACK_ROW_MAJOR, n, 1, &matrix, n, &pivots, &rhs, 1)
-            guard info == 0 else { throw .failed("radiosity solve failed (LAPACKE_sgesv info \(info)) for \(count) patches") }
+            let info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, 1, &matrix, n, &pivots, &rhs, 1)
+            guard info == 0 else { throw .failed("radiosity solve failed (LAPACKE_dgesv info \(info)) for \(count) patches") }
             for i in 0..<count { radiosity[i * 3 + channel] = rhs[i] }
         }
 
-        // Gathered irradiance H = F · B (count × 3).
-        var gathered = [Float](repeating: 0, count: count * 3)
-        let n = Int32(count)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, 3, n, 1, form, n, radiosity, 3, 0, &gathered, 3)
+        // Gathered irradiance H = F · B, summed in Double in a fixed order (j ascending), so it
+        // is the same bits on every machine; rounded to Float once, at the end.
         var irradiance = [Float](repeating: 0, count: count * 3)
-        for i in 0..<count {
-            for c in 0..<3 { irradiance[i * 3 + c] = max(0, sky[i][c] + gathered[i * 3 + c]) }
+        form.withUnsafeBufferPointer { form in
+            radiosity.withUnsafeBufferPointer { b in
+                for i in 0..<count {
+                    var gathered = SIMD3<Double>.zero
+                    let row = i * count
+                    for j in 0..<count where form[row + j] != 0 {
+                        gathered += Double(form[row + j]) * SIMD3<Double>(b[j * 3], b[j * 3 + 1], b[j * 3 + 2])
+                    }
+                    for c in 0..<3 { irradiance[i * 3 + c] = Float(max(0, Double(sky[i][c]) + gathered[c])) }
+                }
+            }
         }
         return irradiance
     }

@@ -19,7 +19,8 @@ public struct SceneLitGenerator: Generator {
         _ = try Self.params(spec)
         try Self.checkPhysicsCost(spec)
         let config = try SceneLitScene.colorConfig(spec)
-        _ = try SceneLitScene(spec: spec, config: config)
+        let scene = try SceneLitScene(spec: spec, config: config)
+        try Self.checkLightingCost(scene, params: Self.params(spec))
         if case .hdri(let hdri) = spec.environment { _ = try SceneLitHDRI.load(hdri, config: config) }
     }
 
@@ -35,6 +36,25 @@ public struct SceneLitGenerator: Generator {
                     + "(every 1/240 s step at its %d substeps), more than the %.0g allowed: make fewer objects dynamic or the shot shorter",
                 dynamic, spec.objects.count, seconds, cost, RigidBodySimulation.maxSubsteps, RigidBodySimulation.maxPairTests
             )))
+        }
+    }
+
+    /// The most radiosity patches a scene may have. The solve holds an n × n Float form-factor
+    /// matrix and an n × n Double system (1.2 GB at this bound), casts n²/2 visibility rays and
+    /// factors the system in O(n³), about a minute at this bound on one core; a scene of many
+    /// static objects with fine `gi_object_patches` would otherwise ask for terabytes.
+    static let maxPatches = 10_000
+
+    /// Refuses a scene whose lighting solve would need more than `maxPatches` patches, naming
+    /// the parameters that set the count.
+    static func checkLightingCost(_ scene: SceneLitScene, params: SceneLitParams) throws(GeneratorError) {
+        let grids = PatchMapping.layout(geometry: scene.geometry, groundPatches: params.giGroundPatches, objectPatches: params.giObjectPatches, groundSize: nil)
+        let count = grids.reduce(0) { $0 + $1.nu * $1.nv }
+        guard count <= maxPatches else {
+            throw .invalidInput(SpecError(path: "shot.generator.params", reason:
+                "the lighting solve would need \(count) patches (gi_ground_patches \(params.giGroundPatches)², gi_object_patches \(params.giObjectPatches) "
+                + "on each of \(scene.geometry.primitives.filter(\.isStatic).count) static objects), more than the \(maxPatches) allowed: lower gi_object_patches "
+                + "or gi_ground_patches, or make fewer objects static"))
         }
     }
 
@@ -57,6 +77,7 @@ public struct SceneLitGenerator: Generator {
 
         let started = Date()
         let scene = try SceneLitScene(spec: spec, config: config)
+        try Self.checkLightingCost(scene, params: params)
         let environment = try SceneLitEnvironment(spec: spec, config: config, groundAlbedo: scene.surfaces[0].meanAlbedo)
         let sh = SphericalHarmonics9.project { environment.radiance($0) }
         let reflection = environment.map(width: 64, height: 32)
