@@ -105,6 +105,8 @@ struct SceneLitRenderer: Sendable {
     /// Columns per block within a tile: each block's primary rays test only the primitives
     /// `CameraBlockCulling` leaves for it (blocks change the visiting order, never a pixel).
     static let columnsPerBlock = 32
+    /// Columns per block where a 32-column block's rays do not all share one glimpse.
+    static let columnsPerNarrowBlock = 8
 
     /// Shot frame `frame` from its precomputed instants, with the sensor's grain if the camera has any.
     func frame(_ frame: Int, _ instants: [Instant]) -> RGBAImage {
@@ -193,13 +195,17 @@ struct SceneLitRenderer: Sendable {
                     uniform.deallocate()
                 }
                 let rows = (tile * Self.rowsPerTile)..<min(height, (tile + 1) * Self.rowsPerTile)
-                for blockStart in stride(from: 0, to: width, by: Self.columnsPerBlock) {
-                let columns = blockStart..<min(width, blockStart + Self.columnsPerBlock)
+                for wideStart in stride(from: 0, to: width, by: Self.columnsPerBlock) {
+                // Masks and shared glimpses of every sub-frame for the block `columns` × `rows`;
+                // true when each sub-frame has a glimpse all the block's rays share.
+                @inline(__always) func cull(_ columns: Range<Int>) -> Bool {
+                var shared = true
                 for k in 0..<subFrames {
                     guard culls else {
                         masks[k] = everything
                         sunMasks[k] = everything
                         uniform[k] = nil
+                        shared = false
                         continue
                     }
                     let sub = kernel.subFrames[k], prims = kernel.primitives(of: k)
@@ -213,7 +219,20 @@ struct SceneLitRenderer: Sendable {
                         sun: kernel.sunDirection, hasSun: kernel.hasSun, sunCosRadius: kernel.sunCosRadius,
                         columns: columns, rows: rows, invW: invW, invH: invH
                     )
+                    shared = shared && uniform[k] != nil
                 }
+                return shared
+                }
+                // A block whose rays do not all share a glimpse (an object, its shadow, the
+                // horizon in it) is split into narrower blocks: those clear of the object get a
+                // shared glimpse of their own, and the rest tighter masks. The tests are as
+                // conservative for any block, so no pixel changes.
+                let wide = wideStart..<min(width, wideStart + Self.columnsPerBlock)
+                let wideShared = cull(wide)
+                let narrow = culls && !wideShared ? Self.columnsPerNarrowBlock : Self.columnsPerBlock
+                for blockStart in stride(from: wide.lowerBound, to: wide.upperBound, by: narrow) {
+                let columns = blockStart..<min(wide.upperBound, blockStart + narrow)
+                if narrow != Self.columnsPerBlock { _ = cull(columns) }
                 // Every mid-shutter ray of the block meets the bare ground and nothing can shadow
                 // it (the glimpse all its rays share is the ground, lit or not): shade them in packets.
                 let packet = culls && kernel.groundEnabled && masks[mid] == 0 && uniform[mid]?.hit == -1
@@ -325,6 +344,7 @@ struct SceneLitRenderer: Sendable {
                         for i in 0..<(subFrames * samples) { sum += shaded[i] }
                         store(sum * weight)
                     }
+                }
                 }
                 }
             }
