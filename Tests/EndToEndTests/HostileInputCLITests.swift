@@ -34,6 +34,12 @@ struct HostileInputCLITests {
         (["bench", "failover", "--runs", "0"], "--runs must be 1…100 (see 'scenefarm bench failover --help')"),
         (["bench", "failover", "--failure", "freeze", "--store", "sqlite"], "(see 'scenefarm bench failover --help')"),
         (["no-such-command"], "(see 'scenefarm --help')"),
+        // Bench sizes that used to hang (no node to dispatch to) or crash (a 10^10-pixel frame).
+        (["bench", "farm", "--nodes", "0"], "--nodes must be 1…64, got 0"),
+        (["bench", "farm", "--slots", "0"], "--slots must be 1…64, got 0"),
+        (["bench", "farm", "--tasks", "0"], "--tasks must be 1…1000000, got 0"),
+        (["bench", "generate", "--frames", "0"], "--frames must be 1…1000, got 0"),
+        (["bench", "generate", "--resolutions", "100000x100000", "SPEC"], "--resolutions: '100000x100000' is above the 35389440 pixels"),
     ])
     func argumentErrors(_ arguments: [String], _ mention: String) throws {
         let tmp = TemporaryDirectory("e2e-tmp")

@@ -28,6 +28,13 @@ struct BenchFarmCommand: ParsableCommand {
     @Flag(help: "Only the job-store run: dispatch throughput of the same farm on SQLite and on PostgreSQL 15 (a private cluster in a temporary folder, durable commits), alternating, --runs times each; medians with min–max and their ratio.")
     var stores = false
 
+    func validate() throws {
+        guard (1...1_000_000).contains(tasks) else { throw ValidationError("--tasks must be 1…1000000, got \(tasks)") }
+        guard (1...64).contains(nodes) else { throw ValidationError("--nodes must be 1…64, got \(nodes)") }
+        guard (1...64).contains(slots) else { throw ValidationError("--slots must be 1…64, got \(slots)") }
+        guard (1...100).contains(runs) else { throw ValidationError("--runs must be 1…100, got \(runs)") }
+    }
+
     func run() throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -14,6 +14,10 @@ struct BenchGenerateCommand: ParsableCommand {
     @Option(help: "Resolutions, WxH, comma-separated.") var resolutions = "1920x1080,3840x2160"
     @Flag(help: "Print a digest of each frame's Float32 pixels instead of timing (two builds' outputs are bit-identical when every digest matches).") var digest = false
 
+    func validate() throws {
+        guard (1...1000).contains(frames) else { throw ValidationError("--frames must be 1…1000, got \(frames)") }
+    }
+
     func run() throws {
         var paths = specs
         if paths.isEmpty {
@@ -24,6 +28,10 @@ struct BenchGenerateCommand: ParsableCommand {
         for item in resolutions.split(separator: ",") {
             let parts = item.split(separator: "x").compactMap { Int($0) }
             guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { throw fail("--resolutions: '\(item)' is not WxH", code: ExitCodes.badInput) }
+            // The same bounds a spec's resolution has, so a typo cannot ask for terabytes.
+            guard parts[0] <= Resolution.maxDimension, parts[1] <= Resolution.maxDimension, parts[0] * parts[1] <= SpecLimits.maxPixels else {
+                throw fail("--resolutions: '\(item)' is above the \(SpecLimits.maxPixels) pixels (8192x4320) a frame may hold", code: ExitCodes.badInput)
+            }
             sizes.append((parts[0], parts[1]))
         }
         if digest {
