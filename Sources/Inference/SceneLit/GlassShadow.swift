@@ -15,11 +15,14 @@ struct GlassShadow {
     /// at the ray's angle to it (Stokes: the same both ways), and light reflected back and forth
     /// inside the object is not counted: a slab of n = 1.5 at normal incidence passes (1 − 0.04)²
     /// = 92.16 % where the series of internal reflections would give (1 − R)/(1 + R) = 92.31 %.
-    /// Called only for a shadow ray something stopped, in a scene with a dielectric.
+    /// Called only for a shadow ray something stopped, in a scene with a dielectric. Bit i of
+    /// `only` clear (i < 64): primitive i cannot meet the ray before `tMax` (a light's
+    /// `ShadowBlockers` mask), so it is skipped; the product keeps its order, so its bits.
     @inline(never)
-    func pass(_ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float = .infinity) -> SIMD3<Float> {
+    func pass(_ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float = .infinity, only: UInt64 = .max) -> SIMD3<Float> {
         var pass = SIMD3<Float>(repeating: 1)
         for i in 0..<prims.count {
+            guard i >= 64 || only & (UInt64(1) << UInt64(i)) != 0 else { continue }
             let prim = prims[i]
             guard SceneGeometry.mayHit(prim, o, d, tMax), let (t, normal) = SceneGeometry.hit(prim, o, d, tMax) else { continue }
             let surface = surfaces[prim.surface]

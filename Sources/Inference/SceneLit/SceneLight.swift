@@ -145,7 +145,7 @@ struct SceneLight: Sendable {
             var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
             if blockers.blocks(origin, l, tMax: dist - radius - 2e-3) {
                 guard let through else { return .zero }
-                return intensity * (cosP * falloff / d2) * through.pass(origin, l, tMax: dist - radius - 2e-3)
+                return intensity * (cosP * falloff / d2) * through.pass(origin, l, tMax: dist - radius - 2e-3, only: blockers.glassMask)
             }
             return intensity * (cosP * falloff / d2)
         }
@@ -173,7 +173,7 @@ struct SceneLight: Sendable {
             let cosP = (n * w).sum(), cosL = -(direction * w).sum()
             guard cosP > 0, cosL > 0 else { continue }
             if blockers.blocks(origin, w, tMax: dist - 2e-3) {
-                if let through { tinted += through.pass(origin, w, tMax: dist - 2e-3) * (cosP * cosL / d2) }
+                if let through { tinted += through.pass(origin, w, tMax: dist - 2e-3, only: blockers.glassMask) * (cosP * cosL / d2) }
                 continue
             }
             sum += cosP * cosL / d2

@@ -60,6 +60,10 @@ struct ShadowBlockers {
         mask = bits
     }
 
+    /// The primitives `GlassShadow.pass` needs to test for these rays (it tests dynamic ones
+    /// too): the mask where it applies, every primitive otherwise.
+    var glassMask: UInt64 { culled && !staticOnly ? mask : .max }
+
     /// Whether anything stops `o + t d` for t in (epsilon, tMax): `SceneGeometry.anyHit`'s answer.
     @inline(__always)
     mutating func blocks(_ o: SIMD3<Float>, _ d: SIMD3<Float>, tMax: Float) -> Bool {
