@@ -27,6 +27,16 @@ enum SceneLitTestSupport {
         )
     }
 
+    /// The error text `SceneLitGenerator.validate` gives for `spec`, or nil when it accepts it.
+    static func validationError(_ spec: ShotSpec) -> String? {
+        do {
+            try SceneLitGenerator().validate(spec)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
     /// A fresh storage root, removed by the caller with `cleanUp`.
     static func storageRoot() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("scenelit-test-\(UUID().uuidString)", isDirectory: true)
