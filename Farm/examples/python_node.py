@@ -65,8 +65,8 @@ class Node:
         self.args = args
         self.context = zmq.Context.instance()
         self.socket = None
-        self.interval = 1.0  # until WELCOME says otherwise
-        self.liveness = 3
+        self.interval = 0.5  # until WELCOME says otherwise
+        self.liveness = 4
         self.running = {}  # attempt -> {"job", "task", "until"}
         self.draining = False
         self.stop_now = False
@@ -177,8 +177,8 @@ class Node:
         command = frames[2]
         if command == b"WELCOME":
             self.ready_sent = None
-            self.interval = body.get("heartbeatIntervalMS", 1000) / 1000.0
-            self.liveness = body.get("liveness", 3)
+            self.interval = body.get("heartbeatIntervalMS", 500) / 1000.0
+            self.liveness = body.get("liveness", 4)
             log("WELCOME")
         elif command == b"TASK":
             self.begin(body)

@@ -2,19 +2,20 @@ import Farm
 import Foundation
 import Testing
 
-/// The coordinator's liveness and lease clocks with made-up instants (1 s heartbeats, 3 missed
-/// = dead, 1.5 s after a closed connection, as Docs/protocol.md §1 and §7 say).
+/// The coordinator's liveness and lease clocks with made-up instants (0.5 s heartbeats, a node
+/// silent for 3 s = dead, 1.5 s after a closed connection, as Docs/protocol.md §1 and §7 say).
 @Suite("Liveness machine")
 struct LivenessMachineTests {
     let t0 = ContinuousClock.now
     let a = Data("a".utf8), b = Data("b".utf8)
 
-    @Test func aNodeSilentForTheLivenessWindowIsLostAndHeartbeatsGoOutEverySecond() {
+    @Test func aNodeSilentForTheLivenessWindowIsLostAndHeartbeatsGoOutEveryHalfSecond() {
         var machine = LivenessMachine(now: t0)
+        #expect(machine.window == .seconds(3))
         machine.heard(a, at: t0)
         machine.heard(b, at: t0)
-        #expect(machine.tick(now: t0 + .milliseconds(900)) == [])
-        #expect(machine.tick(now: t0 + .seconds(1)) == [.sendHeartbeats])
+        #expect(machine.tick(now: t0 + .milliseconds(400)) == [])
+        #expect(machine.tick(now: t0 + .milliseconds(500)) == [.sendHeartbeats])
         machine.heard(b, at: t0 + .seconds(2))
         #expect(machine.tick(now: t0 + .seconds(3)) == [.sendHeartbeats]) // exactly 3 s: not yet
         #expect(machine.tick(now: t0 + .milliseconds(3100)) == [.nodeLost(peer: a)])
@@ -41,8 +42,9 @@ struct LivenessMachineTests {
         machine.leaseStarted("y", seconds: 2.5, at: t0)
         machine.leaseEnded("y")
         #expect(machine.tick(now: t0 + .seconds(2)) == [.sendHeartbeats])
+        #expect(machine.tick(now: t0 + .milliseconds(2500)) == [.sendHeartbeats]) // exactly the deadline: not yet
         // Past the deadline, but lease clocks are read on heartbeats only.
-        #expect(machine.tick(now: t0 + .milliseconds(2600)) == [])
+        #expect(machine.tick(now: t0 + .milliseconds(2700)) == [])
         #expect(machine.tick(now: t0 + .seconds(3)) == [.sendHeartbeats, .leaseExpired(attempt: "x", seconds: 2.5)])
         #expect(machine.tick(now: t0 + .seconds(4)) == [.sendHeartbeats])
     }

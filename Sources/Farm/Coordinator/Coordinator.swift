@@ -32,8 +32,9 @@ public struct CoordinatorStats: Sendable, Equatable {
 /// The farm coordinator: a ROUTER for nodes, a ROUTER for clients, the job store, and the
 /// scheduler, all driven by one event loop on one thread (sockets are single-threaded).
 ///
-/// Paranoid Pirate heartbeating: both sides send HEARTBEAT every second; a node silent for three
-/// seconds is dead and its leased tasks go back to the queue.
+/// Paranoid Pirate heartbeating: both sides send HEARTBEAT every half second; a node silent for
+/// three seconds is dead and its leased tasks go back to the queue (a node leaves a coordinator
+/// silent for two: FarmProtocol.liveness).
 public final class Coordinator: @unchecked Sendable {
     // Everything below `stateLock` is touched only by the loop thread, except `stats`,
     // `stopRequested` and the endpoints, which the lock guards.
@@ -330,7 +331,7 @@ public final class Coordinator: @unchecked Sendable {
     /// waiting for ever.
     private func reconcile(peer: Data, reported: Set<String>) throws {
         guard let node = nodes[peer] else { return }
-        let grace = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
+        let grace = liveness.window
         for attempt in node.running.keys where !reported.contains(attempt) {
             guard let sent = node.dispatchedAt[attempt], ContinuousClock.now - sent > grace else { continue }
             try retire(attempt, reason: "node \(node.name) is not running it")
@@ -416,7 +417,7 @@ public final class Coordinator: @unchecked Sendable {
         refusedPeers.remove(peer)
         logger.info("node \(ready.name) ready: \(ready.slots) slot(s), \(ready.storage.rawValue) storage, generators \(LogText.quoted(ready.generators.map(\.name).joined(separator: ",")))")
         try nodeSocket.send(WireMessage(command: FarmProtocol.welcome, body: WelcomeBody(
-            heartbeatIntervalMS: Int(FarmProtocol.heartbeatInterval.components.seconds * 1000), liveness: FarmProtocol.liveness
+            heartbeatIntervalMS: Int(FarmProtocol.heartbeatInterval / .milliseconds(1)), liveness: FarmProtocol.liveness
         )), to: peer)
     }
 
@@ -672,7 +673,7 @@ public final class Coordinator: @unchecked Sendable {
 
     private func housekeeping() throws {
         // Checked on every pass (≈100 ms), so a dead node's tasks move within 3.1 s of its last
-        // message; heartbeats go out once a second.
+        // message; heartbeats go out every half second.
         for action in liveness.tick(now: .now) {
             switch action {
             case .nodeLost(let peer):
@@ -1089,11 +1090,11 @@ public final class Coordinator: @unchecked Sendable {
     }
 
     /// Becomes the serving coordinator: the store's leased tasks (a previous coordinator's, or
-    /// this one's before a restart) keep their lease for one liveness window, so a node that
-    /// reconnects and lists the attempt as running keeps it; otherwise it is requeued.
+    /// this one's before a restart) keep their lease for two node liveness windows (6 s), so a
+    /// node that reconnects and lists the attempt as running keeps it; otherwise it is requeued.
     private func takeOver() throws {
         drained = try store.drainedNodes()
-        let grace = ContinuousClock.now + FarmProtocol.heartbeatInterval * FarmProtocol.liveness * 2
+        let grace = ContinuousClock.now + liveness.window * 2
         for task in try store.leasedTasks() {
             guard let attempt = task.attempt else { continue }
             liveness.inherited(attempt, until: grace)

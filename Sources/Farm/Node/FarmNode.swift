@@ -5,13 +5,16 @@ import Logging
 /// A farm node: a DEALER connected to the coordinator, running tasks on worker threads.
 ///
 /// One loop thread owns the socket. Workers hand their progress and results to it through
-/// `outbox`. Heartbeats go out every second; if the coordinator is silent for three, the node
-/// closes the socket and reconnects with exponential back-off, re-sending READY with the
-/// attempts it is still running so their leases survive (the Paranoid Pirate pattern).
+/// `outbox`. Heartbeats go out at the interval WELCOME gives (0.5 s); if the coordinator is
+/// silent for its liveness window (2 s), the node closes the socket and reconnects with
+/// exponential back-off, re-sending READY with the attempts it is still running so their leases
+/// survive (the Paranoid Pirate pattern).
 ///
-/// Given a pair's endpoints, it moves to the next one when the coordinator is silent for three
-/// seconds, answers PASSIVE, closes the connection or refuses it (the client side of Binary
-/// Star); it backs off only after a round in which no endpoint answered at all.
+/// Given a pair's endpoints, it moves to the next one when the coordinator is silent for that
+/// window, answers PASSIVE, closes the connection or refuses it (the client side of Binary
+/// Star); it backs off only after a round in which no endpoint answered at all. A PASSIVE answer
+/// right after the other coordinator went silent is a take-over under way: the node asks that
+/// one again for a while instead of going back to the silent one.
 public final class FarmNode: @unchecked Sendable {
     // Socket state is confined to the loop thread; `lock` guards the rest.
     private let config: NodeConfig
@@ -85,6 +88,12 @@ public final class FarmNode: @unchecked Sendable {
 
     /// A pair in transition answers PASSIVE for a second or two: try again this soon.
     static let passiveRetry: Duration = .milliseconds(250)
+    /// How long a node keeps asking a coordinator that answered PASSIVE just after the other went
+    /// silent: the backup serves once the silent one's store lease (2 s) has run out. Going back
+    /// to a frozen coordinator instead would cost a whole liveness window (it accepts the
+    /// connection and never answers). Longer than the lease, so a real take-over is never missed;
+    /// short, so a node that lost a live primary by a network blip goes back to it soon.
+    static let takeOverPatience: Duration = .seconds(3)
 
     /// Connects and serves until drained or stopped.
     public func run() {
@@ -94,10 +103,25 @@ public final class FarmNode: @unchecked Sendable {
         // This round through the endpoints: how many were tried, and whether any was alive.
         var tried = 0
         var aliveThisRound = false
+        // Whether the last coordinator tried went silent or refused, and since when the one after
+        // it has been answering PASSIVE (a take-over under way).
+        var lastWentSilent = false
+        var passiveSince: ContinuousClock.Instant?
         while true {
             let endpoint = endpoints[index]
             let end = session(endpoint, pair: endpoints.count > 1)
             if end == .finished { return }
+            if end == .passive, lastWentSilent || passiveSince != nil {
+                let since = passiveSince ?? .now
+                if ContinuousClock.now - since < Self.takeOverPatience {
+                    if passiveSince == nil { logger.notice("coordinator \(endpoint) is passive, the other silent: asking it again while it takes over") }
+                    passiveSince = since
+                    if !pause(Self.passiveRetry) { return }
+                    continue
+                }
+            }
+            passiveSince = nil
+            lastWentSilent = end != .passive
             if end == .lost(heard: true) { backoff = config.reconnectInitial }
             if end == .passive || end == .lost(heard: true) { aliveThisRound = true }
             tried += 1
@@ -110,13 +134,19 @@ public final class FarmNode: @unchecked Sendable {
             logger.warning("coordinator \(endpoint) \(Self.describe(end)); reconnecting\(endpoints.count > 1 ? " to \(endpoints[index])" : "") in \(wait)")
             tried = 0
             aliveThisRound = false
-            let until = ContinuousClock.now + wait
-            while ContinuousClock.now < until {
-                if state.stop { return }
-                Thread.sleep(forTimeInterval: 0.05)
-            }
+            if !pause(wait) { return }
             if wait == backoff { backoff = min(backoff * 2, config.reconnectMax) }
         }
+    }
+
+    /// Sleeps `duration` in short steps; false when the node was stopped meanwhile.
+    private func pause(_ duration: Duration) -> Bool {
+        let until = ContinuousClock.now + duration
+        while ContinuousClock.now < until {
+            if state.stop { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return true
     }
 
     private static func describe(_ end: SessionEnd) -> String {
@@ -171,7 +201,8 @@ public final class FarmNode: @unchecked Sendable {
         // When the READY not yet answered by WELCOME went out: RECONNECTs arriving meanwhile
         // answer messages sent before it, so they are coalesced into that one READY.
         var readySent: ContinuousClock.Instant? = .now
-        let deadline = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
+        // The protocol's timing until WELCOME says the coordinator's own.
+        var timing = (interval: FarmProtocol.heartbeatInterval, window: FarmProtocol.heartbeatInterval * FarmProtocol.liveness)
         while true {
             let (isDraining, stop, active) = state
             if stop { return .finished }
@@ -191,7 +222,7 @@ public final class FarmNode: @unchecked Sendable {
                     Thread.sleep(forTimeInterval: 0.2)
                     return .finished
                 }
-                if ContinuousClock.now - lastSent >= FarmProtocol.heartbeatInterval {
+                if ContinuousClock.now - lastSent >= timing.interval {
                     try socket.send(WireMessage(command: FarmProtocol.heartbeat, body: NodeHeartbeatBody(running: active, draining: isDraining)))
                     lastSent = .now
                 }
@@ -207,8 +238,8 @@ public final class FarmNode: @unchecked Sendable {
                     if message.command == FarmProtocol.passive { return .passive }
                     lastHeard = .now
                     heard = true
-                    try handle(message, socket: socket, readySent: &readySent)
-                } else if ContinuousClock.now - lastHeard > deadline {
+                    try handle(message, socket: socket, readySent: &readySent, timing: &timing)
+                } else if ContinuousClock.now - lastHeard > timing.window {
                     return .lost(heard: heard)
                 }
             } catch {
@@ -235,7 +266,8 @@ public final class FarmNode: @unchecked Sendable {
         for report in reportsToRepeat() { try socket.send(report) }
     }
 
-    private func handle(_ message: WireMessage, socket: ZMQSocket, readySent: inout ContinuousClock.Instant?) throws {
+    private func handle(_ message: WireMessage, socket: ZMQSocket, readySent: inout ContinuousClock.Instant?,
+                        timing: inout (interval: Duration, window: Duration)) throws {
         switch message.command {
         case FarmProtocol.task:
             let body = try message.decodeBody(TaskBody.self)
@@ -250,11 +282,12 @@ public final class FarmNode: @unchecked Sendable {
         case FarmProtocol.reconnect:
             // A restarted coordinator answers every message the node sent before its READY with
             // RECONNECT; one READY answers them all. Unanswered for a liveness window, try again.
-            if let sent = readySent, ContinuousClock.now - sent < FarmProtocol.heartbeatInterval * FarmProtocol.liveness { return }
+            if let sent = readySent, ContinuousClock.now - sent < timing.window { return }
             try introduce(on: socket)
             readySent = .now
         case FarmProtocol.welcome:
             readySent = nil
+            timing = try message.decodeBody(WelcomeBody.self).timing
         default:
             break // HEARTBEAT only proves the coordinator is alive.
         }

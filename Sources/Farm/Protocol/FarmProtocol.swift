@@ -5,9 +5,16 @@ import Inference
 /// The farm's wire vocabulary: command names and JSON bodies. Docs/protocol.md is the reference.
 public enum FarmProtocol {
     /// Heartbeats both ways at this interval (Paranoid Pirate).
-    public static let heartbeatInterval: Duration = .seconds(1)
-    /// A peer silent for this many intervals is dead.
-    public static let liveness = 3
+    public static let heartbeatInterval: Duration = .milliseconds(500)
+    /// A node (or a client of a pair) counts its coordinator dead after this many silent
+    /// intervals: 2 s, the job store's active lease (FailoverMachine.Timing). A coordinator
+    /// silent that long has lost its lease if it is one of a pair, and a node that waited longer
+    /// would reach the backup of a frozen one only after the 3 s fail-over goal. WELCOME says it.
+    public static let liveness = 4
+    /// The coordinator counts a node dead after this many silent intervals (3 s): longer than
+    /// the other way, because a node declared dead by mistake costs its tasks' work, a
+    /// coordinator left by mistake only a reconnect.
+    public static let nodeLiveness = 6
 
     // Node → coordinator
     public static let ready = "READY"
@@ -100,6 +107,14 @@ public struct FailedBody: Sendable, Codable, Equatable {
 public struct WelcomeBody: Sendable, Codable, Equatable {
     public var heartbeatIntervalMS: Int
     public var liveness: Int
+
+    /// How often the node heartbeats and how long a silent coordinator is given, as a node uses
+    /// them: clamped to 100 ms…10 s and 2…20 intervals, so a careless or hostile coordinator can
+    /// make a node neither spin nor wait for ever.
+    public var timing: (interval: Duration, window: Duration) {
+        let interval = Duration.milliseconds(min(max(heartbeatIntervalMS, 100), 10_000))
+        return (interval, interval * min(max(liveness, 2), 20))
+    }
 }
 
 /// TASK: run one task of a job.

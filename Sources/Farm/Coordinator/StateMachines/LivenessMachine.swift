@@ -17,7 +17,7 @@ public struct LivenessMachine: Sendable {
         case orphanUnclaimed(attempt: String)
     }
 
-    /// Heartbeat interval and how many may be missed (FarmProtocol: 1 s × 3).
+    /// Heartbeat interval and how many a node may miss (FarmProtocol: 0.5 s × 6, so 3 s).
     public let interval: Duration
     public let liveness: Int
     /// How long a node whose connection closed has to speak.
@@ -28,7 +28,7 @@ public struct LivenessMachine: Sendable {
     private var leases: [String: (deadline: ContinuousClock.Instant, seconds: Double)] = [:]
     private var orphans: [String: ContinuousClock.Instant] = [:]
 
-    public init(now: ContinuousClock.Instant, interval: Duration = FarmProtocol.heartbeatInterval, liveness: Int = FarmProtocol.liveness,
+    public init(now: ContinuousClock.Instant, interval: Duration = FarmProtocol.heartbeatInterval, liveness: Int = FarmProtocol.nodeLiveness,
                 suspectFor: Duration = .milliseconds(1500)) {
         self.interval = interval
         self.liveness = liveness
