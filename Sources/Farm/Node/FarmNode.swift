@@ -287,7 +287,8 @@ public final class FarmNode: @unchecked Sendable {
             readySent = .now
         case FarmProtocol.welcome:
             readySent = nil
-            timing = try message.decodeBody(WelcomeBody.self).timing
+            // A WELCOME without readable timing still welcomes: keep the protocol's defaults.
+            if let body = try? message.decodeBody(WelcomeBody.self) { timing = body.timing } else { logger.warning("WELCOME without a readable heartbeat timing; keeping \(FarmProtocol.heartbeatInterval) × \(FarmProtocol.liveness)") }
         default:
             break // HEARTBEAT only proves the coordinator is alive.
         }
