@@ -16,6 +16,15 @@ struct ClientOptions: ParsableArguments {
 
     @Option(help: "Seconds to wait for the coordinator's answer.") var timeout: Double = 10
 
+    func validate() throws {
+        do {
+            _ = try CoordinatorEndpoints.parse(coordinator)
+        } catch {
+            throw ValidationError("--coordinator (or $SCENEFARM_COORDINATOR): \(error)")
+        }
+        guard timeout.isFinite, timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be more than 0 and at most 86400 seconds, got \(timeout)") }
+    }
+
     func client() throws -> FarmClient {
         do {
             return try FarmClient(endpoint: coordinator, curve: try curvePair(secret: curveSecret, serverKey: serverKey), timeout: .milliseconds(Int(timeout * 1000)))

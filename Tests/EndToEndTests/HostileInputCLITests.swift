@@ -40,11 +40,20 @@ struct HostileInputCLITests {
         (["bench", "farm", "--tasks", "0"], "--tasks must be 1…1000000, got 0"),
         (["bench", "generate", "--frames", "0"], "--frames must be 1…1000, got 0"),
         (["bench", "generate", "--resolutions", "100000x100000", "SPEC"], "--resolutions: '100000x100000' is above the 35389440 pixels"),
+        // Endpoints libzmq takes without complaint, and the node would retry for ever.
+        (["node", "--transfer", "--name", "n", "--coordinator", ","], "--coordinator: ',' lists no endpoint"),
+        (["node", "--transfer", "--name", "n", "--coordinator", "tcp://127.0.0.1:99999"], "'tcp://127.0.0.1:99999' is not a coordinator endpoint: the port must be 1–65535"),
+        (["node", "--transfer", "--name", "n", "--coordinator", "tcp://a:5555,coord-b:5555"], "'coord-b:5555' is not a coordinator endpoint: use tcp://HOST:PORT"),
+        (["status", "--coordinator", "tcp://*:5556"], "'tcp://*:5556' is not a coordinator endpoint"),
+        (["status", "--timeout", "nan"], "--timeout must be more than 0 and at most 86400 seconds, got nan"),
+        // A pair whose peer is itself would hear its own state as the partner's and never serve.
+        (["coordinator", "--state", "TMP/state", "--storage", "TMP", "--backup", "--peer-bind", "tcp://127.0.0.1:5558", "--peer", "tcp://127.0.0.1:5558"],
+         "--peer tcp://127.0.0.1:5558 is this coordinator's own --peer-bind"),
     ])
     func argumentErrors(_ arguments: [String], _ mention: String) throws {
         let tmp = TemporaryDirectory("e2e-tmp")
         let spec = try tmp.write("shot.yaml", Self.shot)
-        let result = try run(arguments.map { $0 == "SPEC" ? spec : $0 }, tmp: tmp)
+        let result = try run(arguments.map { $0 == "SPEC" ? spec : $0.replacingOccurrences(of: "TMP", with: tmp.path) }, tmp: tmp)
         expectOneErrorLine(result, containing: mention)
         #expect(!result.stderr.contains("USAGE"))
     }

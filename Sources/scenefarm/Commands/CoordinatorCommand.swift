@@ -102,6 +102,10 @@ struct CoordinatorCommand: ParsableCommand {
             guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://"), peer.hasPrefix("tcp://") || peer.hasPrefix("ipc://") else {
                 throw fail("--peer-bind and --peer take endpoints such as tcp://0.0.0.0:5557 and tcp://coord-b:5557", code: ExitCodes.badInput)
             }
+            // Its own state would come back as the partner's: a pair of one that never serves.
+            guard bind != peer else {
+                throw fail("--peer \(peer) is this coordinator's own --peer-bind: give the partner's state endpoint", code: ExitCodes.badInput)
+            }
             var config = PairConfig(role: primary ? .primary : .backup, peerBind: bind, peer: peer)
             if let keyPair {
                 do {

@@ -26,6 +26,11 @@ struct NodeCommand: ParsableCommand {
             throw ValidationError("give exactly one of --storage ROOT (shared storage) or --transfer")
         }
         guard slots >= 1 else { throw ValidationError("--slots must be at least 1") }
+        do {
+            _ = try CoordinatorEndpoints.parse(coordinator)
+        } catch {
+            throw ValidationError("--coordinator: \(error)")
+        }
     }
 
     func run() throws {
