@@ -49,6 +49,10 @@ struct HostileInputCLITests {
         // A pair whose peer is itself would hear its own state as the partner's and never serve.
         (["coordinator", "--state", "TMP/state", "--storage", "TMP", "--backup", "--peer-bind", "tcp://127.0.0.1:5558", "--peer", "tcp://127.0.0.1:5558"],
          "--peer tcp://127.0.0.1:5558 is this coordinator's own --peer-bind"),
+        // libzmq binds tcp://…:99999 as port 34463; 0 attempts or a 100-byte message limit made a farm that never finishes.
+        (["coordinator", "--state", "TMP/state", "--storage", "TMP", "--bind", "tcp://127.0.0.1:99999"], "--bind: 'tcp://127.0.0.1:99999' is not an endpoint to listen on: the port must be 0–65535 or *"),
+        (["coordinator", "--state", "TMP/state", "--storage", "TMP", "--max-attempts", "0"], "--max-attempts must be 1…100, got 0"),
+        (["coordinator", "--state", "TMP/state", "--storage", "TMP", "--max-message-bytes", "100"], "--max-message-bytes must be at least 65536"),
     ])
     func argumentErrors(_ arguments: [String], _ mention: String) throws {
         let tmp = TemporaryDirectory("e2e-tmp")

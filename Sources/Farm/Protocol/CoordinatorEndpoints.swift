@@ -7,39 +7,54 @@ public enum CoordinatorEndpoints {
     public static func parse(_ list: String) throws(EndpointError) -> [String] {
         let endpoints = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !endpoints.isEmpty else { throw EndpointError(entry: list, reason: nil) }
-        for endpoint in endpoints {
-            if let reason = problem(endpoint) { throw EndpointError(entry: endpoint, reason: reason) }
-        }
+        for endpoint in endpoints { try checkConnect(endpoint) }
         return endpoints
     }
 
-    /// Why `endpoint` cannot be connected to, nil when it can: `tcp://HOST:PORT` (HOST a name, an
-    /// IPv4 address or a bracketed IPv6 one; PORT 1–65535) or `ipc://PATH`.
-    static func problem(_ endpoint: String) -> String? {
+    /// Throws unless `endpoint` is one a node or client can connect to (`--peer` too).
+    public static func checkConnect(_ endpoint: String) throws(EndpointError) {
+        if let reason = problem(endpoint) { throw EndpointError(entry: endpoint, reason: reason) }
+    }
+
+    /// Throws unless `endpoint` is one a coordinator can listen on (`--bind`, `--client-bind`,
+    /// `--peer-bind`): as a connect endpoint, but the host may be `*` (every interface) and the port
+    /// `*` or 0 (any free one). libzmq itself wraps a port of 99999 round to 34463.
+    public static func checkBind(_ endpoint: String) throws(EndpointError) {
+        if let reason = problem(endpoint, bind: true) { throw EndpointError(entry: endpoint, reason: reason, bind: true) }
+    }
+
+    /// Why `endpoint` cannot be connected to (or with `bind`, listened on), nil when it can:
+    /// `tcp://HOST:PORT` (HOST a name, an IPv4 address or a bracketed IPv6 one; PORT 1–65535) or
+    /// `ipc://PATH`.
+    static func problem(_ endpoint: String, bind: Bool = false) -> String? {
         if endpoint.hasPrefix("ipc://") { return endpoint.count > "ipc://".count ? nil : "ipc:// needs a path" }
         guard endpoint.hasPrefix("tcp://") else { return "use tcp://HOST:PORT or ipc://PATH" }
         let address = endpoint.dropFirst("tcp://".count)
         guard let colon = address.lastIndex(of: ":") else { return "no port: use tcp://HOST:PORT" }
         let host = address[..<colon], port = address[address.index(after: colon)...]
         let bracketed = host.hasPrefix("[") && host.hasSuffix("]") && host.count > 2
-        guard !host.isEmpty, bracketed || !host.contains(":"), !host.contains(where: { $0 == "/" || $0 == "*" || $0 == ";" || $0 == " " }) else {
+        let anyInterface = bind && host == "*"
+        guard anyInterface || (!host.isEmpty && (bracketed || !host.contains(":")) && !host.contains(where: { $0 == "/" || $0 == "*" || $0 == ";" || $0 == " " })) else {
             return "'\(host)' is not a host name or address"
         }
-        guard port.count <= 5, port.allSatisfy(\.isASCII), let number = Int(port), (1...65535).contains(number) else {
-            return "the port must be 1–65535, not '\(port)'"
+        if bind, port == "*" { return nil }
+        guard port.count <= 5, port.allSatisfy(\.isASCII), let number = Int(port), ((bind ? 0 : 1)...65535).contains(number) else {
+            return "the port must be \(bind ? "0" : "1")–65535\(bind ? " or *" : ""), not '\(port)'"
         }
         return nil
     }
 }
 
-/// A `--coordinator` entry that is not an endpoint.
+/// A `--coordinator` entry (or a coordinator's bind) that is not an endpoint.
 public struct EndpointError: Error, CustomStringConvertible, Equatable {
     public let entry: String
     /// Nil: the list holds no endpoint at all.
     public let reason: String?
+    /// An endpoint to listen on, not one to connect to.
+    public var bind = false
 
     public var description: String {
         guard let reason else { return "'\(entry.prefix(200))' lists no endpoint: give tcp://HOST:PORT, comma-separated for a pair" }
-        return "'\(entry.prefix(200))' is not a coordinator endpoint: \(reason)"
+        return "'\(entry.prefix(200))' is not \(bind ? "an endpoint to listen on" : "a coordinator endpoint"): \(reason)"
     }
 }

@@ -60,6 +60,25 @@ struct CoordinatorCommand: ParsableCommand {
         guard leaseBase > 0, leasePerMegapixelFrame >= 0, leaseBase.isFinite, leasePerMegapixelFrame.isFinite else {
             throw fail("--lease-base must be above 0 and --lease-per-megapixel-frame at least 0", code: ExitCodes.badInput)
         }
+        for (option, endpoint) in [("--bind", bind), ("--client-bind", clientBind), ("--peer-bind", peerBind)] {
+            guard let endpoint else { continue }
+            do {
+                try CoordinatorEndpoints.checkBind(endpoint)
+            } catch {
+                throw fail("\(option): \(error)", code: ExitCodes.badInput)
+            }
+        }
+        if let peer {
+            do {
+                try CoordinatorEndpoints.checkConnect(peer)
+            } catch {
+                throw fail("--peer: \(error)", code: ExitCodes.badInput)
+            }
+        }
+        guard (1...100).contains(maxAttempts) else { throw fail("--max-attempts must be 1…100, got \(maxAttempts)", code: ExitCodes.badInput) }
+        guard maxMessageBytes >= 64 << 10 else {
+            throw fail("--max-message-bytes must be at least 65536 (a TASK carries its shot spec and a transfer node sends whole frames), got \(maxMessageBytes)", code: ExitCodes.badInput)
+        }
         let pair = try pairConfig(curve: curve?.keyPair)
         let storeURL = try StoreSelection.url(store)
         if let taskFrames, taskFrames < 0 { throw fail("--task-frames must be 0 (whole chunks) or more, got \(taskFrames)", code: ExitCodes.badInput) }
@@ -70,7 +89,7 @@ struct CoordinatorCommand: ParsableCommand {
             var config = CoordinatorConfig(
                 nodeEndpoint: bind, clientEndpoint: clientBind, stateDirectory: URL(fileURLWithPath: state),
                 storageRoot: URL(fileURLWithPath: storage).standardizedFileURL, curve: curve, insecure: insecure,
-                maxAttempts: max(1, maxAttempts), registry: registry, ocioOverride: ocio, maxMessageBytes: max(1024, maxMessageBytes),
+                maxAttempts: maxAttempts, registry: registry, ocioOverride: ocio, maxMessageBytes: maxMessageBytes,
                 leaseLimits: LeaseLimits(base: leaseBase, perMegapixelFrame: leasePerMegapixelFrame)
             )
             config.taskFrames = taskFrames
