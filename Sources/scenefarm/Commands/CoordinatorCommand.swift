@@ -77,7 +77,7 @@ struct CoordinatorCommand: ParsableCommand {
         }
         guard (1...100).contains(maxAttempts) else { throw fail("--max-attempts must be 1…100, got \(maxAttempts)", code: ExitCodes.badInput) }
         guard maxMessageBytes >= 64 << 10 else {
-            throw fail("--max-message-bytes must be at least 65536 (a TASK carries its shot spec and a transfer node sends whole frames), got \(maxMessageBytes)", code: ExitCodes.badInput)
+            throw fail("--max-message-bytes must be at least 65536 (a transfer-mode node sends each frame as one FILE message), got \(maxMessageBytes)", code: ExitCodes.badInput)
         }
         let pair = try pairConfig(curve: curve?.keyPair)
         let storeURL = try StoreSelection.url(store)
