@@ -34,6 +34,29 @@ import Testing
 
     @Test(arguments: cases)
     func packetShadesEveryGroundRayAsTheOneRayShadeDoes(_ c: Case) throws {
+        let (packetRays, wrong, lit, _) = try Self.compare(c, sunMask: 0)
+        let width = 96, height = 54, samples = 5
+        #expect(wrong == 0)
+        // Most of each view is ground, and the sun lights it, so the highlight lanes run too.
+        #expect(packetRays > width * height * samples / 3)
+        #expect(lit > width * height * samples / 3)
+    }
+
+    /// With primitives in the block's sun mask each lane casts its own shadow ray: the plinth's
+    /// shadow falls on the ground in view, so lit and shadowed lanes meet in one packet.
+    @Test(arguments: cases)
+    func packetCastsEachLanesShadowRayAsTheOneRayShadeDoes(_ c: Case) throws {
+        let (packetRays, wrong, lit, shadowed) = try Self.compare(c, sunMask: .max)
+        #expect(wrong == 0)
+        #expect(packetRays > 0)
+        #expect(lit > 0)
+        #expect(shadowed > 0)
+    }
+
+    /// Shades every ray of a 96×54 frame of case `c` with `GroundPacket` (camera mask 0, sun mask
+    /// `sunMask`) and with `SceneLitFrameKernel.shade`; counts ground rays, rays whose radiance or
+    /// glimpse differ, and sunlit and shadowed ground rays.
+    static func compare(_ c: Case, sunMask: UInt64) throws -> (packetRays: Int, wrong: Int, lit: Int, shadowed: Int) {
         let width = 96, height = 54
         let root = try SceneLitTestSupport.storageRoot()
         defer { SceneLitTestSupport.cleanUp(root) }
@@ -51,7 +74,7 @@ import Testing
         // Corners and inner points of the pixel, as the sample patterns and the culling bounds use.
         let offsets: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(1, 1), SIMD2(0.25, 0.5), SIMD2(0.75, 0.118034), SIMD2(1, 0)]
         let invW = 2 / Float(width), invH = 2 / Float(height)
-        var packetRays = 0, wrong = 0, lit = 0
+        var packetRays = 0, wrong = 0, lit = 0, shadowed = 0
         renderer.lighting.irradiance.withUnsafeBufferPointer { irradiance in
         renderer.reflection.rgb.withUnsafeBufferPointer { reflection in
         renderer.background.rgb.withUnsafeBufferPointer { background in
@@ -74,7 +97,7 @@ import Testing
                 for start in stride(from: 0, to: width, by: SceneLitRenderer.columnsPerBlock) {
                     let columns = start..<min(width, start + SceneLitRenderer.columnsPerBlock)
                     GroundPacket.shade(
-                        kernel, subFrame: k, mask: 0, sunMask: 0, columns: columns, row: y, offsets: offsets,
+                        kernel, subFrame: k, mask: 0, sunMask: sunMask, columns: columns, row: y, offsets: offsets,
                         invW: invW, invH: invH, into: out, seen: seen
                     )
                     for x in columns {
@@ -83,13 +106,14 @@ import Testing
                             var d = sub.forward + sub.right * ((Float(x) + o.x) * invW - 1) + sub.up * (1 - (Float(y) + o.y) * invH)
                             d /= (d * d).sum().squareRoot()
                             var glimpse = SceneLitFrameKernel.Glimpse(hit: -9, lit: false)
-                            let expected = kernel.shade(sub.origin, d, subFrame: k, mask: 0, sunMask: 0, glimpse: &glimpse)
+                            let expected = kernel.shade(sub.origin, d, subFrame: k, mask: 0, sunMask: sunMask, glimpse: &glimpse)
                             let index = (x - start) * offsets.count + j
                             let got = out[index]
                             let same = (0..<3).allSatisfy { got[$0].bitPattern == expected[$0].bitPattern }
                             if !same || seen[index] != glimpse { wrong += 1 }
                             if glimpse.hit == -1 { packetRays += 1 }
                             if glimpse.hit == -1 && glimpse.lit { lit += 1 }
+                            if glimpse.hit == -1 && !glimpse.lit { shadowed += 1 }
                         }
                     }
                 }
@@ -98,9 +122,6 @@ import Testing
         }
         }
         }
-        #expect(wrong == 0)
-        // Most of each view is ground, and the sun lights it, so the highlight lanes run too.
-        #expect(packetRays > width * height * offsets.count / 3)
-        #expect(lit > width * height * offsets.count / 3)
+        return (packetRays, wrong, lit, shadowed)
     }
 }

@@ -28,8 +28,9 @@ struct GroundPacket {
         let samples = offsets.count, count = columns.count * samples
         let o = sub.origin
         // The ground's normal as `SceneGeometry.nearest` makes it, and what `meet` derives from it
-        // that is the same for every ray: n·sun, whether the sun lights the point (nothing can
-        // shadow it: the caller checked the sun mask), the sun's irradiance there.
+        // that is the same for every ray: n·sun, whether the sun can light the point, the sun's
+        // irradiance there. Where the block's sun mask holds a primitive, each lane casts the
+        // one-ray code's shadow ray (`sunBlocked`, same origin and mask).
         let normal = SIMD3<Float>(0, 1, 0)
         let nl = (normal * kernel.sunDirection).sum()
         var sunLight = SIMD3<Float>.zero
@@ -38,6 +39,8 @@ struct GroundPacket {
             sunLight = kernel.sunIrradiance * nl
             lit = true
         }
+        let prims = kernel.primitives(of: k)
+        let shadows = lit && sunMask & CameraBlockCulling.all(kernel.primitiveCount) != 0
         let s = kernel.shading[0]
         let groundHeightLessOrigin = kernel.groundHeight - o.y
         let zero = Lanes(repeating: 0), one = Lanes(repeating: 1)
@@ -46,13 +49,7 @@ struct GroundPacket {
         var start = 0
         while start < count {
             // Lane i is ray start + i; past the end the last ray is repeated and its result dropped.
-            var px = Lanes(), py = Lanes()
-            for i in 0..<4 {
-                let ray = min(start + i, count - 1)
-                let x = columns.lowerBound + ray / samples, off = offsets[ray % samples]
-                px[i] = Float(x) + off.x
-                py[i] = Float(y) + off.y
-            }
+            let (px, py) = Self.pixelLanes(start: start, count: count, samples: samples, firstColumn: columns.lowerBound, row: y, offsets: offsets)
             // `direction`: sx, sy, forward + right·sx + up·sy, divided by its length.
             let sx = px * invW - 1
             let sy = 1 - py * invH
@@ -70,42 +67,52 @@ struct GroundPacket {
             let nd = dx * nx + dy * ny + dz * nz
             let lanes = meets .& .!(nd .> 0)
             let p = (x: o.x + dx * t, z: o.z + dz * t)
+            // The lanes the sun reaches: all that meet the ground, or those whose shadow ray is free.
+            var litLanes = lit ? lanes : SIMDMask<SIMD4<Int32>>(repeating: false)
+            if shadows {
+                let py = o.y + dy * t
+                for i in 0..<4 where lanes[i] && kernel.sunBlocked(prims, mask: sunMask, SIMD3(p.x[i], py[i], p.z[i]) + normal * 1e-3) {
+                    litLanes[i] = false
+                }
+            }
+            let zeroLanes = Lanes(repeating: 0)
+            let sunX = zeroLanes.replacing(with: sunLight.x, where: litLanes)
+            let sunY = zeroLanes.replacing(with: sunLight.y, where: litLanes)
+            let sunZ = zeroLanes.replacing(with: sunLight.z, where: litLanes)
             let vx = -dx, vy = -dy, vz = -dz
             let nvDot = nx * vx + ny * vy + nz * vz
             let nv = nvDot.replacing(with: 1e-4, where: Lanes(repeating: 1e-4) .>= nvDot)
             // `indirectIrradiance` on the ground (n.y = 1 > 0).
-            var indirect = (x: Lanes(), y: Lanes(), z: Lanes())
+            let indirect: (x: Lanes, y: Lanes, z: Lanes)
             if kernel.groundGrid >= 0 {
                 let g = kernel.grids[kernel.groundGrid]
                 let u = (p.x - g.originX) / g.size, v = (p.z - g.originZ) / g.size
-                for i in 0..<4 where lanes[i] {
-                    let e = PatchMapping.sample(kernel.irradiance, offset: g.offset, nu: g.nu, nv: g.nv, u: u[i], v: v[i], wrapU: false)
-                    indirect.x[i] = e.x; indirect.y[i] = e.y; indirect.z[i] = e.z
+                @inline(__always) func lane(_ i: Int) -> SIMD3<Float> {
+                    guard lanes[i] else { return .zero }
+                    return PatchMapping.sample(kernel.irradiance, offset: g.offset, nu: g.nu, nv: g.nv, u: u[i], v: v[i], wrapU: false)
                 }
+                let a = lane(0), b = lane(1), c = lane(2), d = lane(3)
+                indirect = (Lanes(a.x, b.x, c.x, d.x), Lanes(a.y, b.y, c.y, d.y), Lanes(a.z, b.z, c.z, d.z))
             } else {
                 let e = kernel.sh.irradiance(normal)
                 indirect = (Lanes(repeating: e.x), Lanes(repeating: e.y), Lanes(repeating: e.z))
             }
             // `shade`: Fresnel, diffuse, the mirror direction and the environment along it.
-            var grazing = Lanes()
-            for i in 0..<4 where lanes[i] { grazing[i] = powf(1 - nv[i], 5) }
+            let grazing = Self.fifthPowers(1 - nv, lanes)
             let fx = s.f0.x + s.fresnelRise.x * grazing, fy = s.f0.y + s.fresnelRise.y * grazing, fz = s.f0.z + s.fresnelRise.z * grazing
-            let diffuseX = s.diffuseAlbedo.x * (one - fx) / Float.pi * (sunLight.x + indirect.x)
-            let diffuseY = s.diffuseAlbedo.y * (one - fy) / Float.pi * (sunLight.y + indirect.y)
-            let diffuseZ = s.diffuseAlbedo.z * (one - fz) / Float.pi * (sunLight.z + indirect.z)
+            let diffuseX = s.diffuseAlbedo.x * (one - fx) / Float.pi * (sunX + indirect.x)
+            let diffuseY = s.diffuseAlbedo.y * (one - fy) / Float.pi * (sunY + indirect.y)
+            let diffuseZ = s.diffuseAlbedo.z * (one - fz) / Float.pi * (sunZ + indirect.z)
             let twice = 2 * (dx * nx + dy * ny + dz * nz)
             let rx = dx - nx * twice, ry = dy - ny * twice, rz = dz - nz * twice
-            var mirror = (x: Lanes(), y: Lanes(), z: Lanes())
-            for i in 0..<4 where lanes[i] {
-                let m = kernel.reflection.lookup(SIMD3(rx[i], ry[i], rz[i]))
-                mirror.x[i] = m.x; mirror.y[i] = m.y; mirror.z[i] = m.z
-            }
+            // The environment along the mirror direction, four lanes at once (LaneMath's angles).
+            let mirror = kernel.reflection.lookup(rx, ry, rz)
             let lobe = Self.shIrradiance(kernel.sh, rx, ry, rz)
             var specularX = fx * (mirror.x * s.mirrorWeight + lobe.x * s.lobeWeight)
             var specularY = fy * (mirror.y * s.mirrorWeight + lobe.y * s.lobeWeight)
             var specularZ = fz * (mirror.z * s.mirrorWeight + lobe.z * s.lobeWeight)
-            if sunLight.max() > 0 {
-                // `GGXLobe.highlight` towards the sun, lane by lane.
+            if sunLight.max() > 0 && any(litLanes) {
+                // `GGXLobe.highlight` towards the sun, lane by lane, added where the sun reaches.
                 var hx = lx + vx, hy = ly + vy, hz = lz + vz
                 let hLength = (hx * hx + hy * hy + hz * hz).squareRoot()
                 hx /= hLength
@@ -118,12 +125,11 @@ struct GroundPacket {
                 let visibility = 1 / (4 * (nl * s.lobe.oneLessK + s.lobe.k) * (nv * s.lobe.oneLessK + s.lobe.k))
                 let vhDot = vx * hx + vy * hy + vz * hz
                 let vh = vhDot.replacing(with: 0, where: zero .>= vhDot)
-                var rise = Lanes()
-                for i in 0..<4 where lanes[i] { rise[i] = powf(1 - vh[i], 5) }
+                let rise = Self.fifthPowers(1 - vh, litLanes)
                 let weight = distribution * visibility
-                specularX += (s.f0.x + s.oneLessF0.x * rise) * weight * sunLight.x
-                specularY += (s.f0.y + s.oneLessF0.y * rise) * weight * sunLight.y
-                specularZ += (s.f0.z + s.oneLessF0.z * rise) * weight * sunLight.z
+                specularX.replace(with: specularX + (s.f0.x + s.oneLessF0.x * rise) * weight * sunLight.x, where: litLanes)
+                specularY.replace(with: specularY + (s.f0.y + s.oneLessF0.y * rise) * weight * sunLight.y, where: litLanes)
+                specularZ.replace(with: specularZ + (s.f0.z + s.oneLessF0.z * rise) * weight * sunLight.z, where: litLanes)
             }
             let cx = diffuseX + specularX + s.emission.x
             let cy = diffuseY + specularY + s.emission.y
@@ -132,7 +138,7 @@ struct GroundPacket {
                 let ray = start + i
                 if lanes[i] {
                     out[ray] = SIMD3(cx[i], cy[i], cz[i])
-                    seen[ray] = SceneLitFrameKernel.Glimpse(hit: -1, lit: lit)
+                    seen[ray] = SceneLitFrameKernel.Glimpse(hit: -1, lit: litLanes[i])
                 } else {
                     let d = SIMD3(dx[i], dy[i], dz[i])
                     out[ray] = kernel.shade(o, d, subFrame: k, mask: mask, sunMask: sunMask, glimpse: &seen[ray])
@@ -140,6 +146,31 @@ struct GroundPacket {
             }
             start += 4
         }
+    }
+
+    /// The pixel positions (x + offset.x, y + offset.y) of rays `start` … `start + 3` of the row's
+    /// `count` (past the end the last ray again), built from values: writing a vector's lanes one
+    /// by one into memory and then loading it whole stalls on store forwarding.
+    @inline(__always)
+    static func pixelLanes(
+        start: Int, count: Int, samples: Int, firstColumn: Int, row y: Int, offsets: UnsafeBufferPointer<SIMD2<Float>>
+    ) -> (x: Lanes, y: Lanes) {
+        @inline(__always) func at(_ i: Int) -> SIMD2<Float> {
+            let ray = min(start + i, count - 1)
+            let off = offsets[ray % samples]
+            return SIMD2(Float(firstColumn + ray / samples) + off.x, Float(y) + off.y)
+        }
+        let a = at(0), b = at(1), c = at(2), d = at(3)
+        return (Lanes(a.x, b.x, c.x, d.x), Lanes(a.y, b.y, c.y, d.y))
+    }
+
+    /// `powf(x, 5)` for the lanes in `mask` (0 in the others), from glibc one lane at a time.
+    @inline(__always)
+    static func fifthPowers(_ x: Lanes, _ mask: SIMDMask<SIMD4<Int32>>) -> Lanes {
+        Lanes(
+            mask[0] ? powf(x[0], 5) : 0, mask[1] ? powf(x[1], 5) : 0,
+            mask[2] ? powf(x[2], 5) : 0, mask[3] ? powf(x[3], 5) : 0
+        )
     }
 
     /// `SHIrradianceTable.irradiance` for four unit directions, lane by lane, with the same

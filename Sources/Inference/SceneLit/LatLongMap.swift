@@ -86,6 +86,41 @@ struct LatLongMap: Sendable {
             let bottom = at(x0, y1) * (1 - tx) + at(x1, y1) * tx
             return top * (1 - ty) + bottom * ty
         }
+
+        /// `lookup` towards four unit directions (x, y, z lanes), each lane the bits of the
+        /// one-direction lookup: the angles come from `LaneMath` (glibc's `atan2f` and `acosf`,
+        /// lane by lane) with the same operations around them, the texels are read per lane.
+        @inline(__always)
+        func lookup(_ dx: SIMD4<Float>, _ dy: SIMD4<Float>, _ dz: SIMD4<Float>) -> (x: SIMD4<Float>, y: SIMD4<Float>, z: SIMD4<Float>) {
+            let u = 0.5 + (LaneMath.atan2(dx, -dz) - rotation) / (2 * Float.pi)
+            // `min(1, max(-1, y))` as the standard library's min and max decide.
+            let low = dy.replacing(with: -1, where: .!(dy .>= -1))
+            let clamped = SIMD4<Float>(repeating: 1).replacing(with: low, where: low .< 1)
+            let v = LaneMath.acos(clamped) / Float.pi
+            let fx = u * Float(width) - 0.5
+            let fyRaw = v * Float(height) - 0.5
+            let fyLow = fyRaw.replacing(with: 0, where: SIMD4<Float>(repeating: 0) .>= fyRaw)
+            let top = Float(height - 1)
+            let fy = SIMD4<Float>(repeating: top).replacing(with: fyLow, where: .!(SIMD4<Float>(repeating: top) .< fyLow))
+            @inline(__always) func lane(_ i: Int) -> SIMD3<Float> {
+                let x0f = TexelIndex.floor(fx[i]), y0f = TexelIndex.floor(fy[i])
+                let tx = fx[i] - x0f, ty = fy[i] - y0f
+                let x0 = TexelIndex.wrap(Int(x0f), width)
+                let x1 = TexelIndex.next(x0, width)
+                let y0 = Int(y0f), y1 = min(y0 + 1, height - 1)
+                @inline(__always) func at(_ x: Int, _ y: Int) -> SIMD3<Float> {
+                    let i = (y * width + x) * 3
+                    return SIMD3(rgb[i], rgb[i + 1], rgb[i + 2])
+                }
+                let top = at(x0, y0) * (1 - tx) + at(x1, y0) * tx
+                let bottom = at(x0, y1) * (1 - tx) + at(x1, y1) * tx
+                return top * (1 - ty) + bottom * ty
+            }
+            // Lanes built from values, not stored one by one into a vector in memory (a store
+            // per lane then a vector load stalls on store forwarding).
+            let a = lane(0), b = lane(1), c = lane(2), d = lane(3)
+            return (SIMD4(a.x, b.x, c.x, d.x), SIMD4(a.y, b.y, c.y, d.y), SIMD4(a.z, b.z, c.z, d.z))
+        }
     }
 
     /// Box-filtered smaller copy (for reflections and SH projection of big HDRIs).

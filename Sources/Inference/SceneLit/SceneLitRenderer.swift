@@ -166,8 +166,6 @@ struct SceneLitRenderer: Sendable {
             // Lean pinhole frames cull primitives per block; lens rays leave the pinhole cone.
             let culls = !extended && !lens.hasAperture && kernel.primitiveCount <= CameraBlockCulling.maxPrimitives
             let everything = CameraBlockCulling.all(min(kernel.primitiveCount, CameraBlockCulling.maxPrimitives))
-            // n·sun on the ground, as `meet` takes it: whether a ground hit can be sunlit at all.
-            let groundSun = (SIMD3<Float>(0, 1, 0) * kernel.sunDirection).sum()
             // `sampling: adaptive` shades a pixel's samples in tiers until they agree; only for one
             // instant (no motion blur) with the extended shading, which is where samples are dear.
             let adaptive = params.adaptiveSampling && extended && subFrames == 1
@@ -233,16 +231,22 @@ struct SceneLitRenderer: Sendable {
                 for blockStart in stride(from: wide.lowerBound, to: wide.upperBound, by: narrow) {
                 let columns = blockStart..<min(wide.upperBound, blockStart + narrow)
                 if narrow != Self.columnsPerBlock { _ = cull(columns) }
-                // Every mid-shutter ray of the block meets the bare ground and nothing can shadow
-                // it (the glimpse all its rays share is the ground, lit or not): shade them in packets.
-                let packet = culls && kernel.groundEnabled && masks[mid] == 0 && uniform[mid]?.hit == -1
-                    && (sunMasks[mid] & everything == 0 || !(groundSun > 0 && kernel.hasSun))
+                // Every mid-shutter ray of the block meets nothing and misses the sun's disc: the
+                // sky lookups go four to a packet.
+                let skyPacket = culls && uniform[mid]?.hit == -2
+                // No primitive can meet a mid-shutter ray of the block: its rays meet the bare
+                // ground (lit, or shadowed as each lane's own sun ray says) or the sky, and are
+                // shaded in packets, the rays that miss the ground by the one-ray code.
+                let packet = culls && !skyPacket && kernel.groundEnabled && masks[mid] == 0
+                let packed = packet || skyPacket
                 for y in rows {
                     if packet {
                         GroundPacket.shade(
                             kernel, subFrame: mid, mask: masks[mid], sunMask: sunMasks[mid], columns: columns, row: y,
                             offsets: offsets, invW: invW, invH: invH, into: packetShaded, seen: packetSeen
                         )
+                    } else if skyPacket {
+                        SkyPacket.shade(kernel, subFrame: mid, columns: columns, row: y, offsets: offsets, invW: invW, invH: invH, into: packetShaded, seen: packetSeen)
                     }
                     for x in columns {
                         @inline(__always) func direction(_ sub: SceneLitFrameKernel.SubFrame, _ o: SIMD2<Float>) -> SIMD3<Float> {
@@ -298,7 +302,7 @@ struct SceneLitRenderer: Sendable {
                         }
                         var still = true
                         for j in 0..<samples {
-                            if packet {
+                            if packed {
                                 shaded[mid * samples + j] = packetShaded[(x - blockStart) * samples + j]
                                 seen[j] = packetSeen[(x - blockStart) * samples + j]
                             } else {
