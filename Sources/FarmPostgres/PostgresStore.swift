@@ -8,7 +8,9 @@ import PostgresNIO
 /// blocking adapter: postgres-nio runs on a private one-thread EventLoopGroup and the caller's
 /// thread waits on its futures (never an event-loop thread: that would deadlock, and is refused).
 ///
-/// Two connections: one for write transactions, one for reads (see `read`).
+/// Three connections: one for write transactions, one for the loop's reads (see `read`), one
+/// for reads off the loop (`readAside`: `status` answers), so neither kind of read waits for
+/// the other.
 ///
 /// Connection loss (the server restarted, the network dropped): the store logs a warning naming
 /// the server (without its password), reconnects with back-off for up to `reconnectFor` seconds,
@@ -26,6 +28,9 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
     private let configuration: PostgresConnection.Configuration
     private let writer = Slot()
     private let reader = Slot()
+    private let aside = Slot()
+    /// Round trips of `readAside`: not the loop's waits, so kept out of `traffic`'s.
+    private let asideCounter = TrafficCounter()
     private let latency = LatencyObserver()
     private let ids = Counter()
     private let counter = TrafficCounter()
@@ -84,7 +89,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
     }
 
     deinit {
-        for slot in [writer, reader] { try? slot.connection?.close().wait() }
+        for slot in [writer, reader, aside] { try? slot.connection?.close().wait() }
         try? group.syncShutdownGracefully()
     }
 
@@ -95,6 +100,11 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
     public func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {
         counter.update { $0.reads += 1 }
         return try run(on: reader, begin: nil, body)
+    }
+
+    public func readAside<T>(_ body: (any StoreSession) throws -> T) throws -> T {
+        counter.update { $0.asideReads += 1 }
+        return try run(on: aside, begin: nil, counting: asideCounter, body)
     }
 
     @discardableResult
@@ -117,7 +127,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
     // MARK: - Transactions and reconnection
 
     /// Runs `body` on `slot`'s connection, in a transaction opened by `begin` (nil: none).
-    private func run<T>(on slot: Slot, begin: String?, _ body: (any StoreSession) throws -> T) throws -> T {
+    private func run<T>(on slot: Slot, begin: String?, counting: TrafficCounter? = nil, _ body: (any StoreSession) throws -> T) throws -> T {
         precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil,
                      "PostgresStore blocks its caller: call it from the coordinator's thread, never from a NIO event loop")
         slot.lock.lock()
@@ -131,7 +141,7 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
                 if let stale = slot.connection, stale.isClosed { slot.connection = nil }
                 let connection = try slot.connection ?? connect()
                 slot.connection = connection
-                let session = Session(connection: connection, logger: logger, location: location, counter: counter,
+                let session = Session(connection: connection, logger: logger, location: location, counter: counting ?? counter,
                                       unawaited: begin == nil ? nil : Unawaited())
                 // BEGIN is not waited for (one round trip fewer per write): statements on a
                 // connection run in order, and a BEGIN that failed (the connection died) is

@@ -57,6 +57,14 @@ public final class Coordinator: @unchecked Sendable {
     private let submitQueue = DispatchQueue(label: "scenefarm.coordinator.submit")
     /// SUBMITs handed to `submitQueue` and not yet answered (loop thread only).
     private var submitsInFlight = 0
+    /// Wakes the loop when work done off it (a checked SUBMIT, a STATUS read) has a reply to send.
+    private let wake: WakeSignal
+    /// STATUS answered off the loop (StatusReader.swift).
+    private let statusReader: StatusReader
+    /// Finished jobs' work folders are swept here, off the loop (`sweep`); whether a sweep is
+    /// running (under `stateLock`).
+    private let sweepQueue = DispatchQueue(label: "scenefarm.coordinator.sweep", qos: .utility)
+    private var sweepRunning = false
     /// Checked SUBMITs waiting for the loop to store and answer them (under `stateLock`).
     private var checkedSubmits: [CheckedSubmit] = []
     /// The dashboard's view of the loop's state, and its actions (Coordinator+Dashboard.swift).
@@ -96,6 +104,8 @@ public final class Coordinator: @unchecked Sendable {
         store = try config.store.map { try JobStore(backend: $0) } ?? JobStore(directory: config.stateDirectory)
         drained = try store.drainedNodes()
         snapshots = SnapshotPublisher(store: store, storageRoot: config.storageRoot.path)
+        wake = try WakeSignal(context: context)
+        statusReader = try StatusReader(store: store, wake: wake, logger: logger)
         nodeRules = WireRules(commands: FarmProtocol.nodeCommands, maxMessageBytes: config.maxMessageBytes)
         clientRules = WireRules(commands: FarmProtocol.clientCommands, maxMessageBytes: 16 << 20)
         preparation = JobPreparation(registry: config.registry, ocioOverride: config.ocioOverride)
@@ -169,20 +179,20 @@ public final class Coordinator: @unchecked Sendable {
         // first message that arrives (a pair's backup publishes its state and waits).
         perform(failover.tick(now: .now))
         logger.info("coordinator listening", metadata: ["nodes": "\(boundNodeEndpoint)", "clients": "\(boundClientEndpoint)", "storage": "\(config.storageRoot.path)", "pair": "\(config.pair.map { "\($0.role.rawValue), state on \(boundPeerEndpoint ?? ""), peer \($0.peer)" } ?? "none")"])
-        let poller = ZMQPoller([nodeSocket, clientSocket, nodeMonitor] + (peerLink.map { [$0.subscriber] } ?? []))
+        let poller = ZMQPoller([nodeSocket, clientSocket, nodeMonitor, wake.receiver] + (peerLink.map { [$0.subscriber] } ?? []))
         while !shouldStop {
             do {
-                // A SUBMIT checked on `submitQueue` is stored and answered by this loop, and no
-                // socket wakes it when the check ends: poll briefly while checks are out, or every
-                // submit waited up to 100 ms for the next message (0.13-0.15 s per `scenefarm
-                // submit` on an idle coordinator).
-                let ready = try poller.poll(timeout: submitsInFlight > 0 ? .milliseconds(2) : .milliseconds(100))
+                // A SUBMIT checked on `submitQueue` and a STATUS read by `statusReader` are
+                // answered by this loop; `wake` makes the poll return as soon as one is ready.
+                let ready = try poller.poll(timeout: .milliseconds(100))
                 if ready.contains(0) { try drainNodeSocket() }
                 if ready.contains(1) { try drainClientSocket() }
+                if ready.contains(3) { wake.consume() }
+                for (peer, reply) in statusReader.takeAnswers() { deliver(reply, to: peer) }
                 try finishSubmits()
                 try performActions()
                 if ready.contains(2) { try drainDisconnects() }
-                if ready.contains(3) { try receivePeerStates() }
+                if ready.contains(4) { try receivePeerStates() }
                 perform(failover.tick(now: .now))
                 if isServing {
                     try housekeeping()
@@ -594,6 +604,7 @@ public final class Coordinator: @unchecked Sendable {
             if let id = outcome.lightingID { jobs[task.job]?.lightingID = id }
         case .publish:
             jobs[task.job] = nil
+            taskMessages.forget(job: task.job)
             sweepLater(task.job)
             logger.info("job \(task.job) published \(outcome.published ?? "")")
         case .generate, .blend:
@@ -604,6 +615,7 @@ public final class Coordinator: @unchecked Sendable {
     /// Tells nodes to stop a failed or cancelled job's attempts and removes its staging area.
     private func abandon(job: String, running: [String] = []) throws {
         jobs[job] = nil
+        taskMessages.forget(job: job)
         for attempt in running {
             for (peer, node) in nodes where node.running[attempt] != nil {
                 try? nodeSocket.send(WireMessage(command: FarmProtocol.cancel, body: CancelBody(attempt: attempt)), to: peer)
@@ -627,13 +639,24 @@ public final class Coordinator: @unchecked Sendable {
         sweeps[job] = .now + Self.sweepFor
     }
 
+    /// Every 5 s, on `sweepQueue`: removing a folder that is (almost always) already gone costs
+    /// the file system a failed call per job, and with 600 jobs finished in the last ten minutes
+    /// that stalled the loop for 0.6 s (`bench farm --stores`, the fourth pass in
+    /// Docs/performance.md). The loop only picks the layouts; a sweep still running is not
+    /// started again.
     private func sweep() {
         let now = ContinuousClock.now
         guard now - lastSweep >= .seconds(5) else { return }
         lastSweep = now
+        var work: [(job: String, layout: PlateLayout)] = []
         for (job, until) in sweeps {
-            if let facts = try? facts(job) { facts.staging.layout.discard(job: job) }
+            if let facts = try? facts(job) { work.append((job, facts.staging.layout)) }
             if now > until { sweeps[job] = nil }
+        }
+        guard !work.isEmpty, stateLock.withLock({ sweepRunning ? false : { sweepRunning = true; return true }() }) else { return }
+        sweepQueue.async { [self, work] in
+            for item in work { item.layout.discard(job: item.job) }
+            stateLock.withLock { sweepRunning = false }
         }
     }
 
@@ -697,19 +720,16 @@ public final class Coordinator: @unchecked Sendable {
         sweep()
     }
 
-    /// Show, shot and generator by job, so dispatch and status do not re-parse specs.
-    private var names: [String: (show: String, shot: String, generator: String)] = [:]
-
+    /// Show, shot and generator of a job, so dispatch does not re-parse specs (the cache is
+    /// shared with the status answers).
     private func jobNames(_ job: ShotJob) -> (show: String, shot: String, generator: String) {
-        if let cached = names[job.id] { return cached }
-        let spec = try? job.spec()
-        let entry = (spec?.show ?? "", spec?.shot ?? "", spec?.generator.name ?? "")
-        names[job.id] = entry
-        return entry
+        statusReader.jobNames(job)
     }
 
     /// Jobs by id as dispatch sends them; refreshed when the lighting id is recorded.
     private var jobs: [String: ShotJob] = [:]
+    /// TASK messages, each job encoded once (TaskMessages.swift).
+    private var taskMessages = TaskMessages()
 
     /// The store's part of the pass, in one transaction (`JobStore.pass`): records the results
     /// accepted in this pass (group commit: one commit, and on PostgreSQL one fsync, however many
@@ -760,7 +780,7 @@ public final class Coordinator: @unchecked Sendable {
             guard let (task, job, peer) = planned[request.attempt] else { continue }
             let attempt = request.attempt
             do {
-                try nodeSocket.send(WireMessage(command: FarmProtocol.task, body: TaskBody(attempt: attempt, job: job, task: task.node)), to: peer)
+                try nodeSocket.send(taskMessages.message(attempt: attempt, job: job, task: task.node), to: peer)
             } catch {
                 try store.requeue(attempt: attempt, reason: "could not reach \(request.worker)")
                 continue
@@ -827,20 +847,14 @@ public final class Coordinator: @unchecked Sendable {
                 stateLock.lock()
                 checkedSubmits.append(CheckedSubmit(peer: peer, body: body, result: result))
                 stateLock.unlock()
+                wake.signal()
             }
             return nil
         case FarmProtocol.status:
             let body = try message.decodeBody(TargetBody.self)
-            if let job = body.job {
-                // One job asked for: its task timeline too (`status JOB --json`), all read in one go.
-                guard let read = try store.statusRead(job: job) else { return try failure(body.request, "bad_input", "no job '\(job)' on this coordinator") }
-                var one = status(read.job, progress: read.progress)
-                one.tasks = SnapshotPublisher.tasks(read.timeline, now: Date())
-                return try ok(ClientReply(request: body.request, jobs: [one]))
-            }
-            let jobs = try store.jobs()
-            let progress = try store.progress(jobs: jobs.map(\.job.id))
-            return try ok(ClientReply(request: body.request, jobs: jobs.map { status($0, progress: progress[$0.job.id]) }))
+            // Read and answered off the loop (StatusReader), unless too many are out already.
+            if statusReader.ask(body, from: peer) { return nil }
+            return try statusReader.reply(body)
         case FarmProtocol.cancelJob:
             let body = try message.decodeBody(TargetBody.self)
             guard let job = body.job, try store.job(job) != nil else {
@@ -955,25 +969,6 @@ public final class Coordinator: @unchecked Sendable {
             }
             deliver(reply, to: checked.peer)
         }
-    }
-
-    /// A job's status from its row and its progress (`JobStore.progress(jobs:)`; nil: no tasks).
-    private func status(_ stored: StoredJob, progress: JobStore.Progress?) -> JobStatus {
-        let progress = progress ?? JobStore.Progress(framesDone: 0, chunksDone: 0, running: 0, workers: [])
-        let total = stored.job.plan.frames.count
-        var eta: Double?
-        if let started = stored.startedAt, progress.framesDone > 0, !stored.state.isFinal {
-            let rate = Double(progress.framesDone) / max(0.001, Date().timeIntervalSince(started))
-            eta = Double(max(0, total - progress.framesDone)) / rate
-        }
-        let names = jobNames(stored.job)
-        return JobStatus(
-            job: stored.job.id, show: names.show, shot: names.shot, state: stored.state,
-            version: PlateVersion.label(stored.job.version), framesDone: min(progress.framesDone, total), framesTotal: total,
-            chunksDone: progress.chunksDone, chunks: stored.job.plan.chunks.count, tasksRunning: progress.running, nodes: progress.workers,
-            etaSeconds: eta, error: stored.error, published: stored.published, seamScores: stored.seamScores,
-            submittedAt: stored.job.submittedAt, priority: stored.priority
-        )
     }
 
     /// The `request` of a client body that did not decode as its command's type, or "".
@@ -1116,6 +1111,7 @@ public final class Coordinator: @unchecked Sendable {
         nodes = [:]
         liveness.reset(now: .now)
         jobs = [:]
+        taskMessages = TaskMessages()
         jobFacts = [:]
         sweeps = [:]
     }

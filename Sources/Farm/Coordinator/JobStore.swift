@@ -55,9 +55,14 @@ public final class JobStore: Sendable {
     let changes = ChangedJobs()
 
     /// Opens `backend` and brings its schema up to date.
-    public init(backend: any StoreBackend) throws {
+    public convenience init(backend: any StoreBackend) throws {
+        try self.init(backend: backend, migrating: true)
+    }
+
+    /// `migrating: false` for a second view of a store already opened (`asideReader`).
+    init(backend: any StoreBackend, migrating: Bool) throws {
         self.backend = backend
-        try StoreMigration.migrate(backend, StoreSchema.migrations)
+        if migrating { try StoreMigration.migrate(backend, StoreSchema.migrations) }
     }
 
     /// The SQLite store in `directory` (created if missing).

@@ -5,7 +5,8 @@ import Logging
 /// A farm node: a DEALER connected to the coordinator, running tasks on worker threads.
 ///
 /// One loop thread owns the socket. Workers hand their progress and results to it through
-/// `outbox`. Heartbeats go out at the interval WELCOME gives (0.5 s); if the coordinator is
+/// `outbox` and wake it through `wake` (an inproc pipe it polls beside the socket), so a result
+/// leaves the moment its task ends; with nothing to do the loop sleeps until its next heartbeat. Heartbeats go out at the interval WELCOME gives (0.5 s); if the coordinator is
 /// silent for its liveness window (2 s), the node closes the socket and reconnects with
 /// exponential back-off, re-sending READY with the attempts it is still running so their leases
 /// survive (the Paranoid Pirate pattern).
@@ -23,6 +24,9 @@ public final class FarmNode: @unchecked Sendable {
     private let executor: TaskExecutor
     private let logger: Logger
 
+    /// Wakes the loop thread's poll: work in `outbox`, or a drain or stop asked for.
+    private let wake: WakeSignal
+
     private let lock = NSLock()
     private var running: [String: CancellationFlag] = [:]
     private var outbox: [WireMessage] = []
@@ -38,6 +42,7 @@ public final class FarmNode: @unchecked Sendable {
         self.config = config
         self.context = try context ?? ZMQContext()
         self.logger = logger
+        wake = try WakeSignal(context: self.context)
         executor = TaskExecutor(registry: config.registry, nodeName: config.name)
         try FileManager.default.createDirectory(at: config.scratch, withIntermediateDirectories: true)
     }
@@ -47,6 +52,7 @@ public final class FarmNode: @unchecked Sendable {
         lock.lock()
         draining = true
         lock.unlock()
+        wake.signal()
     }
 
     /// Leave at once, abandoning running tasks (the coordinator requeues them).
@@ -55,6 +61,7 @@ public final class FarmNode: @unchecked Sendable {
         stopNow = true
         for flag in running.values { flag.cancel() }
         lock.unlock()
+        wake.signal()
     }
 
     public var name: String { config.name }
@@ -176,7 +183,10 @@ public final class FarmNode: @unchecked Sendable {
         }
         var monitor: ZMQSocket?
         // Not one event may reach a closed monitor (see `ZMQSocket.stopMonitoring`).
+        // (`poller` holds it too, and goes first.)
+        var poller: ZMQPoller?
         defer {
+            poller = nil
             if monitor != nil { socket.stopMonitoring() }
             monitor = nil
         }
@@ -190,6 +200,7 @@ public final class FarmNode: @unchecked Sendable {
             if pair { monitor = try socket.monitorConnections() }
             try socket.connect(endpoint)
             try introduce(on: socket)
+            poller = ZMQPoller([socket, wake.receiver] + (monitor.map { [$0] } ?? []))
         } catch {
             logger.error("cannot connect to \(endpoint): \(error)")
             return state.stop ? .finished : .lost(heard: false)
@@ -228,8 +239,14 @@ public final class FarmNode: @unchecked Sendable {
                 }
                 let message: WireMessage?
                 do {
-                    // Short waits while tasks run, so finished work goes out promptly.
-                    message = try socket.receiveMessage(rules: rules, timeout: .milliseconds(active.isEmpty ? 50 : 5))
+                    // Until the coordinator speaks, a task thread or drain/stop wakes the loop
+                    // (`wake`), a monitor event arrives, or the next heartbeat or liveness check
+                    // is due: a finished result leaves at once, and an idle node does not spin.
+                    let now = ContinuousClock.now
+                    let due = min(lastSent + timing.interval, lastHeard + timing.window + .milliseconds(1))
+                    let ready = try poller?.poll(timeout: max(.zero, due - now)) ?? []
+                    if ready.contains(1) { wake.consume() }
+                    message = ready.contains(0) ? try socket.receiveMessage(rules: rules, timeout: .zero) : nil
                 } catch let error as WireError {
                     logger.warning("dropped a malformed coordinator message: \(error)")
                     continue
@@ -312,6 +329,7 @@ public final class FarmNode: @unchecked Sendable {
         lock.lock()
         outbox.append(message)
         lock.unlock()
+        wake.signal()
     }
 
     private func begin(_ body: TaskBody) {
@@ -359,6 +377,7 @@ public final class FarmNode: @unchecked Sendable {
         }
         running[attempt] = nil
         lock.unlock()
+        wake.signal()
     }
 
     /// Transfer mode: every file the task wrote goes to the coordinator before the result.

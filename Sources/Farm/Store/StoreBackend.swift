@@ -47,6 +47,11 @@ public protocol StoreBackend: Sendable {
     var location: String { get }
     /// Reads with a consistent view. Blocks the calling thread.
     func read<T>(_ body: (any StoreSession) throws -> T) throws -> T
+    /// Reads as `read` does, for a thread other than the coordinator's loop (its `status`
+    /// answers): where the backend holds connections (PostgreSQL) this one has its own, so the
+    /// loop's reads never wait for it; its round trips are not counted in `traffic`'s waits,
+    /// which are the loop's. SQLite's reader pool already reads beside the writer.
+    func readAside<T>(_ body: (any StoreSession) throws -> T) throws -> T
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// A backend may run `body` again after losing its connection before the commit was
     /// acknowledged (PostgreSQL does), so `body` must touch nothing but the session.
@@ -60,6 +65,7 @@ public protocol StoreBackend: Sendable {
 
 extension StoreBackend {
     public var traffic: StoreTraffic? { nil }
+    public func readAside<T>(_ body: (any StoreSession) throws -> T) throws -> T { try read(body) }
 }
 
 /// The few places where SQLite's and PostgreSQL's SQL differ, as fragments the shared SQL embeds.

@@ -18,6 +18,8 @@ public struct StoreTraffic: Sendable, Equatable {
     public var commitSeconds = 0.0
     /// Read calls (`StoreBackend.read`).
     public var reads = 0
+    /// Read calls off the loop (`StoreBackend.readAside`), whose round trips are not in `waits`.
+    public var asideReads = 0
 
     public init() {}
 
@@ -30,6 +32,7 @@ public struct StoreTraffic: Sendable, Equatable {
         delta.transactions = transactions - earlier.transactions
         delta.commitSeconds = commitSeconds - earlier.commitSeconds
         delta.reads = reads - earlier.reads
+        delta.asideReads = asideReads - earlier.asideReads
         return delta
     }
 }

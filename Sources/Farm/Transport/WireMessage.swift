@@ -37,7 +37,9 @@ public struct WireMessage: Sendable, Equatable {
         self.payload = payload
     }
 
-    private init(validated command: String, body: Data, payload: Data?) {
+    /// A message whose body this process's own encoder wrote (a JSON object by construction),
+    /// so it is not parsed again to check it (TaskMessages: a TASK's body is most of a job).
+    init(validated command: String, body: Data, payload: Data?) {
         self.command = command
         self.body = body
         self.payload = payload

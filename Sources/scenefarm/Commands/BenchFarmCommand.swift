@@ -155,9 +155,9 @@ struct BenchFarmCommand: ParsableCommand {
             // what a change to the write path saved, independently of the machine's load.
             let traffic = after.since(before), stats = farm.coordinator.stats
             let passes = stats.dispatchPasses - statsBefore.dispatchPasses, batches = stats.resultBatches - statsBefore.resultBatches
-            print(String(format: "  store traffic in the clock: %d round trips waited (%.2f per task), %.3f s waiting (%.0f µs each; %.3f s of it for COMMIT), %d statements, %d write transactions, %d reads; %d dispatch passes, %d result batches",
+            print(String(format: "  store traffic in the clock: %d round trips waited (%.2f per task), %.3f s waiting (%.0f µs each; %.3f s of it for COMMIT), %d statements, %d write transactions, %d reads (and %d status reads off the loop, not waited for); %d dispatch passes, %d result batches",
                          traffic.waits, Double(traffic.waits) / Double(total), traffic.waitSeconds, traffic.waitSeconds / Double(max(1, traffic.waits)) * 1e6, traffic.commitSeconds,
-                         traffic.statements, traffic.transactions, traffic.reads, passes, batches))
+                         traffic.statements, traffic.transactions, traffic.reads, traffic.asideReads, passes, batches))
         }
         let done = statuses.filter { $0.state == .done }.count
         print(String(format: "dispatch%@%@: %d no-op tasks (%d jobs × lighting, generate, publish) through 1 coordinator and %d nodes × %d slots in %.2f s = %.0f tasks/s (goal ≥ 1000: %.2fx); %d/%d jobs done%@",

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Wakes a thread blocked in `zmq_poll` from any other thread: an inproc PAIR pipe whose
+/// receiving end the waiting thread polls beside its network sockets (the ZeroMQ guide's way of
+/// signalling between threads). A node's task threads use it to send a finished RESULT at once
+/// instead of at the loop's next timeout; the coordinator's off-loop checks and reads use it to
+/// have their answers sent as soon as they are ready.
+///
+/// `signal` may be called from any thread: the sending socket is used under a lock (a mutex is
+/// the full memory barrier libzmq asks for when a socket changes threads). Signals coalesce: at
+/// most one message is in the pipe, so it can never fill up, and a burst of results costs one
+/// wake-up.
+public final class WakeSignal: @unchecked Sendable {
+    /// The end to poll; confined, like any socket, to the one thread that waits on it.
+    public let receiver: ZMQSocket
+    private let sender: ZMQSocket
+    private let lock = NSLock()
+    /// Whether a signal is in the pipe and not yet consumed by `consume`.
+    private var pending = false
+
+    /// Opens both ends in `context`. Call it on the thread that will poll `receiver`, or before
+    /// starting that thread.
+    public init(context: ZMQContext) throws(TransportError) {
+        let endpoint = "inproc://scenefarm-wake-\(UUID().uuidString)"
+        receiver = try ZMQSocket(context: context, kind: .pair, linger: .zero)
+        try receiver.bind(endpoint)
+        sender = try ZMQSocket(context: context, kind: .pair, linger: .zero)
+        try sender.connect(endpoint)
+    }
+
+    /// Makes the next (or current) poll of `receiver` return. Never blocks for long: the pipe
+    /// holds at most one message.
+    public func signal() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !pending else { return }
+        pending = true
+        do {
+            try sender.send([Data()])
+        } catch {
+            // Only a closing context fails an inproc send; the waiter's timeout still wakes it.
+            pending = false
+        }
+    }
+
+    /// Empties the pipe; the waiting thread calls it when `receiver` polled readable, before it
+    /// looks at what the signal was about, so a signal sent after that look wakes it again.
+    public func consume() {
+        lock.lock()
+        pending = false
+        lock.unlock()
+        while (try? receiver.receive(timeout: .zero)) != nil {}
+    }
+}
