@@ -22,6 +22,14 @@ struct FarmQueueExportTests {
         output: {version: v001, proxies: {format: png}}
         """
 
+    /// The plate root, made first: it is the workers' shared storage, and an export refuses one
+    /// that is not there (not mounted, or mistyped).
+    static func plateRoot(_ dir: TemporaryDirectory) throws -> URL {
+        let root = dir.appending("plates")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        return root
+    }
+
     /// `iinfo --hash` of every frame of a version folder, by frame file name.
     static func pixelHashes(_ folder: String) throws -> [String: String] {
         let frames = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".exr") }.sorted()
@@ -48,7 +56,7 @@ struct FarmQueueExportTests {
     func openJobDescription() throws {
         let dir = TemporaryDirectory("queue")
         let spec = try dir.write("shot.yaml", Self.shot)
-        let root = dir.appending("plates")
+        let root = try Self.plateRoot(dir)
         let bundle = dir.appending("bundle")
         let export = try Tool.run(Repository.scenefarm, ["export", "openjd", spec, "--out", bundle.path, "--root", root.path])
         #expect(export.status == 0, "\(export.stderr)")
@@ -69,13 +77,20 @@ struct FarmQueueExportTests {
         let entries = try FileManager.default.contentsOfDirectory(atPath: version(root))
         #expect(!entries.contains { $0.hasPrefix(".") || $0.hasSuffix(".tmp") }, "\(entries)")
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("queue/q010/plates/main/.work").path))
+
+        // A root that is not there is an unmounted share or a typo: refused, and nothing created.
+        let unmounted = dir.appending("mnt/shows")
+        let missing = try Tool.run(Repository.scenefarm, ["export", "opencue", spec, "--out", dir.appending("b0").path, "--root", unmounted.path])
+        #expect(missing.status == 2, "\(missing.stderr)")
+        #expect(missing.stderr.contains("--root: the plate root \(unmounted.path) is not a folder here"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appending("mnt").path) && !FileManager.default.fileExists(atPath: dir.appending("b0").path))
     }
 
     @Test("the OpenCue job validates against OpenCue's DTD and its layers, run in dependency order, produce render's pixels")
     func openCue() throws {
         let dir = TemporaryDirectory("queue")
         let spec = try dir.write("shot.yaml", Self.shot)
-        let root = dir.appending("plates")
+        let root = try Self.plateRoot(dir)
         let xml = dir.appending("job.xml")
         let export = try Tool.run(Repository.scenefarm, ["export", "opencue", spec, "--out", xml.path, "--root", root.path, "--user", "wrangler"])
         #expect(export.status == 0, "\(export.stderr)")
@@ -126,7 +141,7 @@ struct FarmQueueExportTests {
     func taskRunIsSafeForAQueuesRetries() throws {
         let dir = TemporaryDirectory("queue")
         let spec = try dir.write("shot.yaml", Self.shot)
-        let root = dir.appending("plates")
+        let root = try Self.plateRoot(dir)
         let bundle = dir.appending("bundle")
         #expect(try Tool.run(Repository.scenefarm, ["export", "openjd", spec, "--out", bundle.path, "--root", root.path]).status == 0)
         let job = bundle.appendingPathComponent("job.json").path
@@ -191,12 +206,19 @@ struct FarmQueueExportTests {
     func failedExportReservesNothing() throws {
         let dir = TemporaryDirectory("queue")
         let spec = try dir.write("shot.yaml", Self.shot)
-        let root = dir.appending("plates")
+        let root = try Self.plateRoot(dir)
         let blocked = try dir.write("not-a-folder", "x")
         let failed = try Tool.run(Repository.scenefarm, ["export", "openjd", spec, "--out", blocked + "/bundle", "--root", root.path])
         #expect(failed.status == 2, "\(failed.stderr)")
         #expect(failed.stderr.contains("cannot create the bundle folder"), "\(failed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("queue/q010/plates/main/.work").path))
+
+        // A root that is not there is an unmounted share or a typo: refused, and nothing created.
+        let unmounted = dir.appending("mnt/shows")
+        let missing = try Tool.run(Repository.scenefarm, ["export", "opencue", spec, "--out", dir.appending("b0").path, "--root", unmounted.path])
+        #expect(missing.status == 2, "\(missing.stderr)")
+        #expect(missing.stderr.contains("--root: the plate root \(unmounted.path) is not a folder here"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appending("mnt").path) && !FileManager.default.fileExists(atPath: dir.appending("b0").path))
 
         #expect(try Tool.run(Repository.scenefarm, ["export", "openjd", spec, "--out", dir.appending("b1").path, "--root", root.path]).status == 0)
         let second = try Tool.run(Repository.scenefarm, ["export", "openjd", spec, "--out", dir.appending("b2").path, "--root", root.path])

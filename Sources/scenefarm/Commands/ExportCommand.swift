@@ -1,6 +1,7 @@
 import ArgumentParser
 import Farm
 import Foundation
+import Plates
 import ShotSpec
 
 /// `scenefarm export openjd|opencue`: hand a shot's tasks to a studio's own farm queue.
@@ -26,6 +27,14 @@ struct ExportOptions: ParsableArguments {
 
     func validate() throws {
         if let taskFrames, taskFrames < 1 { throw ValidationError("--task-frames must be at least 1, got \(taskFrames)") }
+        // Workers run it from their own working folder: an absolute path, or a bare name they
+        // find on their PATH.
+        if let executable {
+            guard !executable.isEmpty, executable.hasPrefix("/") || !executable.contains("/"),
+                  !executable.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw ValidationError("--executable must be an absolute path as the workers see it (/opt/scenefarm/bin/scenefarm) or a command on their PATH, got '\(executable.prefix(200))'")
+            }
+        }
     }
 
     /// Checks the shot, reserves its version and returns the job with the executable to run.
@@ -33,6 +42,13 @@ struct ExportOptions: ParsableArguments {
         let shot = try loadSpec(spec)
         let version = try parsePlateVersion(plateVersion)
         let preparation = JobPreparation(registry: try loadRegistry(plugins: plugins), ocioOverride: ocio)
+        // The root is the workers' shared storage: missing here, it is not mounted (or mistyped),
+        // and reserving the version would create a local folder where the mount belongs.
+        let plateRoot = PlateLayout(spec: shot, rootOverride: root).root.path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: plateRoot, isDirectory: &isFolder), isFolder.boolValue else {
+            throw fail("\(root == nil ? "\(spec): output.root" : "--root"): the plate root \(plateRoot) is not a folder here; mount the shared storage the workers use (or create it) and export again", code: ExitCodes.badInput)
+        }
         let job: QueueJob
         do {
             job = try QueueJob.prepare(shot, preparation: preparation, rootOverride: root, versionOverride: version, overlap: overlap, taskFrames: taskFrames)
