@@ -183,7 +183,12 @@ struct SceneLitRenderer: Sendable {
                 // One row of a block's mid-shutter rays shaded by GroundPacket, and their glimpses.
                 let packetShaded = UnsafeMutablePointer<SIMD3<Float>>.allocate(capacity: Self.columnsPerBlock * samples)
                 let packetSeen = UnsafeMutablePointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: Self.columnsPerBlock * samples)
+                // Per sub-frame, one row of the block's glimpses from GlimpsePacket, and whether it has them.
+                let rowGlimpses = UnsafeMutablePointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: subFrames * Self.columnsPerBlock * samples)
+                let rowGlimpsed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: subFrames)
                 defer {
+                    rowGlimpses.deallocate()
+                    rowGlimpsed.deallocate()
                     packetShaded.deallocate()
                     packetSeen.deallocate()
                     shaded.deallocate()
@@ -247,6 +252,14 @@ struct SceneLitRenderer: Sendable {
                         )
                     } else if skyPacket {
                         SkyPacket.shade(kernel, subFrame: mid, columns: columns, row: y, offsets: offsets, invW: invW, invH: invH, into: packetShaded, seen: packetSeen)
+                    }
+                    // The other sub-frames' glimpses where no primitive can meet their rays either
+                    // but they share no glimpse (a shadow, the horizon): taken four rays at a time.
+                    for k in 0..<subFrames {
+                        rowGlimpsed[k] = packed && k != mid && uniform[k] == nil && masks[k] == 0 && GlimpsePacket.glimpses(
+                            kernel, subFrame: k, sunMask: sunMasks[k], columns: columns, row: y, offsets: offsets, invW: invW, invH: invH,
+                            into: rowGlimpses + k * Self.columnsPerBlock * samples
+                        )
                     }
                     for x in columns {
                         @inline(__always) func direction(_ sub: SceneLitFrameKernel.SubFrame, _ o: SIMD2<Float>) -> SIMD3<Float> {
@@ -317,6 +330,14 @@ struct SceneLitRenderer: Sendable {
                                 // whether it equals the expected glimpse, without a ray.
                                 if let shared = uniform[k] {
                                     for j in 0..<samples where seen[j] != shared {
+                                        still = false
+                                        break glimpses
+                                    }
+                                    continue
+                                }
+                                if rowGlimpsed[k] {
+                                    let row = rowGlimpses + k * Self.columnsPerBlock * samples + (x - blockStart) * samples
+                                    for j in 0..<samples where seen[j] != row[j] {
                                         still = false
                                         break glimpses
                                     }
