@@ -14,16 +14,7 @@ import Testing
         let width = 96, height = 54
         let root = try SceneLitTestSupport.storageRoot()
         defer { SceneLitTestSupport.cleanUp(root) }
-        let spec = try SceneLitTestSupport.spec(width: width, height: height, body: """
-            camera: \(c.camera)
-            environment:
-              sky: \(c.sky)
-            ground: {material: \(c.ground)}
-            objects:
-              - {name: plinth, shape: box, position: [-1.7, 0.35, -1.0], size: [1.2, 0.7, 1.2], material: {base_color: [0.62, 0.60, 0.56], roughness: 0.7}}
-            """)
-        let artifact = try SceneLitGenerator().prepare(spec, storageRoot: root, cancellation: CancellationFlag())
-        let renderer = try SceneLitGenerator.renderer(spec, lighting: artifact)
+        let renderer = try GroundPacketTests.renderer(c, width: width, height: height, root: root)
         let instants = renderer.instants(frames: [1001])[0]
         let offsets: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(1, 1), SIMD2(0.25, 0.5), SIMD2(0.75, 0.118034), SIMD2(1, 0)]
         let invW = 2 / Float(width), invH = 2 / Float(height)
@@ -32,16 +23,7 @@ import Testing
             SceneLitFrameKernel.Glimpse(hit: -2, lit: true), SceneLitFrameKernel.Glimpse(hit: -2, lit: false),
         ]
         var wrong = 0, counts = [Int](repeating: 0, count: candidates.count), rows = 0
-        renderer.lighting.irradiance.withUnsafeBufferPointer { irradiance in
-        renderer.reflection.rgb.withUnsafeBufferPointer { reflection in
-        renderer.background.rgb.withUnsafeBufferPointer { background in
-        offsets.withUnsafeBufferPointer { offsets in
-            let kernel = SceneLitFrameKernel(
-                renderer: renderer, subFrames: instants, irradiance: irradiance,
-                reflection: LatLongMap.Sampler(rgb: reflection.baseAddress!, width: renderer.reflection.width, height: renderer.reflection.height, rotation: renderer.reflection.rotation),
-                background: LatLongMap.Sampler(rgb: background.baseAddress!, width: renderer.background.width, height: renderer.background.height, rotation: renderer.background.rotation)
-            )
-            defer { kernel.deallocate() }
+        PacketTestKernel.with(renderer, instants, offsets: offsets) { kernel, offsets in
             let k = instants.count / 2, sub = kernel.subFrames[k]
             let out = UnsafeMutablePointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: SceneLitRenderer.columnsPerBlock * offsets.count)
             defer { out.deallocate() }
@@ -65,9 +47,6 @@ import Testing
                     }
                 }
             }
-        }
-        }
-        }
         }
         #expect(wrong == 0)
         // The camera stands above the ground, so no row falls back to `sees`; the ground is in view.

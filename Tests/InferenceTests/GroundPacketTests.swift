@@ -53,13 +53,8 @@ import Testing
         #expect(shadowed > 0)
     }
 
-    /// Shades every ray of a 96×54 frame of case `c` with `GroundPacket` (camera mask 0, sun mask
-    /// `sunMask`) and with `SceneLitFrameKernel.shade`; counts ground rays, rays whose radiance or
-    /// glimpse differ, and sunlit and shadowed ground rays.
-    static func compare(_ c: Case, sunMask: UInt64) throws -> (packetRays: Int, wrong: Int, lit: Int, shadowed: Int) {
-        let width = 96, height = 54
-        let root = try SceneLitTestSupport.storageRoot()
-        defer { SceneLitTestSupport.cleanUp(root) }
+    /// The renderer of case `c` at `width`×`height` (a plinth on the ground, its lighting solved under `root`).
+    static func renderer(_ c: Case, width: Int, height: Int, root: URL) throws -> SceneLitRenderer {
         let spec = try SceneLitTestSupport.spec(width: width, height: height, body: """
             camera: \(c.camera)
             environment:
@@ -69,22 +64,23 @@ import Testing
               - {name: plinth, shape: box, position: [-1.7, 0.35, -1.0], size: [1.2, 0.7, 1.2], material: {base_color: [0.62, 0.60, 0.56], roughness: 0.7}}
             """)
         let artifact = try SceneLitGenerator().prepare(spec, storageRoot: root, cancellation: CancellationFlag())
-        let renderer = try SceneLitGenerator.renderer(spec, lighting: artifact)
+        return try SceneLitGenerator.renderer(spec, lighting: artifact)
+    }
+
+    /// Shades every ray of a 96×54 frame of case `c` with `GroundPacket` (camera mask 0, sun mask
+    /// `sunMask`) and with `SceneLitFrameKernel.shade`; counts ground rays, rays whose radiance or
+    /// glimpse differ, and sunlit and shadowed ground rays.
+    static func compare(_ c: Case, sunMask: UInt64) throws -> (packetRays: Int, wrong: Int, lit: Int, shadowed: Int) {
+        let width = 96, height = 54
+        let root = try SceneLitTestSupport.storageRoot()
+        defer { SceneLitTestSupport.cleanUp(root) }
+        let renderer = try Self.renderer(c, width: width, height: height, root: root)
         let instants = renderer.instants(frames: [1001])[0]
         // Corners and inner points of the pixel, as the sample patterns and the culling bounds use.
         let offsets: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(1, 1), SIMD2(0.25, 0.5), SIMD2(0.75, 0.118034), SIMD2(1, 0)]
         let invW = 2 / Float(width), invH = 2 / Float(height)
         var packetRays = 0, wrong = 0, lit = 0, shadowed = 0
-        renderer.lighting.irradiance.withUnsafeBufferPointer { irradiance in
-        renderer.reflection.rgb.withUnsafeBufferPointer { reflection in
-        renderer.background.rgb.withUnsafeBufferPointer { background in
-        offsets.withUnsafeBufferPointer { offsets in
-            let kernel = SceneLitFrameKernel(
-                renderer: renderer, subFrames: instants, irradiance: irradiance,
-                reflection: LatLongMap.Sampler(rgb: reflection.baseAddress!, width: renderer.reflection.width, height: renderer.reflection.height, rotation: renderer.reflection.rotation),
-                background: LatLongMap.Sampler(rgb: background.baseAddress!, width: renderer.background.width, height: renderer.background.height, rotation: renderer.background.rotation)
-            )
-            defer { kernel.deallocate() }
+        PacketTestKernel.with(renderer, instants, offsets: offsets) { kernel, offsets in
             #expect(!kernel.extended)
             let k = instants.count / 2, sub = kernel.subFrames[k]
             let capacity = SceneLitRenderer.columnsPerBlock * offsets.count
@@ -118,9 +114,6 @@ import Testing
                     }
                 }
             }
-        }
-        }
-        }
         }
         return (packetRays, wrong, lit, shadowed)
     }

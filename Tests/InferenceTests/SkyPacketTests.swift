@@ -27,16 +27,7 @@ import Testing
         let offsets: [SIMD2<Float>] = [SIMD2(0, 0), SIMD2(1, 1), SIMD2(0.25, 0.5), SIMD2(0.75, 0.118034), SIMD2(1, 0)]
         let invW = 2 / Float(width), invH = 2 / Float(height)
         var wrong = 0, disc = 0
-        renderer.lighting.irradiance.withUnsafeBufferPointer { irradiance in
-        renderer.reflection.rgb.withUnsafeBufferPointer { reflection in
-        renderer.background.rgb.withUnsafeBufferPointer { background in
-        offsets.withUnsafeBufferPointer { offsets in
-            let kernel = SceneLitFrameKernel(
-                renderer: renderer, subFrames: instants, irradiance: irradiance,
-                reflection: LatLongMap.Sampler(rgb: reflection.baseAddress!, width: renderer.reflection.width, height: renderer.reflection.height, rotation: renderer.reflection.rotation),
-                background: LatLongMap.Sampler(rgb: background.baseAddress!, width: renderer.background.width, height: renderer.background.height, rotation: renderer.background.rotation)
-            )
-            defer { kernel.deallocate() }
+        PacketTestKernel.with(renderer, instants, offsets: offsets) { kernel, offsets in
             let k = instants.count / 2, sub = kernel.subFrames[k]
             let capacity = SceneLitRenderer.columnsPerBlock * offsets.count
             let out = UnsafeMutablePointer<SIMD3<Float>>.allocate(capacity: capacity)
@@ -61,9 +52,6 @@ import Testing
                     }
                 }
             }
-        }
-        }
-        }
         }
         #expect(wrong == 0)
         if camera.contains("-3.2") { #expect(disc > 0) }

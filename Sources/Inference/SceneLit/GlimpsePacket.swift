@@ -32,17 +32,7 @@ enum GlimpsePacket {
         let nx = Lanes(repeating: normal.x), ny = Lanes(repeating: normal.y), nz = Lanes(repeating: normal.z)
         var start = 0
         while start < count {
-            let (px, py) = GroundPacket.pixelLanes(start: start, count: count, samples: samples, firstColumn: columns.lowerBound, row: y, offsets: offsets)
-            // `direction`: sx, sy, forward + right·sx + up·sy, divided by its length.
-            let sx = px * invW - 1
-            let sy = 1 - py * invH
-            var dx = Lanes(repeating: sub.forward.x) + Lanes(repeating: sub.right.x) * sx + Lanes(repeating: sub.up.x) * sy
-            var dy = Lanes(repeating: sub.forward.y) + Lanes(repeating: sub.right.y) * sx + Lanes(repeating: sub.up.y) * sy
-            var dz = Lanes(repeating: sub.forward.z) + Lanes(repeating: sub.right.z) * sx + Lanes(repeating: sub.up.z) * sy
-            let length = (dx * dx + dy * dy + dz * dz).squareRoot()
-            dx /= length
-            dy /= length
-            dz /= length
+            let (dx, dy, dz) = GroundPacket.directionLanes(sub, start: start, count: count, firstColumn: columns.lowerBound, row: y, offsets: offsets, invW: invW, invH: invH)
             // `SceneGeometry.nearest` with an empty mask: the ground plane, t in (epsilon, ∞).
             let t = groundHeightLessOrigin / dy
             let meets = kernel.groundEnabled ? (dy .!= 0) .& (t .> SceneGeometry.epsilon) .& (t .< .infinity) : SIMDMask(repeating: false)

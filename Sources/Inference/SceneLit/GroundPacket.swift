@@ -49,17 +49,7 @@ struct GroundPacket {
         var start = 0
         while start < count {
             // Lane i is ray start + i; past the end the last ray is repeated and its result dropped.
-            let (px, py) = Self.pixelLanes(start: start, count: count, samples: samples, firstColumn: columns.lowerBound, row: y, offsets: offsets)
-            // `direction`: sx, sy, forward + right·sx + up·sy, divided by its length.
-            let sx = px * invW - 1
-            let sy = 1 - py * invH
-            var dx = Lanes(repeating: sub.forward.x) + Lanes(repeating: sub.right.x) * sx + Lanes(repeating: sub.up.x) * sy
-            var dy = Lanes(repeating: sub.forward.y) + Lanes(repeating: sub.right.y) * sx + Lanes(repeating: sub.up.y) * sy
-            var dz = Lanes(repeating: sub.forward.z) + Lanes(repeating: sub.right.z) * sx + Lanes(repeating: sub.up.z) * sy
-            let length = (dx * dx + dy * dy + dz * dz).squareRoot()
-            dx /= length
-            dy /= length
-            dz /= length
+            let (dx, dy, dz) = GroundPacket.directionLanes(sub, start: start, count: count, firstColumn: columns.lowerBound, row: y, offsets: offsets, invW: invW, invH: invH)
             // `SceneGeometry.nearest` with no primitive: the ground plane, t in (epsilon, ∞).
             let t = groundHeightLessOrigin / dy
             let meets = (dy .!= 0) .& (t .> SceneGeometry.epsilon) .& (t .< .infinity)
@@ -162,6 +152,27 @@ struct GroundPacket {
         }
         let a = at(0), b = at(1), c = at(2), d = at(3)
         return (Lanes(a.x, b.x, c.x, d.x), Lanes(a.y, b.y, c.y, d.y))
+    }
+
+    /// Unit directions of the pinhole camera rays `start` … `start + 3` of a row (laid out as
+    /// `pixelLanes`): the renderer's `direction` (sx, sy, forward + right·sx + up·sy, divided by its
+    /// length) lane by lane, with its operations in its order.
+    @inline(__always)
+    static func directionLanes(
+        _ sub: SceneLitFrameKernel.SubFrame, start: Int, count: Int, firstColumn: Int, row y: Int,
+        offsets: UnsafeBufferPointer<SIMD2<Float>>, invW: Float, invH: Float
+    ) -> (x: Lanes, y: Lanes, z: Lanes) {
+        let (px, py) = pixelLanes(start: start, count: count, samples: offsets.count, firstColumn: firstColumn, row: y, offsets: offsets)
+        let sx = px * invW - 1
+        let sy = 1 - py * invH
+        var dx = Lanes(repeating: sub.forward.x) + Lanes(repeating: sub.right.x) * sx + Lanes(repeating: sub.up.x) * sy
+        var dy = Lanes(repeating: sub.forward.y) + Lanes(repeating: sub.right.y) * sx + Lanes(repeating: sub.up.y) * sy
+        var dz = Lanes(repeating: sub.forward.z) + Lanes(repeating: sub.right.z) * sx + Lanes(repeating: sub.up.z) * sy
+        let length = (dx * dx + dy * dy + dz * dz).squareRoot()
+        dx /= length
+        dy /= length
+        dz /= length
+        return (dx, dy, dz)
     }
 
     /// `powf(x, 5)` for the lanes in `mask` (0 in the others), from glibc one lane at a time.

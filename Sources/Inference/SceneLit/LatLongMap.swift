@@ -73,6 +73,12 @@ struct LatLongMap: Sendable {
             let v = acosf(min(1, max(-1, d.y))) / Float.pi
             let fx = u * Float(width) - 0.5
             let fy = min(max(v * Float(height) - 0.5, 0), Float(height - 1))
+            return bilinear(fx, fy)
+        }
+
+        /// The bilinear blend of the texels around texel coordinates (fx, fy), fy within the rows.
+        @inline(__always)
+        func bilinear(_ fx: Float, _ fy: Float) -> SIMD3<Float> {
             let x0f = TexelIndex.floor(fx), y0f = TexelIndex.floor(fy)
             let tx = fx - x0f, ty = fy - y0f
             let x0 = TexelIndex.wrap(Int(x0f), width)
@@ -102,23 +108,9 @@ struct LatLongMap: Sendable {
             let fyLow = fyRaw.replacing(with: 0, where: SIMD4<Float>(repeating: 0) .>= fyRaw)
             let top = Float(height - 1)
             let fy = SIMD4<Float>(repeating: top).replacing(with: fyLow, where: .!(SIMD4<Float>(repeating: top) .< fyLow))
-            @inline(__always) func lane(_ i: Int) -> SIMD3<Float> {
-                let x0f = TexelIndex.floor(fx[i]), y0f = TexelIndex.floor(fy[i])
-                let tx = fx[i] - x0f, ty = fy[i] - y0f
-                let x0 = TexelIndex.wrap(Int(x0f), width)
-                let x1 = TexelIndex.next(x0, width)
-                let y0 = Int(y0f), y1 = min(y0 + 1, height - 1)
-                @inline(__always) func at(_ x: Int, _ y: Int) -> SIMD3<Float> {
-                    let i = (y * width + x) * 3
-                    return SIMD3(rgb[i], rgb[i + 1], rgb[i + 2])
-                }
-                let top = at(x0, y0) * (1 - tx) + at(x1, y0) * tx
-                let bottom = at(x0, y1) * (1 - tx) + at(x1, y1) * tx
-                return top * (1 - ty) + bottom * ty
-            }
             // Lanes built from values, not stored one by one into a vector in memory (a store
             // per lane then a vector load stalls on store forwarding).
-            let a = lane(0), b = lane(1), c = lane(2), d = lane(3)
+            let a = bilinear(fx[0], fy[0]), b = bilinear(fx[1], fy[1]), c = bilinear(fx[2], fy[2]), d = bilinear(fx[3], fy[3])
             return (SIMD4(a.x, b.x, c.x, d.x), SIMD4(a.y, b.y, c.y, d.y), SIMD4(a.z, b.z, c.z, d.z))
         }
     }

@@ -20,17 +20,7 @@ enum SkyPacket {
         let sun = kernel.sunDirection, disc = kernel.sunDiscRadiance
         var start = 0
         while start < count {
-            let (px, py) = GroundPacket.pixelLanes(start: start, count: count, samples: samples, firstColumn: columns.lowerBound, row: y, offsets: offsets)
-            // `direction`: sx, sy, forward + right·sx + up·sy, divided by its length.
-            let sx = px * invW - 1
-            let sy = 1 - py * invH
-            var dx = Lanes(repeating: sub.forward.x) + Lanes(repeating: sub.right.x) * sx + Lanes(repeating: sub.up.x) * sy
-            var dy = Lanes(repeating: sub.forward.y) + Lanes(repeating: sub.right.y) * sx + Lanes(repeating: sub.up.y) * sy
-            var dz = Lanes(repeating: sub.forward.z) + Lanes(repeating: sub.right.z) * sx + Lanes(repeating: sub.up.z) * sy
-            let length = (dx * dx + dy * dy + dz * dz).squareRoot()
-            dx /= length
-            dy /= length
-            dz /= length
+            let (dx, dy, dz) = GroundPacket.directionLanes(sub, start: start, count: count, firstColumn: columns.lowerBound, row: y, offsets: offsets, invW: invW, invH: invH)
             // `sky`: the background, plus the disc where d·sun reaches its cosine (none in a
             // uniform block, but tested as the one-ray code does).
             let l = kernel.background.lookup(dx, dy, dz)
