@@ -45,10 +45,13 @@ public final class WakeSignal: @unchecked Sendable {
 
     /// Empties the pipe; the waiting thread calls it when `receiver` polled readable, before it
     /// looks at what the signal was about, so a signal sent after that look wakes it again.
+    /// Pipe and flag change together, under the lock: a signal slipping in between (after the
+    /// flag was cleared, before the pipe was emptied) would have its message drained while its
+    /// flag stayed set, and every later signal would be swallowed by that flag.
     public func consume() {
         lock.lock()
-        pending = false
-        lock.unlock()
+        defer { lock.unlock() }
         while (try? receiver.receive(timeout: .zero)) != nil {}
+        pending = false
     }
 }
