@@ -5,8 +5,15 @@ import Logging
 /// A farm node: a DEALER connected to the coordinator, running tasks on worker threads.
 ///
 /// One loop thread owns the socket. Workers hand their progress and results to it through
-/// `outbox` and wake it through `wake` (an inproc pipe it polls beside the socket), so a result
-/// leaves the moment its task ends; with nothing to do the loop sleeps until its next heartbeat. Heartbeats go out at the interval WELCOME gives (0.5 s); if the coordinator is
+/// `outbox`, which it sends every 5 ms while tasks run; with none running it sleeps until the
+/// coordinator speaks, its next heartbeat is due, or `drain`/`stop` wake it through `wake` (an
+/// inproc pipe it polls beside the socket).
+///
+/// Results are not sent the moment each task ends, on purpose: waking the loop per result was
+/// measured (`bench farm --stores`, Docs/performance.md, "The task cycle") to lower the
+/// throughput of a farm of no-op tasks on a 2-core machine 1.2–1.9× (likely because every
+/// result then costs its own wake-up of the node loop and its own send through libzmq's I/O
+/// thread), while the at most 5 ms it saves is nothing beside a real task's seconds. Heartbeats go out at the interval WELCOME gives (0.5 s); if the coordinator is
 /// silent for its liveness window (2 s), the node closes the socket and reconnects with
 /// exponential back-off, re-sending READY with the attempts it is still running so their leases
 /// survive (the Paranoid Pirate pattern).
@@ -24,7 +31,7 @@ public final class FarmNode: @unchecked Sendable {
     private let executor: TaskExecutor
     private let logger: Logger
 
-    /// Wakes the loop thread's poll: work in `outbox`, or a drain or stop asked for.
+    /// Wakes the loop thread's poll: a drain or stop asked for.
     private let wake: WakeSignal
 
     private let lock = NSLock()
@@ -92,6 +99,9 @@ public final class FarmNode: @unchecked Sendable {
         /// The connection was refused (pairs only): nothing listens there now.
         case refused
     }
+
+    /// How often the loop sends what running tasks posted (results, progress, files).
+    static let flushEvery: Duration = .milliseconds(5)
 
     /// A pair in transition answers PASSIVE for a second or two: try again this soon.
     static let passiveRetry: Duration = .milliseconds(250)
@@ -239,12 +249,13 @@ public final class FarmNode: @unchecked Sendable {
                 }
                 let message: WireMessage?
                 do {
-                    // Until the coordinator speaks, a task thread or drain/stop wakes the loop
-                    // (`wake`), a monitor event arrives, or the next heartbeat or liveness check
-                    // is due: a finished result leaves at once, and an idle node does not spin.
+                    // Until the coordinator speaks, drain/stop wakes the loop (`wake`), a monitor
+                    // event arrives, or the next heartbeat or liveness check is due; while tasks
+                    // run, at most `flushEvery`, so their results go out in small batches.
                     let now = ContinuousClock.now
                     let due = min(lastSent + timing.interval, lastHeard + timing.window + .milliseconds(1))
-                    let ready = try poller?.poll(timeout: max(.zero, due - now)) ?? []
+                    let wait = max(.zero, due - now)
+                    let ready = try poller?.poll(timeout: active.isEmpty ? wait : min(wait, Self.flushEvery)) ?? []
                     if ready.contains(1) { wake.consume() }
                     message = ready.contains(0) ? try socket.receiveMessage(rules: rules, timeout: .zero) : nil
                 } catch let error as WireError {
@@ -329,7 +340,6 @@ public final class FarmNode: @unchecked Sendable {
         lock.lock()
         outbox.append(message)
         lock.unlock()
-        wake.signal()
     }
 
     private func begin(_ body: TaskBody) {
@@ -377,7 +387,6 @@ public final class FarmNode: @unchecked Sendable {
         }
         running[attempt] = nil
         lock.unlock()
-        wake.signal()
     }
 
     /// Transfer mode: every file the task wrote goes to the coordinator before the result.
