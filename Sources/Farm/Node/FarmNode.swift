@@ -9,11 +9,10 @@ import Logging
 /// coordinator speaks, its next heartbeat is due, or `drain`/`stop` wake it through `wake` (an
 /// inproc pipe it polls beside the socket).
 ///
-/// Results are not sent the moment each task ends, on purpose: waking the loop per result was
-/// measured (`bench farm --stores`, Docs/performance.md, "The task cycle") to lower the
-/// throughput of a farm of no-op tasks on a 2-core machine 1.2–1.9× (likely because every
-/// result then costs its own wake-up of the node loop and its own send through libzmq's I/O
-/// thread), while the at most 5 ms it saves is nothing beside a real task's seconds. Heartbeats go out at the interval WELCOME gives (0.5 s); if the coordinator is
+/// Results are not sent the moment each task ends: waking the loop per result bought nothing
+/// measurable in `bench farm --stores` (Docs/performance.md, "The task cycle": four alternating
+/// pairs each way), costs a wake-up of this loop per result, and the at most 5 ms it would
+/// save is nothing beside a real task's seconds. Heartbeats go out at the interval WELCOME gives (0.5 s); if the coordinator is
 /// silent for its liveness window (2 s), the node closes the socket and reconnects with
 /// exponential back-off, re-sending READY with the attempts it is still running so their leases
 /// survive (the Paranoid Pirate pattern).
