@@ -52,7 +52,9 @@ struct SplitChunkPropertyTests {
             // Trial 0: no extras at all (publish measures everything, as before extras existed).
             let dropChance = trial == 0 ? 1.0 : Double.random(in: 0...0.5, using: &random)
             let label = "seed \(seed) trial \(trial): taskFrames \(taskFrames), extras dropped with chance \(dropChance)"
+            // The plate root is the workers' shared storage: it exists before an export.
             let root = dir.appending("farm\(trial)")
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             let bundle = dir.appending("bundle\(trial)")
             let export = try Tool.run(Repository.scenefarm, ["export", "openjd", spec, "--out", bundle.path, "--root", root.path, "--task-frames", String(taskFrames)])
             #expect(export.status == 0, "\(export.stderr)")
