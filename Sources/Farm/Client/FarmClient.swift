@@ -145,7 +145,7 @@ public final class FarmClient {
         let deadline = ContinuousClock.now + timeout
         let pair = endpoints.count > 1
         // With a pair, a coordinator silent for the liveness window is given up for the other.
-        let window = FarmProtocol.heartbeatInterval * FarmProtocol.liveness
+        let window = HeartbeatTiming.defaults.window
         var passives = 0
         while ContinuousClock.now < deadline {
             // A send that times out had nobody to take it: the same as no answer, and safe to

@@ -653,7 +653,12 @@ public final class Coordinator: @unchecked Sendable {
             if let facts = try? facts(job) { work.append((job, facts.staging.layout)) }
             if now > until { sweeps[job] = nil }
         }
-        guard !work.isEmpty, stateLock.withLock({ sweepRunning ? false : { sweepRunning = true; return true }() }) else { return }
+        guard !work.isEmpty else { return }
+        let started = stateLock.withLock {
+            defer { sweepRunning = true }
+            return !sweepRunning
+        }
+        guard started else { return }
         sweepQueue.async { [self, work] in
             for item in work { item.layout.discard(job: item.job) }
             stateLock.withLock { sweepRunning = false }

@@ -12,10 +12,12 @@ import Logging
 /// Results are not sent the moment each task ends: waking the loop per result bought nothing
 /// measurable in `bench farm --stores` (Docs/performance.md, "The task cycle": four alternating
 /// pairs each way), costs a wake-up of this loop per result, and the at most 5 ms it would
-/// save is nothing beside a real task's seconds. Heartbeats go out at the interval WELCOME gives (0.5 s); if the coordinator is
-/// silent for its liveness window (2 s), the node closes the socket and reconnects with
-/// exponential back-off, re-sending READY with the attempts it is still running so their leases
-/// survive (the Paranoid Pirate pattern).
+/// save is nothing beside a real task's seconds.
+///
+/// Heartbeats go out at the interval WELCOME gives (0.5 s); if the coordinator is silent for its
+/// liveness window (2 s), the node closes the socket and reconnects with exponential back-off,
+/// re-sending READY with the attempts it is still running so their leases survive (the Paranoid
+/// Pirate pattern).
 ///
 /// Given a pair's endpoints, it moves to the next one when the coordinator is silent for that
 /// window, answers PASSIVE, closes the connection or refuses it (the client side of Binary
@@ -222,7 +224,7 @@ public final class FarmNode: @unchecked Sendable {
         // answer messages sent before it, so they are coalesced into that one READY.
         var readySent: ContinuousClock.Instant? = .now
         // The protocol's timing until WELCOME says the coordinator's own.
-        var timing = (interval: FarmProtocol.heartbeatInterval, window: FarmProtocol.heartbeatInterval * FarmProtocol.liveness)
+        var timing = HeartbeatTiming.defaults
         while true {
             let (isDraining, stop, active) = state
             if stop { return .finished }
@@ -294,7 +296,7 @@ public final class FarmNode: @unchecked Sendable {
     }
 
     private func handle(_ message: WireMessage, socket: ZMQSocket, readySent: inout ContinuousClock.Instant?,
-                        timing: inout (interval: Duration, window: Duration)) throws {
+                        timing: inout HeartbeatTiming) throws {
         switch message.command {
         case FarmProtocol.task:
             let body = try message.decodeBody(TaskBody.self)
@@ -315,7 +317,7 @@ public final class FarmNode: @unchecked Sendable {
         case FarmProtocol.welcome:
             readySent = nil
             // A WELCOME without readable timing still welcomes: keep the protocol's defaults.
-            if let body = try? message.decodeBody(WelcomeBody.self) { timing = body.timing } else { logger.warning("WELCOME without a readable heartbeat timing; keeping \(FarmProtocol.heartbeatInterval) × \(FarmProtocol.liveness)") }
+            if let body = try? message.decodeBody(WelcomeBody.self) { timing = body.timing } else { logger.warning("WELCOME without a readable heartbeat timing; keeping \(HeartbeatTiming.defaults)") }
         default:
             break // HEARTBEAT only proves the coordinator is alive.
         }

@@ -27,9 +27,7 @@ public struct NodeConfig: Sendable {
     public var coordinators: [String] { Self.endpoints(coordinator) }
 
     /// A comma-separated endpoint list, trimmed, empty entries dropped.
-    public static func endpoints(_ list: String) -> [String] {
-        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
+    public static func endpoints(_ list: String) -> [String] { CoordinatorEndpoints.split(list) }
 
     public init(
         coordinator: String, name: String, slots: Int = 1, storageRoot: URL?, scratch: URL? = nil, registry: GeneratorRegistry = .builtIn,

@@ -5,10 +5,15 @@ public enum CoordinatorEndpoints {
     /// The endpoints of `list` in order, or an error naming the first entry that is not one.
     /// Empty entries (a trailing comma) are skipped; an empty list is an error.
     public static func parse(_ list: String) throws(EndpointError) -> [String] {
-        let endpoints = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let endpoints = split(list)
         guard !endpoints.isEmpty else { throw EndpointError(entry: list, reason: nil) }
         for endpoint in endpoints { try checkConnect(endpoint) }
         return endpoints
+    }
+
+    /// The entries of a comma-separated list, trimmed, empty ones dropped; unchecked.
+    public static func split(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// Throws unless `endpoint` is one a node or client can connect to (`--peer` too).

@@ -111,10 +111,22 @@ public struct WelcomeBody: Sendable, Codable, Equatable {
     /// How often the node heartbeats and how long a silent coordinator is given, as a node uses
     /// them: clamped to 100 ms…10 s and 2…20 intervals, so a careless or hostile coordinator can
     /// make a node neither spin nor wait for ever.
-    public var timing: (interval: Duration, window: Duration) {
+    public var timing: HeartbeatTiming {
         let interval = Duration.milliseconds(min(max(heartbeatIntervalMS, 100), 10_000))
-        return (interval, interval * min(max(liveness, 2), 20))
+        return HeartbeatTiming(interval: interval, window: interval * min(max(liveness, 2), 20))
     }
+}
+
+/// A node's (or pair client's) view of its coordinator's heartbeats: how often to heartbeat, and
+/// how long a silent coordinator is given before it counts as dead.
+public struct HeartbeatTiming: Sendable, Equatable, CustomStringConvertible {
+    public var interval: Duration
+    public var window: Duration
+
+    /// The protocol's, until WELCOME gives the coordinator's own: 0.5 s, 2 s.
+    public static let defaults = HeartbeatTiming(interval: FarmProtocol.heartbeatInterval, window: FarmProtocol.heartbeatInterval * FarmProtocol.liveness)
+
+    public var description: String { "heartbeat \(interval), silent for \(window)" }
 }
 
 /// TASK: run one task of a job.

@@ -60,19 +60,13 @@ struct CoordinatorCommand: ParsableCommand {
         guard leaseBase > 0, leasePerMegapixelFrame >= 0, leaseBase.isFinite, leasePerMegapixelFrame.isFinite else {
             throw fail("--lease-base must be above 0 and --lease-per-megapixel-frame at least 0", code: ExitCodes.badInput)
         }
-        for (option, endpoint) in [("--bind", bind), ("--client-bind", clientBind), ("--peer-bind", peerBind)] {
+        // Listened on, except --peer (the partner's, connected to).
+        for (option, endpoint) in [("--bind", bind), ("--client-bind", clientBind), ("--peer-bind", peerBind), ("--peer", peer)] {
             guard let endpoint else { continue }
             do {
-                try CoordinatorEndpoints.checkBind(endpoint)
+                if option == "--peer" { try CoordinatorEndpoints.checkConnect(endpoint) } else { try CoordinatorEndpoints.checkBind(endpoint) }
             } catch {
                 throw fail("\(option): \(error)", code: ExitCodes.badInput)
-            }
-        }
-        if let peer {
-            do {
-                try CoordinatorEndpoints.checkConnect(peer)
-            } catch {
-                throw fail("--peer: \(error)", code: ExitCodes.badInput)
             }
         }
         guard (1...100).contains(maxAttempts) else { throw fail("--max-attempts must be 1…100, got \(maxAttempts)", code: ExitCodes.badInput) }
@@ -118,9 +112,6 @@ struct CoordinatorCommand: ParsableCommand {
         case (true, true, _, _):
             throw fail("give --primary or --backup, not both", code: ExitCodes.badInput)
         case (_, _, let bind?, let peer?) where primary || backup:
-            guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://"), peer.hasPrefix("tcp://") || peer.hasPrefix("ipc://") else {
-                throw fail("--peer-bind and --peer take endpoints such as tcp://0.0.0.0:5557 and tcp://coord-b:5557", code: ExitCodes.badInput)
-            }
             // Its own state would come back as the partner's: a pair of one that never serves.
             guard bind != peer else {
                 throw fail("--peer \(peer) is this coordinator's own --peer-bind: give the partner's state endpoint", code: ExitCodes.badInput)
