@@ -125,6 +125,9 @@ public final class ZAPAuthenticator: @unchecked Sendable {
             return
         }
         started.report(nil)
+        // Closing a socket leaves its inproc endpoints to libzmq's reaper thread, so a handler
+        // started right after `stop()` could find the endpoint still taken; unbinding is synchronous.
+        defer { try? zap.unbind(endpoint) }
         let poller = ZMQPoller([zap, stop])
         do {
             while true {
