@@ -156,10 +156,14 @@ public final class JobStore: Sendable {
         try backend.read { db in try db.query(Self.readySQL, [limit]).map(decodeTask) }
     }
 
-    /// `readyTasks`' statement; its one argument is the limit.
+    /// `readyTasks`' statement; its one argument is the limit. `jobs CROSS JOIN tasks` makes
+    /// SQLite walk the unfinished jobs in dispatch order (`jobs_dispatch_order`) and each one's
+    /// ready tasks in graph order (`tasks_ready_by_job`), stopping at the limit, instead of
+    /// sorting every ready task; PostgreSQL plans the join itself from the same indexes
+    /// (StoreSchema.v6DispatchOrder).
     static let readySQL = """
-        SELECT tasks.* FROM tasks JOIN jobs ON jobs.id = tasks.job_id
-        WHERE tasks.state = 'ready' AND jobs.state IN ('queued', 'running')
+        SELECT tasks.* FROM jobs CROSS JOIN tasks
+        WHERE tasks.job_id = jobs.id AND tasks.state = 'ready' AND jobs.state IN ('queued', 'running')
         ORDER BY jobs.priority DESC, jobs.submitted_at, jobs.id, tasks.seq LIMIT ?
         """
 
