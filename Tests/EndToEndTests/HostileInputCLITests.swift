@@ -45,6 +45,7 @@ struct HostileInputCLITests {
         (["node", "--transfer", "--name", "n", "--coordinator", "tcp://127.0.0.1:99999"], "'tcp://127.0.0.1:99999' is not a coordinator endpoint: the port must be 1–65535"),
         (["node", "--transfer", "--name", "n", "--coordinator", "tcp://a:5555,coord-b:5555"], "'coord-b:5555' is not a coordinator endpoint: use tcp://HOST:PORT"),
         (["status", "--coordinator", "tcp://*:5556"], "'tcp://*:5556' is not a coordinator endpoint"),
+        (["status", "--finished", "20000"], "--finished must be 0…10000, got 20000"),
         (["status", "--timeout", "nan"], "--timeout must be more than 0 and at most 86400 seconds, got nan"),
         // A pair whose peer is itself would hear its own state as the partner's and never serve.
         (["coordinator", "--state", "TMP/state", "--storage", "TMP", "--backup", "--peer-bind", "tcp://127.0.0.1:5558", "--peer", "tcp://127.0.0.1:5558"],

@@ -311,5 +311,13 @@ extension FarmProcessTests {
             #expect(error.code == "bad_input")
             if id == "r2" { #expect(error.message.contains("not an absolute path"), "\(error.message)") }
         }
+        // STATUS asking for more finished jobs than one reply may carry, or fewer than none.
+        for finished in [-1, TargetBody.maxFinishedListed + 1] {
+            try client.send(WireMessage(command: FarmProtocol.status, body: TargetBody(request: "s\(finished)", finished: finished)))
+            let reply = try #require(try client.receiveMessage(rules: rules, timeout: .seconds(5)))
+            let error = try reply.decodeBody(ErrorReply.self)
+            #expect(reply.command == FarmProtocol.error && error.request == "s\(finished)" && error.code == "bad_input")
+            #expect(error.message == "finished must be 0…10000, got \(finished)")
+        }
     }
 }

@@ -86,9 +86,11 @@ public final class FarmClient {
         return job
     }
 
-    public func status(job: String? = nil) throws -> [JobStatus] {
+    /// One job's status, or (`job` nil) every active job and the `finished` final ones submitted
+    /// last (nil: the coordinator's default, `TargetBody.defaultFinishedListed`).
+    public func status(job: String? = nil, finished: Int? = nil) throws -> [JobStatus] {
         let request = UUID().uuidString
-        return try call(FarmProtocol.status, TargetBody(request: request, job: job), request: request).jobs ?? []
+        return try call(FarmProtocol.status, TargetBody(request: request, job: job, finished: finished), request: request).jobs ?? []
     }
 
     public func cancel(job: String) throws {

@@ -12,6 +12,8 @@ extension StoreSchema {
         [
             "CREATE INDEX jobs_dispatch_order ON jobs(priority DESC, submitted_at, id) WHERE state IN ('queued', 'running')",
             "CREATE INDEX tasks_ready_by_job ON tasks(job_id, seq) WHERE state = 'ready'",
+            // STATUS's last finished jobs (`JobStore.jobs(listedFinished:)`).
+            "CREATE INDEX jobs_finished_by_submission ON jobs(submitted_at DESC, id DESC) WHERE state IN ('done', 'failed', 'cancelled')",
         ]
     }
 }

@@ -20,7 +20,7 @@ extension JobStore {
             try db.query("""
                 SELECT id, state, priority, error, published, seams_json, started_at, finished_at FROM jobs
                 WHERE state IN ('queued', 'running')
-                   OR id IN (SELECT id FROM jobs WHERE state NOT IN ('queued', 'running') ORDER BY submitted_at DESC, id DESC LIMIT ?)
+                   OR id IN (SELECT id FROM jobs WHERE state IN ('done', 'failed', 'cancelled') ORDER BY submitted_at DESC, id DESC LIMIT ?)
                 ORDER BY submitted_at DESC, id DESC
                 """, [finished]).map { row in
                 JobRow(

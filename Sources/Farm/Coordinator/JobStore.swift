@@ -138,6 +138,26 @@ public final class JobStore: Sendable {
         return try backend.read { db in try db.query("SELECT * FROM jobs \(filter) ORDER BY submitted_at, id").map(decodeJob) }
     }
 
+    /// What STATUS lists: every queued or running job and the `finished` final ones submitted
+    /// last, oldest first. The final ones come through `jobs_finished_by_submission` (migration
+    /// v6), so the read does not grow with the store's history.
+    public func jobs(listedFinished finished: Int) throws -> [StoredJob] {
+        try backend.read { db in
+            try db.query(Self.listedSQL, [finished]).map(decodeJob)
+        }
+    }
+
+    /// `jobs(listedFinished:)`' statement; its one argument is the number of final jobs. Two
+    /// halves, each answered by its own partial index (`jobs_dispatch_order`,
+    /// `jobs_finished_by_submission`), where one `OR` made PostgreSQL read the whole table.
+    static let listedSQL = """
+        SELECT * FROM (
+            SELECT * FROM jobs WHERE state IN ('queued', 'running')
+            UNION ALL
+            SELECT * FROM (SELECT * FROM jobs WHERE state IN ('done', 'failed', 'cancelled') ORDER BY submitted_at DESC, id DESC LIMIT ?) last_finished
+        ) listed ORDER BY submitted_at, id
+        """
+
     /// Ids of jobs that became final after `date`.
     public func jobs(finishedSince date: Date) throws -> [String] {
         try backend.read { db in

@@ -80,7 +80,12 @@ final class StatusReader: @unchecked Sendable {
             one.tasks = SnapshotPublisher.tasks(read.timeline, now: Date())
             return try WireMessage(command: FarmProtocol.reply, body: ClientReply(request: body.request, jobs: [one]))
         }
-        let jobs = try store.jobs()
+        let finished = body.finished ?? TargetBody.defaultFinishedListed
+        guard (0...TargetBody.maxFinishedListed).contains(finished) else {
+            return try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: body.request, code: "bad_input",
+                                                                                 message: "finished must be 0…\(TargetBody.maxFinishedListed), got \(finished)"))
+        }
+        let jobs = try store.jobs(listedFinished: finished)
         let progress = try store.progress(jobs: jobs.map(\.job.id))
         return try WireMessage(command: FarmProtocol.reply, body: ClientReply(request: body.request, jobs: jobs.map { status($0, progress: progress[$0.job.id]) }))
     }

@@ -191,12 +191,22 @@ public struct TargetBody: Sendable, Codable, Equatable {
     public var request: String
     public var job: String?
     public var node: String?
+    /// STATUS without a job: how many finished (done, failed, cancelled) jobs to list beside the
+    /// active ones, most recently submitted; absent means `defaultFinishedListed`.
+    public var finished: Int?
 
-    public init(request: String, job: String? = nil, node: String? = nil) {
+    public init(request: String, job: String? = nil, node: String? = nil, finished: Int? = nil) {
         self.request = request
         self.job = job
         self.node = node
+        self.finished = finished
     }
+
+    /// Finished jobs a STATUS lists when it does not say: a store that has run for months holds
+    /// tens of thousands, and the reply must stay small and quick.
+    public static let defaultFinishedListed = 100
+    /// Most finished jobs one STATUS may ask for.
+    public static let maxFinishedListed = 10_000
 }
 
 /// SET_PRIORITY: change a queued or running job's dispatch priority (`JobPriority`).

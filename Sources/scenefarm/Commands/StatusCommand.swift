@@ -5,13 +5,21 @@ import Foundation
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show jobs: frames done, chunks, nodes, ETA, seam scores.")
 
-    @Argument(help: "A job id (default: every job).") var job: String?
+    @Argument(help: "A job id (default: every queued and running job, and the last finished ones).") var job: String?
+    @Option(help: "Without a job id: how many finished jobs to list beside the active ones, most recently submitted (0…\(TargetBody.maxFinishedListed)).")
+    var finished = TargetBody.defaultFinishedListed
     @OptionGroup var client: ClientOptions
     @Flag(help: "Print JSON instead of a table.") var json = false
 
+    func validate() throws {
+        guard (0...TargetBody.maxFinishedListed).contains(finished) else {
+            throw ValidationError("--finished must be 0…\(TargetBody.maxFinishedListed), got \(finished)")
+        }
+    }
+
     func run() throws {
         let jobs: [JobStatus]
-        do { jobs = try client.client().status(job: job) } catch { throw clientFailure(error) }
+        do { jobs = try client.client().status(job: job, finished: job == nil ? finished : nil) } catch { throw clientFailure(error) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -7,7 +7,7 @@ import Testing
 /// reading its whole history or sorting every ready task (StoreSchema.v6DispatchOrder). The plan
 /// is asked of each database's own planner (`EXPLAIN`), which is what decides the pass's cost.
 @Suite struct JobStoreDispatchOrderTests {
-    /// Finished jobs, each with three finished tasks, written in one statement.
+    /// Finished jobs in the store before the test's own.
     static let history = 3000
 
     @Test(arguments: StoreKind.allCases)
@@ -16,17 +16,7 @@ import Testing
         defer { database.drop() }
         let store = try database.open()
         let backend = try database.openBackend()
-        try backend.write { db in
-            let numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(Self.history))"
-            _ = try db.execute("""
-                \(numbers) INSERT INTO jobs (id, state, job_json, submitted_at, finished_at)
-                SELECT 'old-' || i, 'done', '{}', 1000000.0 + i, 1000001.0 + i FROM n
-                """)
-            _ = try db.execute("""
-                \(numbers) INSERT INTO tasks (job_id, name, node_json, state, seq, attempts)
-                SELECT 'old-' || i, t.name, '{}', 'done', t.seq, 1 FROM n CROSS JOIN (SELECT 'lighting' AS name, 0 AS seq UNION ALL SELECT 'gen', 1 UNION ALL SELECT 'publish', 2) t
-                """)
-        }
+        try store.writeHistory(jobs: Self.history, like: try JobStoreTests.job(id: "template"))
         // 40 queued jobs over three priorities, submitted in an order unrelated to their ids.
         var queued: [(id: String, priority: Int, submitted: Date)] = []
         for i in 0..<40 {
@@ -53,6 +43,13 @@ import Testing
         #expect(ready.map { [$0.job, $0.node.name] } == Array(expected.prefix(12)))
         #expect(try store.readyTasks(limit: 500).count == expected.count)
 
+        // STATUS: the active jobs and the last finished ones, oldest first, not the history.
+        let listed = try store.jobs(listedFinished: 3)
+        let active = queued.sorted { $0.submitted < $1.submitted }.map(\.id)
+        #expect(listed.map(\.job.id) == (Self.history - 2...Self.history).map { "history-\($0)" } + active)
+        #expect(listed.prefix(3).allSatisfy { $0.state == .done && $0.job.plan == listed[4].job.plan })
+        #expect(try store.jobs(listedFinished: 0).map(\.job.id) == active)
+
         let plan = try Self.plan(of: JobStore.readySQL, limit: 12, on: backend)
         switch kind {
         case .sqlite:
@@ -63,6 +60,23 @@ import Testing
         case .postgres:
             #expect(!plan.contains("Seq Scan"), "reads the whole history: \(plan)")
             #expect(plan.contains("jobs_dispatch_order") || plan.contains("tasks_ready_by_job"), "\(plan)")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func statusListsFromTheIndexesNotTheHistory(kind: StoreKind) throws {
+        let database = try StoreFixture.database(kind)
+        defer { database.drop() }
+        let store = try database.open()
+        try store.writeHistory(jobs: Self.history, like: try JobStoreTests.job(id: "template"))
+        let job = try JobStoreTests.job(id: "q-1")
+        try store.insert(job, tasks: job.tasks)
+        let plan = try Self.plan(of: JobStore.listedSQL, limit: 100, on: try database.openBackend())
+        switch kind {
+        case .sqlite:
+            #expect(plan.contains("jobs_finished_by_submission") && plan.contains("jobs_dispatch_order"), "\(plan)")
+        case .postgres:
+            #expect(!plan.contains("Seq Scan"), "reads the whole history: \(plan)")
         }
     }
 
