@@ -6,8 +6,10 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Chunking
 import Inference
 import Logging
+import ShotSpec
 
 struct BenchFarmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,6 +21,8 @@ struct BenchFarmCommand: ParsableCommand {
     @Option(help: "No-op tasks for the throughput run.") var tasks = 2000
     @Option(help: "Nodes for the throughput run.") var nodes = 4
     @Option(help: "Slots per node for the throughput run.") var slots = 4
+    @Option(help: "Finished jobs already in the store before the throughput run, as a farm that has run for months holds (three finished tasks each).")
+    var history = 0
     @Option(help: "Shot for the 1-vs-2-node run (default Farm/shots/courtyard_short.yaml at 480x270).") var shot: String?
     @Flag(help: "Only the scaling run: 1, 2 and 4 node processes (as the cores allow), each pinned to its own core with taskset and --threads 1, on Farm/shots/courtyard_long.yaml at 320x180 (or --shot); speed-ups printed beside the ideal.")
     var scaling = false
@@ -32,6 +36,7 @@ struct BenchFarmCommand: ParsableCommand {
         guard (1...1_000_000).contains(tasks) else { throw ValidationError("--tasks must be 1…1000000, got \(tasks)") }
         guard (1...64).contains(nodes) else { throw ValidationError("--nodes must be 1…64, got \(nodes)") }
         guard (1...64).contains(slots) else { throw ValidationError("--slots must be 1…64, got \(slots)") }
+        guard (0...10_000_000).contains(history) else { throw ValidationError("--history must be 0…10000000, got \(history)") }
         guard (1...100).contains(runs) else { throw ValidationError("--runs must be 1…100, got \(runs)") }
     }
 
@@ -96,7 +101,10 @@ struct BenchFarmCommand: ParsableCommand {
         var sqlite: [Double] = [], onPostgres: [Double] = []
         for run in 0..<max(1, runs) {
             sqlite.append(try throughput(work: work.appendingPathComponent("sqlite-\(run)"), dashboard: false))
-            onPostgres.append(try throughput(work: work.appendingPathComponent("postgres-\(run)"), dashboard: false, store: postgresStore(postgres, "bench_\(run)")))
+            let database = "bench_\(run)"
+            let store = try postgresStore(postgres, database)
+            if history > 0 { try writeHistory(to: JobStore(backend: PostgresStore(postgres.url(database: database))), work: work.appendingPathComponent("postgres-\(run)")) }
+            onPostgres.append(try throughput(work: work.appendingPathComponent("postgres-\(run)"), dashboard: false, store: store))
         }
         let a = RunSpread(sqlite), b = RunSpread(onPostgres), ratio = RunSpread(zip(onPostgres, sqlite).map { $0 / $1 })
         print(String(format: "dispatch by job store, %d run(s) each: SQLite median %.0f tasks/s (min %.0f, max %.0f); PostgreSQL 15 median %.0f tasks/s (min %.0f, max %.0f); ratio PostgreSQL/SQLite median %.2fx (min %.2f, max %.2f); goal ≥ 1000 tasks/s both",
@@ -130,6 +138,7 @@ struct BenchFarmCommand: ParsableCommand {
     /// measures dispatch, the protocol round trip and the job store, not submission.
     private func throughput(work: URL, dashboard: Bool, store: (any StoreBackend)? = nil) throws -> Double {
         let spec = try noopSpec(work, chunks: 1)
+        if history > 0, store == nil { try writeHistory(to: JobStore(directory: work.appendingPathComponent("state")), work: work) }
         let jobs = max(1, tasks / 3)
         let farm = try BenchFarm(work: work, nodes: nodes, slots: slots, store: store) { _ in TaskOutcome() }
         defer { farm.shutdown() }
@@ -164,6 +173,14 @@ struct BenchFarmCommand: ParsableCommand {
                      dashboard ? " (dashboard open)" : "", store == nil ? "" : " (PostgreSQL store)", total, jobs, nodes, slots, seconds, Double(total) / seconds, Double(total) / seconds / 1000, done, jobs,
                      viewer.map { String(format: "; %d metrics scrapes, %d page refreshes", $0.scrapes, $0.refreshes) } ?? ""))
         return Double(total) / seconds
+    }
+
+    /// `--history` finished copies of the no-op job, written before the farm starts.
+    private func writeHistory(to store: JobStore, work: URL) throws {
+        let spec = try ShotSpecLoader.load(path: try noopSpec(work, chunks: 1))
+        let template = ShotJob(id: "template", spec: spec, storageRoot: work, version: 1, plan: try ChunkPlanner.plan(spec), mode: .parallel,
+                               ocioConfig: nil, owner: "bench", submittedAt: Date(timeIntervalSince1970: 0))
+        try store.writeHistory(jobs: history, like: template)
     }
 
     private func redispatch(work: URL) throws {
