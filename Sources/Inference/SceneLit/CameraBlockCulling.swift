@@ -26,9 +26,15 @@ enum CameraBlockCulling {
     /// The mask for sub-frame `sub`'s rays through pixels `columns` × `rows` (any sample offset
     /// inside each pixel), where the renderer maps pixel (x, y) to forward + right·sx + up·sy with
     /// sx = x·invW − 1 and sy = 1 − y·invH.
+    ///
+    /// With `aperture` > 0 the rays are the thin lens's (`SceneLitLens.ray`): from a point of the
+    /// aperture disc of that radius through the point where the pinhole ray meets the plane in
+    /// focus. Each primitive is then widened by how far such a ray can stray from the pinhole
+    /// ray through the same pixel point (`LensReach`), so the pinhole pyramid's test still
+    /// covers every lens ray.
     static func mask(
         _ sub: SceneLitFrameKernel.SubFrame, prims: UnsafeBufferPointer<Primitive>,
-        columns: Range<Int>, rows: Range<Int>, invW: Float, invH: Float
+        columns: Range<Int>, rows: Range<Int>, invW: Float, invH: Float, aperture: Float = 0
     ) -> UInt64 {
         let count = prims.count
         guard count > 0 else { return 0 }
@@ -38,12 +44,16 @@ enum CameraBlockCulling {
         guard cone.isFinite, cone < Double.pi / 2 else { return all(count) }
         let origin = SIMD3<Double>(sub.origin)
         let sides = self.sides(corners, axis: axis)
+        let lens = aperture > 0 ? LensReach(sub, corners: corners, aperture: aperture) : nil
+        if aperture > 0, lens == nil { return all(count) }
         var mask: UInt64 = 0
         for i in 0..<count {
             let p = prims[i]
-            let radius = bound(p)
             let v = SIMD3<Double>(p.center) - origin
             let distance = (v * v).sum().squareRoot()
+            // Widening by 0 adds nothing: the pinhole mask's numbers are unchanged.
+            let widen = lens?.spread(distance: distance, radius: bound(p)) ?? 0
+            let radius = bound(p) + widen
             guard distance > radius * 1.01 + 1e-3 else {
                 mask |= UInt64(1) << UInt64(i)
                 continue
@@ -54,7 +64,7 @@ enum CameraBlockCulling {
             // The ball around a column or a flat box is far wider than the primitive: its box
             // must also reach inside every side of the block's pyramid, with the same angular
             // margin (times the farthest distance a hit on it can lie at).
-            let e = extent(p)
+            let e = extent(p) + SIMD3(repeating: widen)
             let slack = angleMargin * (distance + (e * e).sum().squareRoot()) + 1e-3
             if sides.allSatisfy({ n in (n * v).sum() + (magnitude(n) * e).sum() >= -slack }) { mask |= UInt64(1) << UInt64(i) }
         }
@@ -187,5 +197,48 @@ enum CameraBlockCulling {
         let xs = [Double(columns.lowerBound) * Double(invW) - 1, Double(columns.upperBound) * Double(invW) - 1]
         let ys = [1 - Double(rows.lowerBound) * Double(invH), 1 - Double(rows.upperBound) * Double(invH)]
         return xs.flatMap { sx in ys.map { sy in normalize(forward + right * sx + up * sy) } }
+    }
+
+    /// How far the thin lens's rays through a block stray from its pinhole rays. A lens ray
+    /// leaves aperture point a (|a| ≤ R from the pinhole) towards f, where the pinhole ray
+    /// through the same pixel point meets the plane in focus, so its point a + s (f − a) lies
+    /// |1 − s| |a| ≤ |1 − s| R from the pinhole ray's point s f. Inside a ball of radius r at
+    /// distance D from the pinhole, |s f| = s L (L = |f|, between `nearFocus` and `farFocus`
+    /// over the block) is within D ± (r + |1 − s| R), which bounds s; the widest stray over that
+    /// range of s is what the ball (and box) is widened by.
+    struct LensReach {
+        /// Aperture radius, grown past the rounding of the disc's float lattice.
+        let radius: Double
+        /// Least and largest distance from the pinhole to the plane in focus along the block's rays.
+        let nearFocus: Double
+        let farFocus: Double
+
+        /// nil when the bounds do not hold (a plane in focus inside the aperture's reach, or
+        /// rays near 90° off the axis): the caller keeps every primitive.
+        init?(_ sub: SceneLitFrameKernel.SubFrame, corners: [SIMD3<Double>], aperture: Float) {
+            // `SceneLitLens.ray`: f = origin + d · focusDistance / max(d · forward, 1e-6), d unit.
+            let forward = SIMD3<Double>(sub.forward)
+            let length = (forward * forward).sum().squareRoot()
+            // d · forward over the block is least at a corner (the image plane's farthest point
+            // from the axis); the margins cover float directions (about 1e-6).
+            var least = Double.infinity
+            for c in corners { least = min(least, (c * forward).sum()) }
+            least -= 1e-4
+            let focus = Double(sub.focusDistance)
+            radius = Double(aperture) * 1.001 + 1e-6
+            nearFocus = focus / (length + 1e-4)
+            guard least > 0.01, focus.isFinite, nearFocus > 2 * radius else { return nil }
+            farFocus = focus / least
+        }
+
+        /// The widening for a ball of `radius` r whose centre is `distance` from the pinhole.
+        @inline(__always)
+        func spread(distance: Double, radius r: Double) -> Double {
+            // s ≥ 1: s L ≤ D + r + (s − 1) R, so s ≤ (D + r − R) / (L − R) ≤ (D + r) / (L_near − R).
+            let far = max(1, (distance + r) / (nearFocus - radius))
+            // s ≤ 1: s L ≥ D − r − (1 − s) R, so s ≥ (D − r − R) / (L − R) ≥ that over L_far.
+            let near = min(1, max(0, (distance - r - radius) / (farFocus - radius)))
+            return radius * max(far - 1, 1 - near) * 1.001 + 1e-3
+        }
     }
 }

@@ -294,16 +294,20 @@ struct SceneLitFrameKernel {
     }
 
     /// Radiance along one camera ray of sub-frame `k`, also reporting its glimpse: the full model
-    /// (lights, visible emitters, checkerboards, traced reflections, glass).
+    /// (lights, visible emitters, checkerboards, traced reflections, glass). The camera ray tests
+    /// only the primitives `mask` leaves (its block's `CameraBlockCulling` mask, widened for the
+    /// lens), in index order: the same nearest hit as testing all of them. `lattice` is the
+    /// calling thread's `GlossyLattice`, if any.
     @inline(never)
     func shadeExtended(
-        _ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse, pixel: UInt32, sample: Int? = nil
+        _ o: SIMD3<Float>, _ d: SIMD3<Float>, subFrame k: Int, glimpse seen: inout Glimpse, pixel: UInt32, sample: Int? = nil,
+        mask: UInt64 = .max, lattice: UnsafeMutablePointer<GlossyLattice>? = nil
     ) -> SIMD3<Float> {
         // Camera sample j of the pixel's `pixelSamples` takes its share of the area lights' and
         // the glossy lobe's rays (`sample` nil: every ray, as with one sample per pixel).
         let slot = sample.map { Slot(index: $0, count: pixelSamples) } ?? Slot(index: 0, count: 1)
         let prims = primitives(of: k)
-        let nearest = SceneGeometry.nearest(prims, groundEnabled: groundEnabled, groundHeight: groundHeight, o, d)
+        let nearest = cameraHit(prims, mask: mask & CameraBlockCulling.all(min(primitiveCount, CameraBlockCulling.maxPrimitives)), o, d)
         if lightCount > 0, let emitted = visibleLight(o, d, before: nearest?.t ?? .infinity) {
             seen = Glimpse(hit: -3, lit: false)
             return emitted
@@ -344,7 +348,9 @@ struct SceneLitFrameKernel {
         if tracedReflections {
             // A mirror ray, a GGX lobe of rays, or the point's own gathered light by roughness
             // (SceneLitGlossy.swift).
-            environment = tracedEnvironment(point: p, normal: n, direction: d, roughness: rough, indirect: indirect, prims: prims, pixel: pixel, slot: slot)
+            environment = tracedEnvironment(
+                point: p, normal: n, direction: d, roughness: rough, indirect: indirect, prims: prims, pixel: pixel, slot: slot, lattice: lattice
+            )
         } else {
             environment = reflection.lookup(r) * (1 - glossy) + sh.irradiance(r) * (glossy / Float.pi)
         }

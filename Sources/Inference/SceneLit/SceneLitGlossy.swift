@@ -25,13 +25,14 @@ extension SceneLitFrameKernel {
     @inline(never)
     func tracedEnvironment(
         point p: SIMD3<Float>, normal n: SIMD3<Float>, direction d: SIMD3<Float>, roughness rough: Float,
-        indirect: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, pixel: UInt32, slot: Slot = Slot(index: 0, count: 1)
+        indirect: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, pixel: UInt32, slot: Slot = Slot(index: 0, count: 1),
+        lattice: UnsafeMutablePointer<GlossyLattice>? = nil
     ) -> SIMD3<Float> {
         if rough >= Self.glossyFadeEnd { return indirect / Float.pi }
         if rough < Self.mirrorRoughness {
             return reflected(p + n * 1e-3, d - n * (2 * (d * n).sum()), prims: prims, pixel: pixel)
         }
-        let lobe = glossy(point: p, normal: n, view: -d, alpha: rough * rough, prims: prims, pixel: pixel, slot: slot)
+        let lobe = glossy(point: p, normal: n, view: -d, alpha: rough * rough, prims: prims, pixel: pixel, slot: slot, lattice: lattice)
         let fade = min(max((rough - Self.glossyFadeStart) / (Self.glossyFadeEnd - Self.glossyFadeStart), 0), 1)
         return lobe * (1 - fade) + indirect * (fade / Float.pi)
     }
@@ -55,10 +56,13 @@ extension SceneLitFrameKernel {
     /// over `sharedLobeRays` directions for the pixel (2 rays per sample at 8 samples, half the
     /// rays of four each). Its bias shrinks with the lattice, not with the rays per sample: on the
     /// interior it is 0.2 % in the frame's mean where four rays per sample were 1.4 % bright.
+    /// That lattice's per-point terms are the same for each sample of the pixel on one surface:
+    /// `lattice` (a thread's `GlossyLattice`) keeps them from one sample to the next.
     @inline(never)
     func glossy(
         point p: SIMD3<Float>, normal n: SIMD3<Float>, view v: SIMD3<Float>, alpha: Float,
-        prims: UnsafeBufferPointer<Primitive>, pixel: UInt32, slot: Slot = Slot(index: 0, count: 1)
+        prims: UnsafeBufferPointer<Primitive>, pixel: UInt32, slot: Slot = Slot(index: 0, count: 1),
+        lattice: UnsafeMutablePointer<GlossyLattice>? = nil
     ) -> SIMD3<Float> {
         let a2 = alpha * alpha
         // The radiosity solve's tangent frame, both tangents reversed (the lobe's lattice was
@@ -71,13 +75,12 @@ extension SceneLitFrameKernel {
         // Shared: the pixel's lattice has `sharedLobeRays` points (at least one per sample).
         let taken = shared ? max(1, (Self.sharedLobeRays + slot.count - 1) / slot.count) : Self.glossyRays
         let points = shared ? taken * slot.count : Self.glossyRays
+        // The pixel's lattice terms, held from its previous sample when it had the same one.
+        let terms = shared ? lattice?.pointee.terms(seed: seed, points: points, shift: shift, a2: a2) : nil
         /// Lobe ray `i`, and its weight n·l (0: below the surface, not traced).
         @inline(__always) func ray(_ i: Int) -> (SIMD3<Float>, Float) {
-            let u = SceneLight.lattice(i, points, shift: shift)
-            let phi = 2 * Float.pi * u.x
-            let cos2 = (1 - u.y) / (1 + (a2 - 1) * u.y)
-            let cosH = cos2.squareRoot(), sinH = max(0, 1 - cos2).squareRoot()
-            let h = t * (sinH * cosf(phi)) + b * (sinH * sinf(phi)) + n * cosH
+            let c = terms?[i] ?? GlossyLattice.term(i, points: points, shift: shift, a2: a2)
+            let h = t * c.x + b * c.y + n * c.z
             let vh = (v * h).sum()
             guard vh > 0 else { return (.zero, 0) }
             let l = h * (2 * vh) - v

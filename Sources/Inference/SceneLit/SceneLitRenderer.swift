@@ -166,6 +166,9 @@ struct SceneLitRenderer: Sendable {
             // Lean pinhole frames cull primitives per block; lens rays leave the pinhole cone.
             let culls = !extended && !lens.hasAperture && kernel.primitiveCount <= CameraBlockCulling.maxPrimitives
             let everything = CameraBlockCulling.all(min(kernel.primitiveCount, CameraBlockCulling.maxPrimitives))
+            // Extended frames cull only their camera rays' primitives, through the lens when there
+            // is one (the glimpse and sun-mask shortcuts assume pinhole rays of the lean path).
+            let lensCulls = extended && kernel.primitiveCount <= CameraBlockCulling.maxPrimitives
             // `sampling: adaptive` shades a pixel's samples in tiers until they agree; only for one
             // instant (no motion blur) with the extended shading, which is where samples are dear.
             let adaptive = params.adaptiveSampling && extended && subFrames == 1
@@ -186,7 +189,12 @@ struct SceneLitRenderer: Sendable {
                 // Per sub-frame, one row of the block's glimpses from GlimpsePacket, and whether it has them.
                 let rowGlimpses = UnsafeMutablePointer<SceneLitFrameKernel.Glimpse>.allocate(capacity: subFrames * Self.columnsPerBlock * samples)
                 let rowGlimpsed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: subFrames)
+                // The glossy lobe's per-pixel lattice terms, kept across a pixel's samples.
+                let lattice = UnsafeMutablePointer<GlossyLattice>.allocate(capacity: 1)
+                lattice.initialize(to: GlossyLattice(capacity: SceneLitFrameKernel.sharedLobeRays + samples))
                 defer {
+                    lattice.pointee.deallocate()
+                    lattice.deallocate()
                     rowGlimpses.deallocate()
                     rowGlimpsed.deallocate()
                     packetShaded.deallocate()
@@ -205,7 +213,10 @@ struct SceneLitRenderer: Sendable {
                 var shared = true
                 for k in 0..<subFrames {
                     guard culls else {
-                        masks[k] = everything
+                        masks[k] = lensCulls ? CameraBlockCulling.mask(
+                            kernel.subFrames[k], prims: kernel.primitives(of: k), columns: columns, rows: rows, invW: invW, invH: invH,
+                            aperture: lens.hasAperture ? lens.apertureRadius : 0
+                        ) : everything
                         sunMasks[k] = everything
                         uniform[k] = nil
                         shared = false
@@ -232,7 +243,7 @@ struct SceneLitRenderer: Sendable {
                 // conservative for any block, so no pixel changes.
                 let wide = wideStart..<min(width, wideStart + Self.columnsPerBlock)
                 let wideShared = cull(wide)
-                let narrow = culls && !wideShared ? Self.columnsPerNarrowBlock : Self.columnsPerBlock
+                let narrow = (culls && !wideShared) || lensCulls ? Self.columnsPerNarrowBlock : Self.columnsPerBlock
                 for blockStart in stride(from: wide.lowerBound, to: wide.upperBound, by: narrow) {
                 let columns = blockStart..<min(wide.upperBound, blockStart + narrow)
                 if narrow != Self.columnsPerBlock { _ = cull(columns) }
@@ -280,7 +291,7 @@ struct SceneLitRenderer: Sendable {
                         // One camera ray of sub-frame k. A ray of a block that sees only sky meets
                         // nothing, and `shade` returns `sky` for such a ray: it goes there directly.
                         @inline(__always) func shadeRay(_ o: SIMD3<Float>, _ d: SIMD3<Float>, _ k: Int, _ j: Int, _ glimpse: inout SceneLitFrameKernel.Glimpse) -> SIMD3<Float> {
-                            if extended { return kernel.shadeExtended(o, d, subFrame: k, glimpse: &glimpse, pixel: pixel, sample: j) }
+                            if extended { return kernel.shadeExtended(o, d, subFrame: k, glimpse: &glimpse, pixel: pixel, sample: j, mask: masks[k], lattice: lattice) }
                             if uniform[k]?.hit == -2 { return kernel.sky(d, glimpse: &glimpse) }
                             return kernel.shade(o, d, subFrame: k, mask: masks[k], sunMask: sunMasks[k], glimpse: &glimpse)
                         }
@@ -309,7 +320,7 @@ struct SceneLitRenderer: Sendable {
                                 let again = AdaptivePixelSampling.replicaHash(x, y, j / samples)
                                 let pinhole = direction(center, offsets[j % samples])
                                 let (o, d) = lens.hasAperture ? lens.ray(center, pinhole: pinhole, sample: j % samples, of: samples, pixel: again) : (center.origin, pinhole)
-                                return kernel.shadeExtended(o, d, subFrame: mid, glimpse: &seen[j], pixel: again, sample: j % samples)
+                                return kernel.shadeExtended(o, d, subFrame: mid, glimpse: &seen[j], pixel: again, sample: j % samples, mask: masks[mid], lattice: lattice)
                             })
                             continue
                         }
