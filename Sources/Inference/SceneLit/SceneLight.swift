@@ -11,7 +11,8 @@ struct SceneLight: Sendable {
     enum Kind: UInt8, Sendable { case point, spot, area }
 
     var kind: Kind
-    var position: SIMD3<Float>
+    /// Set only here (private(set)): `reachLo`, `reachHi` and `area` are taken from it once.
+    private(set) var position: SIMD3<Float>
     /// Point and spot: luminous intensity × colour, scene units at 1 m.
     var intensity: SIMD3<Float>
     /// Spot axis, or the side an area light faces (unit).
@@ -20,14 +21,19 @@ struct SceneLight: Sendable {
     var cosOuter: Float
     var cosInner: Float
     /// Area: half-extent vectors along the rectangle's width and height.
-    var halfU: SIMD3<Float>
-    var halfV: SIMD3<Float>
+    private(set) var halfU: SIMD3<Float>
+    private(set) var halfV: SIMD3<Float>
     /// Area: radiance × colour. Point with a bulb: the bulb's radiance × colour.
     var radiance: SIMD3<Float>
     /// Point: radius of the visible bulb (0: invisible).
     var radius: Float
     /// Area: shadow rays per shaded point.
     var samples: Int
+    /// `reach`, and an area light's area, computed once here instead of for every shaded point
+    /// (the same expressions on the same numbers, so the same bits).
+    private(set) var reachLo = SIMD3<Float>.zero
+    private(set) var reachHi = SIMD3<Float>.zero
+    private(set) var area: Float = 0
 
     /// Converts a spec light; `rgb` is its colour already in ACEScg (nil: use the temperature).
     init(_ spec: LightSpec, acescg rgb: SIMD3<Double>?) {
@@ -89,6 +95,8 @@ struct SceneLight: Sendable {
             radiance = SIMD3<Float>(color * (nits * units))
             samples = count
         }
+        (reachLo, reachHi) = reach
+        area = 4 * (halfU * halfU).sum().squareRoot() * (halfV * halfV).sum().squareRoot()
     }
 
     /// Offsets in [0, 1)² of shadow sample `k` of `count`: a rank-1 (golden-ratio) lattice,
@@ -141,7 +149,7 @@ struct SceneLight: Sendable {
                     falloff = t * t * (3 - 2 * t)
                 }
             }
-            let (lo, hi) = reach
+            let (lo, hi) = (reachLo, reachHi)
             var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
             if blockers.blocks(origin, l, tMax: dist - radius - 2e-3) {
                 guard let through else { return .zero }
@@ -153,7 +161,7 @@ struct SceneLight: Sendable {
         l = toC / max((toC * toC).sum().squareRoot(), 1e-6)
         // Behind the emitting side (or level with it) the rectangle sends nothing.
         guard (toC * direction).sum() < 0 else { return .zero }
-        let (lo, hi) = reach
+        let (lo, hi) = (reachLo, reachHi)
         var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
         var sum: Float = 0
         // Rays that reach the light only through glass, weighted by what passes (`through`).
@@ -178,7 +186,6 @@ struct SceneLight: Sendable {
             }
             sum += cosP * cosL / d2
         }
-        let area = 4 * (halfU * halfU).sum().squareRoot() * (halfV * halfV).sum().squareRoot()
         let open = radiance * (sum * area / Float(taken))
         return through == nil ? open : open + radiance * tinted * (area / Float(taken))
     }

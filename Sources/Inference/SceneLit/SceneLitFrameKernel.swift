@@ -372,7 +372,9 @@ struct SceneLitFrameKernel {
         var received = SIMD3<Float>.zero, highlights = SIMD3<Float>.zero
         for index in 0..<lightCount {
             let light = lights[index]
-            let shift = SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 1)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 2)))
+            // Only an area light's lattice reads the shift.
+            let shift = light.kind != .area ? SIMD2<Float>.zero
+                : SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 1)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 2)))
             var l = SIMD3<Float>.zero
             let e = light.irradiance(
                 at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l, stratum: slot.index, strata: slot.count,
@@ -436,7 +438,8 @@ struct SceneLitFrameKernel {
         let pick = Int(PixelHash.hash(r.x.bitPattern, r.y.bitPattern, r.z.bitPattern ^ pixel) >> 8)
         for index in 0..<lightCount {
             let light = lights[index]
-            let shift = SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 3)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 4)))
+            let shift = light.kind != .area ? SIMD2<Float>.zero
+                : SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 3)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 4)))
             var l = SIMD3<Float>.zero
             let count = min(light.samples, Self.reflectedLightSamples)
             received += light.irradiance(

@@ -45,8 +45,8 @@ struct ShadowBlockers {
         }
         culled = true
         let offset = origin - p
-        var lo = pointwiseMin(origin, reachLo + offset), hi = pointwiseMax(origin, reachHi + offset)
-        let size = max(pointwiseMax(pointwiseMax(lo, -lo), pointwiseMax(hi, -hi)).max(), 1)
+        var lo = Self.lanesMin(origin, reachLo + offset), hi = Self.lanesMax(origin, reachHi + offset)
+        let size = max(Self.lanesMax(Self.lanesMax(lo, -lo), Self.lanesMax(hi, -hi)).max(), 1)
         let m = SIMD3<Float>(repeating: Self.margin + Self.relativeMargin * size)
         lo -= m
         hi += m
@@ -58,6 +58,19 @@ struct ShadowBlockers {
             if all(low .<= hi) && all(high .>= lo) { bits |= UInt64(1) << UInt64(i) }
         }
         mask = bits
+    }
+
+    /// `pointwiseMin` / `pointwiseMax` lane by lane, inline: the standard library's generic
+    /// versions (`Float.minimum` / `Float.maximum` per lane, the same calls as here) were out-of-line
+    /// calls on every shaded point and light.
+    @inline(__always)
+    static func lanesMin(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
+        SIMD3(Float.minimum(a.x, b.x), Float.minimum(a.y, b.y), Float.minimum(a.z, b.z))
+    }
+
+    @inline(__always)
+    static func lanesMax(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
+        SIMD3(Float.maximum(a.x, b.x), Float.maximum(a.y, b.y), Float.maximum(a.z, b.z))
     }
 
     /// The primitives `GlassShadow.pass` needs to test for these rays (it tests dynamic ones
