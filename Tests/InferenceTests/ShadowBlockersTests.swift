@@ -22,7 +22,10 @@ import Testing
         var rng = SplitMix(state: seed &* 7919)
         var prims = CameraBlockCullingTests.scene(seed: seed)
         for i in prims.indices where i % 5 == 0 { prims[i].isStatic = false }
-        var rays = 0, dropped = 0, tested = 0, misses = 0, wrong = 0
+        var rays = 0, dropped = 0, tested = 0, misses = 0, wrong = 0, boxMismatches = 0
+        // The boxes the frame kernel keeps per primitive: the mask must not change with them.
+        let boxes = prims.map(ShadowBlockers.Box.init)
+        boxes.withUnsafeBufferPointer { boxes in
         prims.withUnsafeBufferPointer { prims in
             for round in 0..<24 {
                 // A light somewhere in the scene: an area light facing down or sideways, or a point.
@@ -46,6 +49,11 @@ import Testing
                         var blockers = ShadowBlockers(
                             prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: centre - extent, reachHi: centre + extent
                         )
+                        let boxed = ShadowBlockers(
+                            prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: centre - extent, reachHi: centre + extent,
+                            boxes: boxes.baseAddress
+                        )
+                        if boxed.mask != blockers.mask { boxMismatches += 1 }
                         dropped += prims.count - blockers.mask.nonzeroBitCount
                         tested += prims.count
                         let shift = SIMD2(rng.next(), rng.next())
@@ -68,6 +76,8 @@ import Testing
                 }
             }
         }
+        }
+        #expect(boxMismatches == 0, "\(boxMismatches) masks changed with the kept boxes")
         #expect(misses == 0, "\(misses) primitives a shadow ray meets were dropped")
         #expect(wrong == 0, "\(wrong) of \(rays) shadow rays answered differently from testing every primitive")
         // The culling must actually cull in these scenes (most primitives lie off any one segment).

@@ -125,12 +125,13 @@ struct SceneLight: Sendable {
     /// test only the primitives `ShadowBlockers` leaves, with the same answers as testing all.
     /// An area light casts `count` rays, or its share of them when `strata` > 1 (see below).
     /// `through` gives the share of light a stopped shadow ray still carries past glass
-    /// (`GlassShadow`); nil: whatever stops it is opaque.
+    /// (`GlassShadow`); nil: whatever stops it is opaque. `boxes`: `prims`' boxes, if the caller
+    /// keeps them (`ShadowBlockers.Box`).
     @inline(__always)
     func irradiance(
         at p: SIMD3<Float>, normal n: SIMD3<Float>, prims: UnsafeBufferPointer<Primitive>, staticOnly: Bool,
         samples count: Int, shift: SIMD2<Float>, toward l: inout SIMD3<Float>, stratum: Int = 0, strata: Int = 1,
-        through: GlassShadow? = nil
+        through: GlassShadow? = nil, boxes: UnsafePointer<ShadowBlockers.Box>? = nil
     ) -> SIMD3<Float> {
         let origin = p + n * 1e-3
         if kind != .area {
@@ -150,7 +151,7 @@ struct SceneLight: Sendable {
                 }
             }
             let (lo, hi) = (reachLo, reachHi)
-            var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
+            var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi, boxes: boxes)
             if blockers.blocks(origin, l, tMax: dist - radius - 2e-3) {
                 guard let through else { return .zero }
                 return intensity * (cosP * falloff / d2) * through.pass(origin, l, tMax: dist - radius - 2e-3, only: blockers.glassMask)
@@ -162,7 +163,7 @@ struct SceneLight: Sendable {
         // Behind the emitting side (or level with it) the rectangle sends nothing.
         guard (toC * direction).sum() < 0 else { return .zero }
         let (lo, hi) = (reachLo, reachHi)
-        var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi)
+        var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi, boxes: boxes)
         var sum: Float = 0
         // Rays that reach the light only through glass, weighted by what passes (`through`).
         var tinted = SIMD3<Float>.zero

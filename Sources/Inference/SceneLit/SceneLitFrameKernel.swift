@@ -36,6 +36,8 @@ struct SceneLitFrameKernel {
     /// The primitives of every sub-frame, `primitiveCount` each, back to back.
     let primitives: UnsafeMutableBufferPointer<Primitive>
     let primitiveCount: Int
+    /// `primitives`' boxes for the lights' shadow rays (`ShadowBlockers.Box`), same layout.
+    let boxes: UnsafeMutableBufferPointer<ShadowBlockers.Box>
     let groundEnabled: Bool
     let groundHeight: Float
     let surfaces: UnsafeMutableBufferPointer<SceneSurface>
@@ -95,6 +97,8 @@ struct SceneLitFrameKernel {
             )
             for i in 0..<count { primitives[k * count + i] = instant.geometry.primitives[i] }
         }
+        boxes = .allocate(capacity: max(1, instants.count * count))
+        for i in 0..<(instants.count * count) { boxes[i] = ShadowBlockers.Box(primitives[i]) }
         groundEnabled = r.scene.geometry.groundEnabled
         groundHeight = r.scene.geometry.groundHeight
         surfaces = .allocate(capacity: r.scene.surfaces.count)
@@ -136,6 +140,7 @@ struct SceneLitFrameKernel {
     func deallocate() {
         subFrames.deallocate()
         primitives.deallocate()
+        boxes.deallocate()
         surfaces.deallocate()
         shading.deallocate()
         grids.deallocate()
@@ -147,6 +152,16 @@ struct SceneLitFrameKernel {
     @inline(__always)
     func primitives(of k: Int) -> UnsafeBufferPointer<Primitive> {
         UnsafeBufferPointer(rebasing: primitives[subFrames[k].firstPrimitive..<(subFrames[k].firstPrimitive + primitiveCount)])
+    }
+
+    /// The boxes of `prims` (the primitives of one of this frame's sub-frames).
+    @inline(__always)
+    func boxes(of prims: UnsafeBufferPointer<Primitive>) -> UnsafePointer<ShadowBlockers.Box>? {
+        guard let base = prims.baseAddress, let first = primitives.baseAddress, let boxBase = boxes.baseAddress else { return nil }
+        let offset = base - UnsafePointer(first)
+        // Primitives from anywhere else have no boxes here.
+        guard offset >= 0, offset + prims.count <= subFrames.count * primitiveCount else { return nil }
+        return UnsafePointer(boxBase + offset)
     }
 
     /// What a camera ray sees, coarsely: what it hits and whether the sun reaches that point.
@@ -378,7 +393,7 @@ struct SceneLitFrameKernel {
             var l = SIMD3<Float>.zero
             let e = light.irradiance(
                 at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l, stratum: slot.index, strata: slot.count,
-                through: hasDielectrics ? GlassShadow(prims: prims, surfaces: UnsafeBufferPointer(surfaces)) : nil
+                through: hasDielectrics ? GlassShadow(prims: prims, surfaces: UnsafeBufferPointer(surfaces)) : nil, boxes: boxes(of: prims)
             )
             guard e.max() > 0 else { continue }
             received += e
@@ -444,7 +459,7 @@ struct SceneLitFrameKernel {
             let count = min(light.samples, Self.reflectedLightSamples)
             received += light.irradiance(
                 at: p, normal: n, prims: prims, staticOnly: false, samples: count, shift: shift, toward: &l, stratum: pick % count, strata: count,
-                through: hasDielectrics ? GlassShadow(prims: prims, surfaces: UnsafeBufferPointer(surfaces)) : nil
+                through: hasDielectrics ? GlassShadow(prims: prims, surfaces: UnsafeBufferPointer(surfaces)) : nil, boxes: boxes(of: prims)
             )
         }
         return surface.meanAlbedo * (1 - surface.metallic) / Float.pi * received + surface.emission

@@ -29,12 +29,26 @@ struct ShadowBlockers {
     /// The primitive that stopped the previous ray, or −1.
     private(set) var last = -1
 
+    /// A primitive's box, `center ∓ half` as the test below computes it, taken once per frame:
+    /// four lanes each, the fourth (−∞, +∞) so it never fails the overlap test.
+    struct Box {
+        var low: SIMD4<Float>
+        var high: SIMD4<Float>
+
+        init(_ prim: Primitive) {
+            let low = prim.center - prim.half, high = prim.center + prim.half
+            self.low = SIMD4(low, -.infinity)
+            self.high = SIMD4(high, .infinity)
+        }
+    }
+
     /// Blockers of the rays from `origin` (the shaded point `p` moved off its surface) towards
-    /// points of the box `reachLo`…`reachHi` around the light.
+    /// points of the box `reachLo`…`reachHi` around the light. `boxes` (one per primitive, in
+    /// `prims`' order) saves computing them per point: the same numbers, so the same mask.
     @inline(__always)
     init(
         _ prims: UnsafeBufferPointer<Primitive>, staticOnly: Bool, point p: SIMD3<Float>, origin: SIMD3<Float>,
-        reachLo: SIMD3<Float>, reachHi: SIMD3<Float>
+        reachLo: SIMD3<Float>, reachHi: SIMD3<Float>, boxes: UnsafePointer<Box>? = nil
     ) {
         self.prims = prims
         self.staticOnly = staticOnly
@@ -51,6 +65,16 @@ struct ShadowBlockers {
         lo -= m
         hi += m
         var bits: UInt64 = 0
+        if let boxes {
+            let lo4 = SIMD4(lo, 0), hi4 = SIMD4(hi, 0)
+            for i in 0..<prims.count {
+                guard !staticOnly || prims[i].isStatic else { continue }
+                let box = boxes[i]
+                if all((box.low .<= hi4) .& (box.high .>= lo4)) { bits |= UInt64(1) << UInt64(i) }
+            }
+            mask = bits
+            return
+        }
         for i in 0..<prims.count {
             let prim = prims[i]
             guard !staticOnly || prim.isStatic else { continue }
