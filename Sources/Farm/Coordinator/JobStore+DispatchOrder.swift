@@ -11,7 +11,9 @@ extension StoreSchema {
     static let v6DispatchOrder = StoreMigration("v6-dispatch-order") { _ in
         [
             "CREATE INDEX jobs_dispatch_order ON jobs(priority DESC, submitted_at, id) WHERE state IN ('queued', 'running')",
-            "CREATE INDEX tasks_ready_by_job ON tasks(job_id, seq) WHERE state = 'ready'",
+            // `state` in the key too: without table statistics (the store never runs ANALYZE)
+            // SQLite otherwise probes each job through `tasks_state`, every ready task per job.
+            "CREATE INDEX tasks_ready_by_job ON tasks(job_id, state, seq) WHERE state = 'ready'",
             // STATUS's last finished jobs (`JobStore.jobs(listedFinished:)`).
             "CREATE INDEX jobs_finished_by_submission ON jobs(submitted_at DESC, id DESC) WHERE state IN ('done', 'failed', 'cancelled')",
         ]

@@ -86,7 +86,7 @@ struct PinnedScaling {
         // Ten polls a second (the timeline's own times are whole seconds on the wire), of every
         // job's status: STATUS of one job would also build its task timeline each time, on the
         // coordinator that shares the nodes' cores. The timeline is asked for once, at the end.
-        while try client.status().first(where: { $0.job == job })?.state.isFinal == false {
+        while try client.status(job: job).first?.state.isFinal == false {
             Thread.sleep(forTimeInterval: 0.1)
         }
         let seconds = (ContinuousClock.now - start).seconds
