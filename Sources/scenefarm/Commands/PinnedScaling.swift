@@ -84,8 +84,9 @@ struct PinnedScaling {
         let start = ContinuousClock.now
         let job = try client.submit(specText: text, specName: spec.path, baseDirectory: work.path)
         // Ten polls a second (the timeline's own times are whole seconds on the wire), of the
-        // active and latest jobs' status: STATUS of one job would also build its task timeline each time, on the
-        // coordinator that shares the nodes' cores. The timeline is asked for once, at the end.
+        // active and latest jobs' status: STATUS of one job would also build its task timeline
+        // each time, on the coordinator that shares the nodes' cores. The timeline is asked for
+        // once, at the end.
         while try client.status().first(where: { $0.job == job })?.state.isFinal == false {
             Thread.sleep(forTimeInterval: 0.1)
         }
