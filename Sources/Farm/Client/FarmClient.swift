@@ -37,7 +37,7 @@ public final class FarmClient {
 
     public init(endpoint: String, context: ZMQContext? = nil, curve: (keyPair: CurveKeyPair, serverPublicKey: String)? = nil, timeout: Duration = .seconds(10)) throws {
         self.endpoint = endpoint
-        let list = NodeConfig.endpoints(endpoint)
+        let list = CoordinatorEndpoints.split(endpoint)
         endpoints = list.isEmpty ? [endpoint] : list
         self.timeout = timeout
         self.context = try context ?? ZMQContext()

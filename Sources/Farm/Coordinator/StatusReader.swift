@@ -81,9 +81,8 @@ final class StatusReader: @unchecked Sendable {
             return try WireMessage(command: FarmProtocol.reply, body: ClientReply(request: body.request, jobs: [one]))
         }
         let finished = body.finished ?? TargetBody.defaultFinishedListed
-        guard (0...TargetBody.maxFinishedListed).contains(finished) else {
-            return try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: body.request, code: "bad_input",
-                                                                                 message: "finished must be 0…\(TargetBody.maxFinishedListed), got \(finished)"))
+        if let problem = TargetBody.finishedProblem(finished) {
+            return try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: body.request, code: "bad_input", message: problem))
         }
         let jobs = try store.jobs(listedFinished: finished)
         let progress = try store.progress(jobs: jobs.map(\.job.id))

@@ -24,10 +24,7 @@ public struct NodeConfig: Sendable {
     public var taskHandler: (@Sendable (TaskBody) throws -> TaskOutcome)?
 
     /// The endpoints of `coordinator`, in the order they are tried.
-    public var coordinators: [String] { Self.endpoints(coordinator) }
-
-    /// A comma-separated endpoint list, trimmed, empty entries dropped.
-    public static func endpoints(_ list: String) -> [String] { CoordinatorEndpoints.split(list) }
+    public var coordinators: [String] { CoordinatorEndpoints.split(coordinator) }
 
     public init(
         coordinator: String, name: String, slots: Int = 1, storageRoot: URL?, scratch: URL? = nil, registry: GeneratorRegistry = .builtIn,

@@ -207,6 +207,12 @@ public struct TargetBody: Sendable, Codable, Equatable {
     public static let defaultFinishedListed = 100
     /// Most finished jobs one STATUS may ask for.
     public static let maxFinishedListed = 10_000
+
+    /// What is wrong with asking a STATUS for `finished` jobs, nil when nothing is; the
+    /// coordinator's `bad_input` message and the CLI's `--finished` error alike.
+    public static func finishedProblem(_ finished: Int) -> String? {
+        (0...maxFinishedListed).contains(finished) ? nil : "finished must be 0…\(maxFinishedListed), got \(finished)"
+    }
 }
 
 /// SET_PRIORITY: change a queued or running job's dispatch priority (`JobPriority`).

@@ -169,8 +169,8 @@ struct BenchFarmCommand: ParsableCommand {
                          traffic.statements, traffic.transactions, traffic.reads, traffic.asideReads, passes, batches))
         }
         // Outside the clock: the finished jobs themselves (a STATUS lists at most 10,000 of them).
-        let listed = try farm.client.status(finished: min(jobs, TargetBody.maxFinishedListed))
-        let done = listed.filter { $0.state == .done }.count, checked = min(jobs, TargetBody.maxFinishedListed)
+        let checked = min(jobs, TargetBody.maxFinishedListed)
+        let done = try farm.client.status(finished: checked).filter { $0.state == .done }.count
         print(String(format: "dispatch%@%@: %d no-op tasks (%d jobs × lighting, generate, publish) through 1 coordinator and %d nodes × %d slots in %.2f s = %.0f tasks/s (goal ≥ 1000: %.2fx); %d/%d%@ jobs done%@",
                      dashboard ? " (dashboard open)" : "", store == nil ? "" : " (PostgreSQL store)", total, jobs, nodes, slots, seconds, Double(total) / seconds, Double(total) / seconds / 1000, done, checked, checked < jobs ? " (the last listed)" : "",
                      viewer.map { String(format: "; %d metrics scrapes, %d page refreshes", $0.scrapes, $0.refreshes) } ?? ""))

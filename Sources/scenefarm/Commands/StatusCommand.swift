@@ -12,9 +12,7 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func validate() throws {
-        guard (0...TargetBody.maxFinishedListed).contains(finished) else {
-            throw ValidationError("--finished must be 0…\(TargetBody.maxFinishedListed), got \(finished)")
-        }
+        if let problem = TargetBody.finishedProblem(finished) { throw ValidationError("--\(problem)") }
     }
 
     func run() throws {
