@@ -52,8 +52,9 @@ enum CameraBlockCulling {
             let v = SIMD3<Double>(p.center) - origin
             let distance = (v * v).sum().squareRoot()
             // Widening by 0 adds nothing: the pinhole mask's numbers are unchanged.
-            let widen = lens?.spread(distance: distance, radius: bound(p)) ?? 0
-            let radius = bound(p) + widen
+            let ball = bound(p)
+            let widen = lens?.spread(distance: distance, radius: ball) ?? 0
+            let radius = ball + widen
             guard distance > radius * 1.01 + 1e-3 else {
                 mask |= UInt64(1) << UInt64(i)
                 continue

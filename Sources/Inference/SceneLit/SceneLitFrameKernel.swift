@@ -164,6 +164,15 @@ struct SceneLitFrameKernel {
         return UnsafePointer(boxBase + offset)
     }
 
+    /// The shift of light `index`'s shadow-ray lattice for `pixel`, from the hash streams
+    /// `streams` (directly seen points and reflected ones draw from different ones). Only an area
+    /// light's lattice reads it, so the others skip the hashes.
+    @inline(__always)
+    static func latticeShift(_ light: SceneLight, index: Int, pixel: UInt32, streams: (UInt32, UInt32)) -> SIMD2<Float> {
+        guard light.kind == .area else { return .zero }
+        return SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), streams.0)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), streams.1)))
+    }
+
     /// What a camera ray sees, coarsely: what it hits and whether the sun reaches that point.
     /// Motion blur shades a pixel once when every sub-frame glimpses the same static thing.
     struct Glimpse: Equatable {
@@ -387,9 +396,7 @@ struct SceneLitFrameKernel {
         var received = SIMD3<Float>.zero, highlights = SIMD3<Float>.zero
         for index in 0..<lightCount {
             let light = lights[index]
-            // Only an area light's lattice reads the shift.
-            let shift = light.kind != .area ? SIMD2<Float>.zero
-                : SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 1)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 2)))
+            let shift = Self.latticeShift(light, index: index, pixel: pixel, streams: (1, 2))
             var l = SIMD3<Float>.zero
             let e = light.irradiance(
                 at: p, normal: n, prims: prims, staticOnly: false, samples: light.samples, shift: shift, toward: &l, stratum: slot.index, strata: slot.count,
@@ -453,8 +460,7 @@ struct SceneLitFrameKernel {
         let pick = Int(PixelHash.hash(r.x.bitPattern, r.y.bitPattern, r.z.bitPattern ^ pixel) >> 8)
         for index in 0..<lightCount {
             let light = lights[index]
-            let shift = light.kind != .area ? SIMD2<Float>.zero
-                : SIMD2(PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 3)), PixelHash.unit(PixelHash.hash(pixel, UInt32(index), 4)))
+            let shift = Self.latticeShift(light, index: index, pixel: pixel, streams: (3, 4))
             var l = SIMD3<Float>.zero
             let count = min(light.samples, Self.reflectedLightSamples)
             received += light.irradiance(

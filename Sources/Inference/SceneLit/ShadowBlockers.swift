@@ -65,21 +65,11 @@ struct ShadowBlockers {
         lo -= m
         hi += m
         var bits: UInt64 = 0
-        if let boxes {
-            let lo4 = SIMD4(lo, 0), hi4 = SIMD4(hi, 0)
-            for i in 0..<prims.count {
-                guard !staticOnly || prims[i].isStatic else { continue }
-                let box = boxes[i]
-                if all((box.low .<= hi4) .& (box.high .>= lo4)) { bits |= UInt64(1) << UInt64(i) }
-            }
-            mask = bits
-            return
-        }
+        let lo4 = SIMD4(lo, 0), hi4 = SIMD4(hi, 0)
         for i in 0..<prims.count {
-            let prim = prims[i]
-            guard !staticOnly || prim.isStatic else { continue }
-            let low = prim.center - prim.half, high = prim.center + prim.half
-            if all(low .<= hi) && all(high .>= lo) { bits |= UInt64(1) << UInt64(i) }
+            guard !staticOnly || prims[i].isStatic else { continue }
+            let box = boxes?[i] ?? Box(prims[i])
+            if all((box.low .<= hi4) .& (box.high .>= lo4)) { bits |= UInt64(1) << UInt64(i) }
         }
         mask = bits
     }
