@@ -75,6 +75,10 @@ public final class Coordinator: @unchecked Sendable {
     private var drained: Set<String>
     /// Node liveness, heartbeats and lease clocks (StateMachines/LivenessMachine.swift).
     private var liveness = LivenessMachine(now: .now)
+    /// Whether the results held are recorded now or with those of the TASKs just sent.
+    private var gathering: ResultGathering
+    /// Set while results are held: the pass runs by then at the latest.
+    private var gatherUntil: ContinuousClock.Instant?
     /// Connections whose READY was refused, so each is logged once.
     private var refusedPeers: Set<Data> = []
 
@@ -92,6 +96,7 @@ public final class Coordinator: @unchecked Sendable {
     private let leaseHolder: String
 
     public init(config: CoordinatorConfig, context: ZMQContext? = nil, logger: Logger = Logger(label: "scenefarm.coordinator")) throws {
+        gathering = ResultGathering(window: config.gatherWindow)
         self.config = config
         self.logger = logger
         let context = try context ?? ZMQContext()
@@ -184,7 +189,7 @@ public final class Coordinator: @unchecked Sendable {
             do {
                 // A SUBMIT checked on `submitQueue` and a STATUS read by `statusReader` are
                 // answered by this loop; `wake` makes the poll return as soon as one is ready.
-                let ready = try poller.poll(timeout: .milliseconds(100))
+                let ready = try poller.poll(timeout: gatherUntil.map { min(.milliseconds(100), max(.zero, $0 - .now)) } ?? .milliseconds(100))
                 if ready.contains(0) { try drainNodeSocket() }
                 if ready.contains(1) { try drainClientSocket() }
                 if ready.contains(3) { wake.consume() }
@@ -481,6 +486,7 @@ public final class Coordinator: @unchecked Sendable {
     /// itself is recorded with the others of this pass (`flushCompletions`).
     private func accept(_ outcome: TaskOutcome, attempt: String, task: HeldTask, from node: String, peer: Data) throws {
         liveness.leaseEnded(attempt)
+        gathering.ended(attempt)
         guard config.checksResults else {
             pendingCompletions.append(PendingCompletion(attempt: attempt, outcome: outcome, peer: peer, removesFolder: false))
             return
@@ -551,6 +557,7 @@ public final class Coordinator: @unchecked Sendable {
     /// Records a failed attempt (from the node, a rejected result or an expired lease).
     private func fail(_ attempt: String, error: String, retryable: Bool) throws {
         liveness.leaseEnded(attempt)
+        gathering.ended(attempt)
         guard let (task, jobFailed) = try store.fail(attempt: attempt, error: LogText.quoted(error, limit: 2000), retryable: retryable, maxAttempts: config.maxAttempts) else { return }
         removeAttemptFolder(attempt, job: task.job)
         logger.warning("\(task.job) \(task.node.name) failed on \(task.worker ?? "?"): \(LogText.quoted(error, limit: 500))")
@@ -561,6 +568,7 @@ public final class Coordinator: @unchecked Sendable {
     /// attempt's folder: whatever a stale writer still does there is never read.
     private func retire(_ attempt: String, reason: String) throws {
         liveness.leaseEnded(attempt)
+        gathering.ended(attempt)
         let job = try store.task(attempt: attempt)?.job
         try store.requeue(attempt: attempt, reason: reason)
         if let job { removeAttemptFolder(attempt, job: job) }
@@ -744,6 +752,11 @@ public final class Coordinator: @unchecked Sendable {
     /// result and sends the TASKs of the leases the store granted: nothing is sent before its
     /// lease is committed. Tasks a result of this pass made ready compete for its free slots.
     private func dispatch() throws {
+        if case .until(let deadline) = gathering.decide(holding: pendingCompletions.count, now: .now) {
+            gatherUntil = deadline
+            return
+        }
+        gatherUntil = nil
         let pending = pendingCompletions
         pendingCompletions = []
         let free = TaskScheduler(candidates: nodes.values.filter { !$0.draining && !drained.contains($0.name) }.map {
@@ -779,6 +792,8 @@ public final class Coordinator: @unchecked Sendable {
             return requests
         }
         if !pending.isEmpty { afterRecording(pending, pass.recorded) }
+        var sent: [String] = []
+        defer { gathering.sent(sent, at: .now) }
         guard !pass.requests.isEmpty else { return }
         count { $0.dispatchPasses += 1 }
         for request in pass.requests where pass.leased.contains(request.attempt) {
@@ -791,6 +806,7 @@ public final class Coordinator: @unchecked Sendable {
                 continue
             }
             count { $0.dispatched += 1 }
+            sent.append(attempt)
             let lease = try lease(for: task) ?? NodeRecord.Lease(job: task.job, task: task.node, frames: 0)
             nodes[peer]?.running[attempt] = lease
             nodes[peer]?.dispatchedAt[attempt] = .now

@@ -36,6 +36,9 @@ public struct CoordinatorConfig: Sendable {
     /// One half of a Binary Star pair (`--primary|--backup`); nil runs alone. Either way the
     /// coordinator serves only while it holds the job store's active lease.
     public var pair: PairConfig?
+    /// How long results are held for the TASKs the last pass sent, so both make one pass
+    /// (StateMachines/ResultGathering.swift); zero records each pass's results at once.
+    public var gatherWindow: Duration = .milliseconds(3)
 
     public init(
         nodeEndpoint: String, clientEndpoint: String, stateDirectory: URL, storageRoot: URL,

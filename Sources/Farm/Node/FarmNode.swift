@@ -5,14 +5,14 @@ import Logging
 /// A farm node: a DEALER connected to the coordinator, running tasks on worker threads.
 ///
 /// One loop thread owns the socket. Workers hand their progress and results to it through
-/// `outbox`, which it sends every 5 ms while tasks run; with none running it sleeps until the
-/// coordinator speaks, its next heartbeat is due, or `drain`/`stop` wake it through `wake` (an
-/// inproc pipe it polls beside the socket).
+/// `outbox`; a result wakes the loop through `wake` (an inproc pipe it polls beside the socket)
+/// and leaves at once, progress goes out with the next wake-up, at most 5 ms later while tasks
+/// run. With none running the loop sleeps until the coordinator speaks, its next heartbeat is
+/// due, or a result, `drain` or `stop` wakes it.
 ///
-/// Results are not sent the moment each task ends: waking the loop per result bought nothing
-/// measurable in `bench farm --stores` (Docs/performance.md, "The task cycle": four alternating
-/// pairs each way), costs a wake-up of this loop per result, and the at most 5 ms it would
-/// save is nothing beside a real task's seconds.
+/// Results leave at once because the coordinator holds the results it has for a few
+/// milliseconds, waiting for those of the tasks it just sent, to record them in one pass
+/// (`ResultGathering`): a result held here for up to 5 ms would miss that pass.
 ///
 /// Heartbeats go out at the interval WELCOME gives (0.5 s); if the coordinator is silent for its
 /// liveness window (2 s), the node closes the socket and reconnects with exponential back-off,
@@ -388,6 +388,7 @@ public final class FarmNode: @unchecked Sendable {
         }
         running[attempt] = nil
         lock.unlock()
+        if reply != nil { wake.signal() }
     }
 
     /// Transfer mode: every file the task wrote goes to the coordinator before the result.
