@@ -34,6 +34,8 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
     private let latency = LatencyObserver()
     private let ids = Counter()
     private let counter = TrafficCounter()
+    private let statistics = StatisticsDue()
+    private let statisticsQueue = DispatchQueue(label: "scenefarm.store.statistics", qos: .utility)
 
     /// Connects at once, so a wrong URL, role, password or database stops the coordinator at
     /// start-up with the server named, instead of at the first job. A server that is down or
@@ -118,6 +120,34 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
     }
 
     public var traffic: StoreTraffic? { counter.value }
+
+    /// PostgreSQL plans the dispatch statements from its table statistics, and without them it
+    /// plans badly: on a new store the ready read gathers and sorts every ready task, the result
+    /// and lease updates scan the state index instead of probing by attempt or key (about 1.5×
+    /// the server time per dispatch pass: Docs/performance.md, "Statistics"). Autovacuum gathers
+    /// them only on its next round (up to a minute) and after a tenth of a table has changed, so
+    /// the store refreshes them itself, with autovacuum's rule: once the rows added since the last
+    /// refresh reach 500 or a tenth of the tables, it runs ANALYZE on a utility queue over the
+    /// connection of `readAside` (ANALYZE takes no lock that writes or reads wait for). A refresh
+    /// that fails (autovacuum is analyzing the same table and `lock_timeout` ends the wait) is
+    /// logged and tried again after the next submission.
+    public func rowsAdded(_ count: Int) {
+        guard statistics.add(count) else { return }
+        statisticsQueue.async { [self] in
+            do {
+                let rows = try run(on: aside, begin: nil, counting: asideCounter) { db -> Int in
+                    try db.execute("ANALYZE jobs, tasks, task_deps")
+                    let row = try db.queryOne("SELECT CAST(SUM(GREATEST(reltuples, 0)) AS BIGINT) AS total FROM pg_class WHERE relname IN ('jobs', 'tasks', 'task_deps') AND relkind = 'r'")
+                    return try row?.int("total") ?? 0
+                }
+                statistics.refreshed(rows: rows)
+                logger.debug("job store \(location): table statistics refreshed (\(rows) rows)")
+            } catch {
+                statistics.failed()
+                logger.warning("job store \(location): could not refresh the table statistics, will try after the next submission: \(error)")
+            }
+        }
+    }
 
     /// Seconds from BEGIN sent to COMMIT acknowledged, per write transaction (round trips included).
     public func observeWriteLatency(_ record: @escaping @Sendable (Double) -> Void) throws {
@@ -459,6 +489,31 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
 
         var value: StoreTraffic { lock.withLock { traffic } }
         func update(_ change: (inout StoreTraffic) -> Void) { lock.withLock { change(&traffic) } }
+    }
+
+    /// When the tables have grown enough since the last ANALYZE (`rowsAdded`): autovacuum's
+    /// analyze rule, 500 rows or a tenth of the tables' rows at the last refresh, whichever is
+    /// more; one refresh at a time. Until the first refresh the tables count as empty.
+    final class StatisticsDue: @unchecked Sendable {
+        private let lock = NSLock()
+        private var added = 0
+        private var rowsAtRefresh = 0
+        private var running = false
+
+        /// Counts `count` rows; true when a refresh should start now (it is then running).
+        func add(_ count: Int) -> Bool {
+            lock.withLock {
+                added += count
+                guard !running, added >= max(500, rowsAtRefresh / 10) else { return false }
+                running = true
+                added = 0
+                return true
+            }
+        }
+
+        func refreshed(rows: Int) { lock.withLock { rowsAtRefresh = rows; running = false } }
+        /// The next `add` starts a refresh again.
+        func failed() { lock.withLock { running = false; added = max(added, max(500, rowsAtRefresh / 10)) } }
     }
 
     private final class Counter: @unchecked Sendable {

@@ -93,6 +93,7 @@ public final class JobStore: Sendable {
             }
         }
         changes.insert(job.id)
+        backend.rowsAdded(1 + tasks.count + tasks.reduce(0) { $0 + $1.dependsOn.count })
     }
 
     public func job(_ id: String) throws -> StoredJob? {

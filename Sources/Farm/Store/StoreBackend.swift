@@ -61,10 +61,16 @@ public protocol StoreBackend: Sendable {
     func observeWriteLatency(_ record: @escaping @Sendable (Double) -> Void) throws
     /// Round trips and transactions so far (StoreTraffic.swift); nil for a backend without a server.
     var traffic: StoreTraffic? { get }
+    /// `count` rows were added to the store's tables (a job was submitted). A backend whose
+    /// query planner works from table statistics may refresh them off the caller's thread
+    /// (`PostgresStore`); it never blocks the caller. SQLite's plans need none (the store never
+    /// gathers them: StoreSchema.v6DispatchOrder).
+    func rowsAdded(_ count: Int)
 }
 
 extension StoreBackend {
     public var traffic: StoreTraffic? { nil }
+    public func rowsAdded(_ count: Int) {}
     public func readAside<T>(_ body: (any StoreSession) throws -> T) throws -> T { try read(body) }
 }
 
