@@ -81,14 +81,16 @@ public final class JobStore: Sendable {
     public func insert(_ job: ShotJob, tasks: [TaskNode]) throws {
         let jobJSON = try String(decoding: WireMessage.makeEncoder().encode(job), as: UTF8.self)
         let nodes = try tasks.map { try String(decoding: WireMessage.makeEncoder().encode($0), as: UTF8.self) }
+        // Sent unawaited (on PostgreSQL the COMMIT answers for all of them: one round trip per
+        // job, not one per row); a failed INSERT still rolls the whole job back.
         try backend.write { db in
-            try db.execute("INSERT INTO jobs (id, state, job_json, submitted_at) VALUES (?, ?, ?, ?)",
-                           [job.id, JobState.queued.rawValue, jobJSON, job.submittedAt.timeIntervalSince1970])
+            try db.executeLater("INSERT INTO jobs (id, state, job_json, submitted_at) VALUES (?, ?, ?, ?)",
+                                [job.id, JobState.queued.rawValue, jobJSON, job.submittedAt.timeIntervalSince1970])
             for (seq, task) in tasks.enumerated() {
-                try db.execute("INSERT INTO tasks (job_id, name, node_json, state, seq, pending_deps) VALUES (?, ?, ?, ?, ?, ?)",
-                               [job.id, task.name, nodes[seq], (task.dependsOn.isEmpty ? TaskState.ready : .waiting).rawValue, seq, task.dependsOn.count])
+                try db.executeLater("INSERT INTO tasks (job_id, name, node_json, state, seq, pending_deps) VALUES (?, ?, ?, ?, ?, ?)",
+                                    [job.id, task.name, nodes[seq], (task.dependsOn.isEmpty ? TaskState.ready : .waiting).rawValue, seq, task.dependsOn.count])
                 for dependency in task.dependsOn {
-                    try db.execute("INSERT INTO task_deps (job_id, task, depends_on) VALUES (?, ?, ?)", [job.id, task.name, dependency])
+                    try db.executeLater("INSERT INTO task_deps (job_id, task, depends_on) VALUES (?, ?, ?)", [job.id, task.name, dependency])
                 }
             }
         }

@@ -42,6 +42,30 @@ import Testing
         #expect(try store.jobs(active: true).map(\.job.id) == [job.id])
     }
 
+    /// The rows of a job are sent unawaited on PostgreSQL: a refused one must still roll back the
+    /// whole job, and the error must name the statement.
+    @Test(arguments: StoreKind.allCases)
+    func aJobWhoseRowsAreRefusedLeavesNothingBehind(kind: StoreKind) throws {
+        let database = try StoreFixture.database(kind)
+        defer { database.drop() }
+        let store = try database.open()
+        let job = try Self.job(id: "twice")
+        try store.insert(job, tasks: job.tasks)
+        #expect(try store.lease(job: job.id, task: "lighting", attempt: "a1", worker: "n1"))
+        // The same id again: the jobs row is refused, and none of its tasks may replace the first's.
+        var other = try Self.job(id: "twice")
+        other.owner = "someone else"
+        let error = #expect(throws: (any Error).self) { try store.insert(other, tasks: other.tasks) }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("INSERT INTO jobs"), "\(String(describing: error))")
+        #expect(try store.job(job.id)?.job.owner == job.owner)
+        let tasks = try store.tasks(job: job.id)
+        #expect(tasks.count == job.tasks.count && tasks.first { $0.node.name == "lighting" }?.state == .leased)
+        // The store is still usable: a job with a fresh id goes in.
+        let next = try Self.job(id: "next")
+        try store.insert(next, tasks: next.tasks)
+        #expect(try store.tasks(job: "next").count == next.tasks.count)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func completionReleasesExactlyTheTasksWhoseDependenciesAreAllDone(kind: StoreKind) throws {
         let database = try StoreFixture.database(kind)
