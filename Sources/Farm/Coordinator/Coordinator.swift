@@ -203,7 +203,9 @@ public final class Coordinator: @unchecked Sendable {
                     try housekeeping()
                     try dispatch()
                 } else {
-                    // Results accepted before stepping down are still recorded (dispatch would have).
+                    // Results accepted before stepping down are still recorded (dispatch would
+                    // have), and none are held: the poll goes back to its usual timeout.
+                    gatherUntil = nil
                     try flushCompletions()
                 }
                 if snapshots.isDue { try publishSnapshot() }
