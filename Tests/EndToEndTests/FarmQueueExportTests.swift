@@ -190,6 +190,13 @@ struct FarmQueueExportTests {
         let bad = try task(["--task", "generate", "--index", "7"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("has no task 'generate-0007'"), "\(bad.stderr)")
+        // An index or part where the task has none is refused, not ignored.
+        for (arguments, message) in [(["--task", "publish", "--index", "3"], "--index 3: a job has one publish task"),
+                                     (["--task", "lighting", "--index", "0"], "--index 0: a job has one lighting task"),
+                                     (["--task", "blend", "--index", "0", "--part", "1"], "--part 1: only generate tasks have parts")] {
+            let refused = try task(arguments)
+            #expect(refused.status == 2 && refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+        }
         let notAJob = try Tool.run(Repository.scenefarm, ["task", "run", spec, "--task", "lighting"])
         #expect(notAJob.status == 2)
         #expect(notAJob.stderr.contains("is not a SceneFarm job file"), "\(notAJob.stderr)")

@@ -39,6 +39,14 @@ struct TaskRunCommand: ParsableCommand {
         guard !indexed || index != nil || (task == .generate && part != nil) else {
             throw fail("--index: a \(task.rawValue) task needs --index\(task == .generate ? " or --part" : "")", code: ExitCodes.badInput)
         }
+        // A job has one lighting and one publish task: an index given to them is a mistake in
+        // the queue's command line, not something to ignore.
+        if !indexed, let index {
+            throw fail("--index \(index): a job has one \(task.rawValue) task; run it without --index", code: ExitCodes.badInput)
+        }
+        if task != .generate, let part {
+            throw fail("--part \(part): only generate tasks have parts", code: ExitCodes.badInput)
+        }
         let node: TaskNode
         do {
             if task == .generate, let part {
