@@ -753,6 +753,8 @@ public final class Coordinator: @unchecked Sendable {
     /// coordinator that lost it without noticing cannot dispatch). Then does what follows each
     /// result and sends the TASKs of the leases the store granted: nothing is sent before its
     /// lease is committed. Tasks a result of this pass made ready compete for its free slots.
+    /// While a TASK the last pass sent may still report within `gatherWindow`, the results are
+    /// held and the pass waits for it (`gathering`).
     private func dispatch() throws {
         if case .until(let deadline) = gathering.decide(holding: pendingCompletions.count, now: .now) {
             gatherUntil = deadline
