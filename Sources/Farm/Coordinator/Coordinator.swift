@@ -487,8 +487,7 @@ public final class Coordinator: @unchecked Sendable {
     /// attempt fails (retryable). A publish result also publishes the version. The completion
     /// itself is recorded with the others of this pass (`flushCompletions`).
     private func accept(_ outcome: TaskOutcome, attempt: String, task: HeldTask, from node: String, peer: Data) throws {
-        liveness.leaseEnded(attempt)
-        gathering.ended(attempt)
+        leaseEnded(attempt)
         guard config.checksResults else {
             pendingCompletions.append(PendingCompletion(attempt: attempt, outcome: outcome, peer: peer, removesFolder: false))
             return
@@ -556,10 +555,16 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
-    /// Records a failed attempt (from the node, a rejected result or an expired lease).
-    private func fail(_ attempt: String, error: String, retryable: Bool) throws {
+    /// The loop stops counting `attempt`'s lease (`liveness`) and waiting for its result
+    /// (`gathering`): it reported, failed, expired or its node left.
+    private func leaseEnded(_ attempt: String) {
         liveness.leaseEnded(attempt)
         gathering.ended(attempt)
+    }
+
+    /// Records a failed attempt (from the node, a rejected result or an expired lease).
+    private func fail(_ attempt: String, error: String, retryable: Bool) throws {
+        leaseEnded(attempt)
         guard let (task, jobFailed) = try store.fail(attempt: attempt, error: LogText.quoted(error, limit: 2000), retryable: retryable, maxAttempts: config.maxAttempts) else { return }
         removeAttemptFolder(attempt, job: task.job)
         logger.warning("\(task.job) \(task.node.name) failed on \(task.worker ?? "?"): \(LogText.quoted(error, limit: 500))")
@@ -569,8 +574,7 @@ public final class Coordinator: @unchecked Sendable {
     /// Puts a leased task back in the queue (its node died, left or lost it) and removes the
     /// attempt's folder: whatever a stale writer still does there is never read.
     private func retire(_ attempt: String, reason: String) throws {
-        liveness.leaseEnded(attempt)
-        gathering.ended(attempt)
+        leaseEnded(attempt)
         let job = try store.task(attempt: attempt)?.job
         try store.requeue(attempt: attempt, reason: reason)
         if let job { removeAttemptFolder(attempt, job: job) }

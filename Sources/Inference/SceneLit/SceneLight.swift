@@ -150,8 +150,7 @@ struct SceneLight: Sendable {
                     falloff = t * t * (3 - 2 * t)
                 }
             }
-            let (lo, hi) = (reachLo, reachHi)
-            var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi, boxes: boxes)
+            var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: reachLo, reachHi: reachHi, boxes: boxes)
             if blockers.blocks(origin, l, tMax: dist - radius - 2e-3) {
                 guard let through else { return .zero }
                 return intensity * (cosP * falloff / d2) * through.pass(origin, l, tMax: dist - radius - 2e-3, only: blockers.glassMask)
@@ -162,8 +161,7 @@ struct SceneLight: Sendable {
         l = toC / max((toC * toC).sum().squareRoot(), 1e-6)
         // Behind the emitting side (or level with it) the rectangle sends nothing.
         guard (toC * direction).sum() < 0 else { return .zero }
-        let (lo, hi) = (reachLo, reachHi)
-        var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: lo, reachHi: hi, boxes: boxes)
+        var blockers = ShadowBlockers(prims, staticOnly: staticOnly, point: p, origin: origin, reachLo: reachLo, reachHi: reachHi, boxes: boxes)
         var sum: Float = 0
         // Rays that reach the light only through glass, weighted by what passes (`through`).
         var tinted = SIMD3<Float>.zero
