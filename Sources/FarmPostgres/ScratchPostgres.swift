@@ -66,6 +66,28 @@ public final class ScratchPostgres: @unchecked Sendable {
         try Self.tool("pg_ctl", ["-D", dataDirectory, "-m", mode, "-w", "-s", "stop"])
     }
 
+    /// User plus system CPU seconds used so far by the server's processes: the postmaster and
+    /// its children (backends, WAL writer, checkpointer, autovacuum), from /proc. A process
+    /// that has exited no longer counts, so a difference over a stretch in which no connection
+    /// closes is the server's CPU for that stretch; 0 when the server is not running.
+    public func serverCPUSeconds() -> Double {
+        guard let text = try? String(contentsOfFile: "\(dataDirectory)/postmaster.pid", encoding: .utf8),
+              let postmaster = text.split(separator: "\n").first.flatMap({ Int($0) }),
+              let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var total = 0.0
+        for entry in entries {
+            guard let pid = Int(entry), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // After "pid (comm)": state, ppid, … utime and stime are the 14th and 15th fields.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let ppid = Int(fields[1]), pid == postmaster || ppid == postmaster,
+                  let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            total += (user + system) / ticks
+        }
+        return total
+    }
+
     /// Stops the server if it runs and removes the folder.
     public func remove() {
         try? stop(mode: "immediate")

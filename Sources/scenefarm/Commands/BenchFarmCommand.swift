@@ -64,7 +64,7 @@ struct BenchFarmCommand: ParsableCommand {
         do {
             let postgres = try ScratchPostgres()
             defer { postgres.remove() }
-            let onPostgres = try throughput(work: work.appendingPathComponent("throughput-postgres"), dashboard: false, store: postgresStore(postgres, "bench"))
+            let onPostgres = try throughput(work: work.appendingPathComponent("throughput-postgres"), dashboard: false, store: postgresStore(postgres, "bench"), server: postgres)
             print(String(format: "dispatch by job store: %.0f tasks/s on SQLite, %.0f tasks/s on PostgreSQL (%.2fx; goal ≥ 1000 both)", plain, onPostgres, onPostgres / plain))
         } catch {
             print("dispatch on PostgreSQL: not measured: \(error)")
@@ -104,7 +104,7 @@ struct BenchFarmCommand: ParsableCommand {
             let database = "bench_\(run)"
             let store = try postgresStore(postgres, database)
             if history > 0 { try writeHistory(to: JobStore(backend: PostgresStore(postgres.url(database: database))), work: work.appendingPathComponent("postgres-\(run)")) }
-            onPostgres.append(try throughput(work: work.appendingPathComponent("postgres-\(run)"), dashboard: false, store: store))
+            onPostgres.append(try throughput(work: work.appendingPathComponent("postgres-\(run)"), dashboard: false, store: store, server: postgres))
         }
         let a = RunSpread(sqlite), b = RunSpread(onPostgres), ratio = RunSpread(zip(onPostgres, sqlite).map { $0 / $1 })
         print(String(format: "dispatch by job store, %d run(s) each: SQLite median %.0f tasks/s (min %.0f, max %.0f); PostgreSQL 15 median %.0f tasks/s (min %.0f, max %.0f); ratio PostgreSQL/SQLite median %.2fx (min %.2f, max %.2f); goal ≥ 1000 tasks/s both",
@@ -136,7 +136,7 @@ struct BenchFarmCommand: ParsableCommand {
 
     /// Jobs are queued while every node is drained, then the nodes are resumed: the clock
     /// measures dispatch, the protocol round trip and the job store, not submission.
-    private func throughput(work: URL, dashboard: Bool, store: (any StoreBackend)? = nil) throws -> Double {
+    private func throughput(work: URL, dashboard: Bool, store: (any StoreBackend)? = nil, server: ScratchPostgres? = nil) throws -> Double {
         let spec = try noopSpec(work, chunks: 1)
         if history > 0, store == nil { try writeHistory(to: JobStore(directory: work.appendingPathComponent("state")), work: work) }
         let jobs = max(1, tasks / 3)
@@ -149,6 +149,7 @@ struct BenchFarmCommand: ParsableCommand {
         for _ in 0..<jobs { last = try farm.submit(spec) }
         let trafficBefore = store?.traffic
         let statsBefore = farm.coordinator.stats
+        let cpuBefore = (process: Self.processCPUSeconds(), server: server?.serverCPUSeconds() ?? 0)
         let start = ContinuousClock.now
         for node in farm.farmNodes { _ = try farm.client.setDrained(node.name, false) }
         _ = try farm.client.wait(job: last, every: .milliseconds(10))
@@ -159,6 +160,12 @@ struct BenchFarmCommand: ParsableCommand {
         }
         let seconds = (ContinuousClock.now - start).seconds
         let total = jobs * 3
+        // CPU per task, which the machine's load disturbs far less than the wall clock: what a
+        // change saved in this process (coordinator, nodes and client alike) and in the server.
+        let cpu = Self.processCPUSeconds() - cpuBefore.process, serverCPU = (server?.serverCPUSeconds() ?? 0) - cpuBefore.server
+        print(String(format: "  CPU in the clock: %.0f µs per task in this process%@ (%.2f of %d cores busy over the run)",
+                     cpu / Double(total) * 1e6, server == nil ? "" : String(format: ", %.0f µs per task in the database server", serverCPU / Double(total) * 1e6),
+                     (cpu + serverCPU) / seconds, ProcessInfo.processInfo.activeProcessorCount))
         if let before = trafficBefore, let after = store?.traffic {
             // Where the loop waited on the server: the round trips per task and per pass show
             // what a change to the write path saved, independently of the machine's load.
@@ -175,6 +182,14 @@ struct BenchFarmCommand: ParsableCommand {
                      dashboard ? " (dashboard open)" : "", store == nil ? "" : " (PostgreSQL store)", total, jobs, nodes, slots, seconds, Double(total) / seconds, Double(total) / seconds / 1000, done, checked, checked < jobs ? " (the last listed)" : "",
                      viewer.map { String(format: "; %d metrics scrapes, %d page refreshes", $0.scrapes, $0.refreshes) } ?? ""))
         return Double(total) / seconds
+    }
+
+    /// User plus system CPU seconds of this process so far, all threads (getrusage).
+    private static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// `--history` finished copies of the no-op job, written before the farm starts.
