@@ -445,8 +445,7 @@ public final class Coordinator: @unchecked Sendable {
     /// What a node holding `task` is told about it, nil if its job is gone.
     private func lease(for task: StoredTask) throws -> NodeRecord.Lease? {
         guard let facts = try facts(task.job) else { return nil }
-        let frames = facts.staging.expectedFiles(for: task.node, plan: facts.plan)?.finals.count ?? 0
-        return NodeRecord.Lease(job: task.job, task: task.node, frames: frames)
+        return NodeRecord.Lease(job: task.job, task: task.node, frames: facts.staging.finalFrames(for: task.node, plan: facts.plan).count)
     }
 
     /// Writes a transfer-mode file into its attempt's own folder, atomically; refuses (counts and
@@ -587,24 +586,38 @@ public final class Coordinator: @unchecked Sendable {
 
     private func relative(_ url: URL) -> String { StoragePath.relative(url, to: config.storageRoot) }
 
-    /// What the coordinator needs to check a job's results, by job id.
+    /// What the loop needs of a job's spec (to check its results, lease its tasks, choose their
+    /// nodes), parsed once per job.
     private struct JobFacts {
         let staging: JobStaging
         let plan: ChunkPlan
         let width: Int
         let height: Int
+        let generator: String
     }
 
-    private var jobFacts: [String: JobFacts] = [:]
+    /// By job id; nil for a job whose spec does not parse, so it is not parsed again each pass.
+    private var jobFacts: [String: JobFacts?] = [:]
 
     private func facts(_ job: String) throws -> JobFacts? {
         if let cached = jobFacts[job] { return cached }
         // Dispatch has usually just read the job (`jobs`); a finished job's is read again.
-        guard let shotJob = try jobs[job] ?? store.job(job)?.job, let spec = try? shotJob.spec() else { return nil }
-        let facts = JobFacts(staging: JobStaging(job: shotJob, spec: spec, root: config.storageRoot), plan: shotJob.plan,
-                             width: spec.resolution.width, height: spec.resolution.height)
+        guard let shotJob = try jobs[job] ?? store.job(job)?.job else { return nil }
+        return facts(of: shotJob)
+    }
+
+    /// `facts` of a job in hand; nil when its spec no longer parses. The status answers' names
+    /// come from the same parse (`StatusReader.remember`).
+    private func facts(of job: ShotJob) -> JobFacts? {
+        if let cached = jobFacts[job.id] { return cached }
+        let spec = try? job.spec()
+        statusReader.remember(job.id, spec: spec)
+        let facts = spec.map {
+            JobFacts(staging: JobStaging(job: job, spec: $0, root: config.storageRoot), plan: job.plan,
+                     width: $0.resolution.width, height: $0.resolution.height, generator: $0.generator.name)
+        }
         if jobFacts.count > 4096 { jobFacts.removeAll() }
-        jobFacts[job] = facts
+        jobFacts.updateValue(facts, forKey: job.id)
         return facts
     }
 
@@ -739,12 +752,6 @@ public final class Coordinator: @unchecked Sendable {
         sweep()
     }
 
-    /// Show, shot and generator of a job, so dispatch does not re-parse specs (the cache is
-    /// shared with the status answers).
-    private func jobNames(_ job: ShotJob) -> (show: String, shot: String, generator: String) {
-        statusReader.jobNames(job)
-    }
-
     /// Jobs by id as dispatch sends them; refreshed when the lighting id is recorded.
     private var jobs: [String: ShotJob] = [:]
     /// TASK messages, each job encoded once (TaskMessages.swift).
@@ -789,7 +796,7 @@ public final class Coordinator: @unchecked Sendable {
                 guard let job = jobs[task.job] else { continue }
                 let sequential = { if case .sequential = job.mode { return true } else { return false } }()
                 guard let chosen = scheduler.choose(TaskScheduler.Demand(
-                    generator: jobNames(job).generator, needsShared: TaskScheduler.needsShared(task.node.kind, sequential: sequential), failedOn: task.failedOn
+                    generator: facts(of: job)?.generator ?? "", needsShared: TaskScheduler.needsShared(task.node.kind, sequential: sequential), failedOn: task.failedOn
                 )) else { continue }
                 let request = LeaseRequest(job: task.job, task: task.node.name, attempt: UUID().uuidString.lowercased(), worker: chosen.name)
                 requests.append(request)

@@ -111,11 +111,17 @@ final class StatusReader: @unchecked Sendable {
     /// Show, shot and generator of `job`, parsing its spec only the first time (any thread).
     func jobNames(_ job: ShotJob) -> (show: String, shot: String, generator: String) {
         if let cached = lock.withLock({ names[job.id] }) { return cached }
-        let spec = try? job.spec()
+        return remember(job.id, spec: try? job.spec())
+    }
+
+    /// Keeps the names of job `id` from its parsed spec (nil: unreadable), so the loop, which
+    /// parses each job's spec once for its own reasons, spares this cache a second parse.
+    @discardableResult
+    func remember(_ id: String, spec: ShotSpec?) -> (show: String, shot: String, generator: String) {
         let entry = (spec?.show ?? "", spec?.shot ?? "", spec?.generator.name ?? "")
         lock.withLock {
             if names.count > 100_000 { names.removeAll() }
-            names[job.id] = entry
+            names[id] = entry
         }
         return entry
     }

@@ -114,6 +114,21 @@ public struct JobStaging: Sendable, Equatable {
         }
     }
 
+    /// The frames a generate or blend task delivers as finals (the `finals` of `expectedFiles`),
+    /// without building their paths: a lease counts them for every task it sends.
+    public func finalFrames(for task: TaskNode, plan: ChunkPlan) -> [Int] {
+        switch task.kind {
+        case .lighting, .publish:
+            return []
+        case .generate:
+            guard plan.chunks.indices.contains(task.index) else { return [] }
+            let chunk = plan.chunks[task.index]
+            return (task.frames ?? chunk.frames).filter { chunk.frames.contains($0) && chunk.role(of: $0) == .owned }
+        case .blend:
+            return plan.boundaries.first(where: { $0.index == task.index }).map { Array($0.overlapFrames) } ?? []
+        }
+    }
+
     /// The files, relative to an attempt folder, that a generate or blend task writes; nil for
     /// lighting (writes nothing under the job) and publish (sidecars, checked by shape).
     public func expectedFiles(for task: TaskNode, plan: ChunkPlan) -> ExpectedFiles? {
