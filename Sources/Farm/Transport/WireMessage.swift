@@ -102,17 +102,8 @@ public struct WireMessage: Sendable, Equatable {
         guard allowed, (1...32).contains(command.utf8.count) else { throw WireError.invalidCommandName(command) }
     }
 
-    /// Every message's body passes here, on both sides, before its command reads it. The check is
-    /// JSONDecoder's scan of the whole text and a look at the top level's kind (`ObjectProbe`),
-    /// which builds nothing; JSONSerialization, which builds every value of the body as
-    /// Foundation objects, was a sixth of the coordinator's time per task in `bench farm` (a
-    /// `TASK` carries its whole job). It runs only for a body refused, to say what it is instead.
     private static func checkObject(_ body: Data) throws(WireError) {
         guard String(data: body, encoding: .utf8) != nil else { throw WireError.bodyNotUTF8 }
-        do {
-            _ = try JSONDecoder().decode(ObjectProbe.self, from: body)
-            return
-        } catch {}
         let value: Any
         do {
             value = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
@@ -120,21 +111,6 @@ public struct WireMessage: Sendable, Equatable {
             throw WireError.bodyNotJSON(reason: (error as NSError).localizedDescription)
         }
         guard value is [String: Any] else { throw WireError.bodyNotObject(found: jsonKind(value)) }
-        // An object JSONSerialization reads but JSONDecoder does not: `decodeBody` will say why.
-    }
-
-    /// Decodes from a JSON object, whatever its members, and from nothing else.
-    private struct ObjectProbe: Decodable {
-        private struct AnyKey: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        init(from decoder: any Decoder) throws {
-            _ = try decoder.container(keyedBy: AnyKey.self)
-        }
     }
 
     private static func jsonKind(_ value: Any) -> String {
