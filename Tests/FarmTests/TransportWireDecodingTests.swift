@@ -5,7 +5,7 @@ import Testing
 /// Messages a hostile or broken peer might send, each with the error it must produce.
 enum BadMessage: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case arbitraryBytes, arbitraryFrames, emptyDelimiter, wrongProtocol, wrongVersion, binaryVersion
-    case unknownCommand, arrayBody, stringBody, notJSONBody, notUTF8Body, tooManyFrames, oversized
+    case unknownCommand, arrayBody, stringBody, notJSONBody, badEscapeInUnreadField, notUTF8Body, tooManyFrames, oversized
 
     static let maxBytes = 64 * 1024
 
@@ -30,6 +30,9 @@ enum BadMessage: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .arrayBody: return replacing(3, with: Data("[1, 2]".utf8))
         case .stringBody: return replacing(3, with: Data("\"ready\"".utf8))
         case .notJSONBody: return replacing(3, with: Data("{node: 1".utf8))
+        // RFC 8259 allows no `\q` escape. In a member no command reads, so only a check of the
+        // whole body (not the fields a command decodes) refuses it.
+        case .badEscapeInUnreadField: return replacing(3, with: Data(#"{"note": "\q"}"#.utf8))
         case .notUTF8Body: return replacing(3, with: Data([0x7B, 0xFF, 0x7D]))
         case .tooManyFrames: return good + [Data("payload".utf8), Data("extra".utf8)]
         case .oversized:
@@ -50,6 +53,7 @@ enum BadMessage: String, CaseIterable, Sendable, CustomTestStringConvertible {
              (.arrayBody, .bodyNotObject(found: "an array")),
              (.stringBody, .bodyNotObject(found: "a string")),
              (.notJSONBody, .bodyNotJSON),
+             (.badEscapeInUnreadField, .bodyNotJSON),
              (.notUTF8Body, .bodyNotUTF8),
              (.tooManyFrames, .tooManyFrames(got: 7, max: 6, routed: true)),
              (.oversized, .tooLarge(bytes: _, max: BadMessage.maxBytes)):
