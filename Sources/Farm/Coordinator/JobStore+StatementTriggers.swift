@@ -4,10 +4,11 @@ extension StoreSchema {
     /// PostgreSQL: the attempt history (v2) and the release of dependants (v5) by one trigger per
     /// statement instead of three per row. A row trigger is a PL/pgSQL call and an executor
     /// start for each task a statement moves, and a dispatch pass moves one task per slot twice
-    /// (its lease, its result): in `bench farm --stores` the row triggers were about a third of
-    /// the server's time (Docs/performance.md, "Triggers per statement"). This trigger reads the
-    /// statement's transition tables (the rows before and after it) and does the same three
-    /// things once, set-wise, with the same conditions as the row triggers' WHEN clauses:
+    /// (its lease, its result): in `bench farm --stores` the row triggers were 31 % of the writing
+    /// backend's time, and are 18 % as one per statement (Docs/performance.md, "CPU per task,
+    /// triggers per statement"). This trigger reads the statement's transition tables (the rows
+    /// before and after it) and does the same three things once, set-wise, with the same
+    /// conditions as the row triggers' WHEN clauses:
     ///
     /// - an attempt ended (leased → anything else): its history row gets its end, error and result;
     /// - an attempt started (anything else → leased, with an attempt id): a history row is added;

@@ -160,8 +160,9 @@ struct BenchFarmCommand: ParsableCommand {
         }
         let seconds = (ContinuousClock.now - start).seconds
         let total = jobs * 3
-        // CPU per task, which the machine's load disturbs far less than the wall clock: what a
-        // change saved in this process (coordinator, nodes and client alike) and in the server.
+        // CPU per task, which the machine's load disturbs less than the wall clock (not to
+        // nothing: a busy host slows each instruction too): what a change saved in this process
+        // (coordinator, nodes and client alike) and in the server.
         let cpu = Self.processCPUSeconds() - cpuBefore.process, serverCPU = (server?.serverCPUSeconds() ?? 0) - cpuBefore.server
         print(String(format: "  CPU in the clock: %.0f µs per task in this process%@ (%.2f of %d cores busy over the run)",
                      cpu / Double(total) * 1e6, server == nil ? "" : String(format: ", %.0f µs per task in the database server", serverCPU / Double(total) * 1e6),
