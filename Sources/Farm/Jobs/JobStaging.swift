@@ -114,8 +114,8 @@ public struct JobStaging: Sendable, Equatable {
         }
     }
 
-    /// The frames a generate or blend task delivers as finals (the `finals` of `expectedFiles`),
-    /// without building their paths: a lease counts them for every task it sends.
+    /// The frames a generate or blend task delivers as finals, without building their paths: a
+    /// lease counts them for every task it sends, and `expectedFiles` names them.
     public func finalFrames(for task: TaskNode, plan: ChunkPlan) -> [Int] {
         switch task.kind {
         case .lighting, .publish:
@@ -132,24 +132,18 @@ public struct JobStaging: Sendable, Equatable {
     /// The files, relative to an attempt folder, that a generate or blend task writes; nil for
     /// lighting (writes nothing under the job) and publish (sidecars, checked by shape).
     public func expectedFiles(for task: TaskNode, plan: ChunkPlan) -> ExpectedFiles? {
-        var expected = ExpectedFiles(finals: [:], intermediates: [], optional: [])
-        switch task.kind {
-        case .lighting, .publish:
-            return nil
-        case .generate:
-            guard plan.chunks.indices.contains(task.index) else { return expected }
+        if task.kind == .lighting || task.kind == .publish { return nil }
+        var expected = ExpectedFiles(finals: Dictionary(uniqueKeysWithValues: finalFrames(for: task, plan: plan).map { ($0, framePath($0)) }),
+                                     intermediates: [], optional: [])
+        if task.kind == .generate, plan.chunks.indices.contains(task.index) {
             let chunk = plan.chunks[task.index]
             for frame in task.frames ?? chunk.frames where chunk.frames.contains(frame) {
                 switch chunk.role(of: frame) {
-                case .owned: expected.finals[frame] = framePath(frame)
                 case .overlapWithPrevious, .overlapWithNext: expected.intermediates.insert(Self.intermediatePath(chunk: task.index, frame: frame))
-                case nil: break
+                case .owned, nil: break
                 }
             }
             if !expected.finals.isEmpty { expected.optional.insert(Self.pairsPath(task: task.name)) }
-        case .blend:
-            guard let boundary = plan.boundaries.first(where: { $0.index == task.index }) else { return expected }
-            expected.finals = Dictionary(uniqueKeysWithValues: boundary.overlapFrames.map { ($0, framePath($0)) })
         }
         if let proxies {
             for frame in expected.finals.keys where proxies.contains(frame) {
