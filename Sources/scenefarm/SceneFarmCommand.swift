@@ -86,6 +86,7 @@ struct BenchCommand: AsyncParsableCommand {
             BenchGenerateCommand.self,
             BenchFarmCommand.self,
             BenchFailoverCommand.self,
+            BenchWireCommand.self,
         ]
     )
 }

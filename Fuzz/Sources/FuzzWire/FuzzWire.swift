@@ -43,6 +43,7 @@ import ShotSpec
             guard let first = bytes.first else { return }
             let (receiver, rules) = receivers[Int(first) % receivers.count]
             let frames = WireInput.split(bytes.dropFirst())
+            for frame in frames { checkAgreesWithFoundation(frame) }
             let message: WireMessage
             switch receiver {
             case .coordinatorFromNode, .coordinatorFromClient:
@@ -54,6 +55,24 @@ import ShotSpec
             }
             decodeBody(message, receiver: receiver)
         }
+    }
+
+    /// The wire's JSON check (`JSONCheck`) must give JSONSerialization's verdict on any UTF-8
+    /// frame holding an object or array, trailing commas allowed for the comparison (Farm/Transport/JSONCheck.swift): an
+    /// oracle from outside our code for every body the fuzzer makes.
+    static func checkAgreesWithFoundation(_ frame: Data) {
+        guard JSONCheck.isUTF8(frame) == (String(data: frame, encoding: .utf8) != nil) else {
+            fatalError("JSONCheck.isUTF8 disagrees with String(data:encoding:) on \(Array(frame))")
+        }
+        guard JSONCheck.isUTF8(frame) else { return }
+        // Only texts whose value is an object or array: JSONSerialization reads a number at the
+        // top level as C text, so `1` followed by a NUL passes it (a body must be an object,
+        // so the wire refuses that either way).
+        guard let first = frame.drop(while: { [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }).first,
+              first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return }
+        let ours = (try? JSONCheck.check(frame, allowTrailingCommas: true)) != nil
+        let foundation = (try? JSONSerialization.jsonObject(with: frame, options: [.fragmentsAllowed])) != nil
+        if ours != foundation { fatalError("JSONCheck says \(ours ? "JSON" : "not JSON"), JSONSerialization \(foundation ? "JSON" : "not JSON"): \(String(decoding: frame, as: UTF8.self).debugDescription)") }
     }
 
     static func decodeBody(_ message: WireMessage, receiver: Receiver) {
