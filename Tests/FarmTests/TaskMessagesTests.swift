@@ -21,4 +21,16 @@ import Testing
             }
         }
     }
+
+    /// The attempt id is written without the encoder: for any string, the bytes must be the
+    /// encoder's own (quotes, backslashes, every control character, slashes, non-ASCII text).
+    @Test func anAttemptIdIsWrittenAsTheEncoderWritesIt() throws {
+        let encoder = WireMessage.makeEncoder()
+        var samples = ["", "a/b", "quote \" back \\ slash", "é — 😀 \u{2028}\u{2029}\u{7f}", "\u{0}\u{1f}\u{0b}"]
+        samples.append(String(decoding: (0..<0x20).map { UInt8($0) }, as: UTF8.self))
+        samples.append("j20261203-120000-abcdef/generate-0001/\(UUID().uuidString.lowercased())")
+        for text in samples {
+            #expect(TaskMessages.jsonString(text) == Array(try encoder.encode(text)), "\(text.debugDescription)")
+        }
+    }
 }

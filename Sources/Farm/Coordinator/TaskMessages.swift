@@ -27,13 +27,37 @@ struct TaskMessages {
             jobs[job.id] = (job.lightingID, jobJSON)
         }
         var body = Data("{\"attempt\":".utf8)
-        body.append(try encoded(attempt, as: "String"))
+        body.append(contentsOf: Self.jsonString(attempt))
         body.append(contentsOf: Array(",\"job\":".utf8))
         body.append(jobJSON)
         body.append(contentsOf: Array(",\"task\":".utf8))
         body.append(try encoded(task, as: "TaskNode"))
         body.append(UInt8(ascii: "}"))
         return WireMessage(validated: FarmProtocol.task, body: body, payload: nil)
+    }
+
+    /// `text` as WireMessage's encoder writes a string: in quotes, `"` and `\` escaped, control
+    /// characters as `\b \f \n \r \t` or `\u00XX`, `/` and everything else as its UTF-8 bytes.
+    /// An attempt id is one per TASK, and the encoder's call alone cost as much as a job's.
+    static func jsonString(_ text: String) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        out.reserveCapacity(text.utf8.count + 2)
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20: out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
     }
 
     /// Forgets a finished job's encoding.
