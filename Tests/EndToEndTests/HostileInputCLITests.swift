@@ -39,6 +39,7 @@ struct HostileInputCLITests {
         (["bench", "farm", "--slots", "0"], "--slots must be 1…64, got 0"),
         (["bench", "farm", "--tasks", "0"], "--tasks must be 1…1000000, got 0"),
         (["bench", "generate", "--frames", "0"], "--frames must be 1…1000, got 0"),
+        (["bench", "wire", "--runs", "0"], "--runs must be 1…100, got 0"),
         (["bench", "generate", "--resolutions", "100000x100000", "SPEC"], "--resolutions: '100000x100000' is above the 35389440 pixels"),
         // Endpoints libzmq takes without complaint, and the node would retry for ever.
         (["node", "--transfer", "--name", "n", "--coordinator", ","], "--coordinator: ',' lists no endpoint"),

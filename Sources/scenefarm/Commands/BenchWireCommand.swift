@@ -17,13 +17,17 @@ struct BenchWireCommand: ParsableCommand {
     @Option(help: "Runs of each side, alternating; the median is reported with min–max.") var runs: Int = 5
     @Option(help: "Shot whose job the TASK bodies carry.") var shot: String = "Farm/shots/courtyard_long.yaml"
 
+    func validate() throws {
+        guard (1...100).contains(runs) else { throw ValidationError("--runs must be 1…100, got \(runs)") }
+    }
+
     func run() throws {
-        guard runs > 0 else { throw fail("--runs must be positive, got \(runs)", code: ExitCodes.badInput) }
         let bodies: [(name: String, body: Data)]
         do {
             bodies = try Self.bodies(shot: shot)
         } catch {
-            throw fail("\(shot): \(error)", code: ExitCodes.badInput)
+            let text = "\(error)"
+            throw fail(text.hasPrefix(shot) ? "--shot: \(text)" : "--shot \(shot): \(text)", code: ExitCodes.badInput)
         }
         print("bench wire: µs per body, median (min–max) of \(runs) alternating runs; load \(String(format: "%.2f", Self.load()))")
         print("body                         bytes   WireMessage.checkBody        JSONSerialization             ratio   decode as TaskBody")
