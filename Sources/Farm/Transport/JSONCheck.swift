@@ -91,6 +91,11 @@ enum JSONCheck {
         let bytes: UnsafeRawBufferPointer
         let allowTrailingCommas: Bool
         var i = 0
+        /// Arrays and objects open around the scanner.
+        private var depth = 0
+        private var expect = Expect.value
+        /// Bit d of `objects` (word d / 64): whether container d is an object.
+        private var objects = [UInt64](repeating: 0, count: (JSONCheck.maxDepth + 63) / 64)
 
         init(bytes: UnsafeRawBufferPointer, allowTrailingCommas: Bool) {
             self.bytes = bytes
@@ -129,21 +134,15 @@ enum JSONCheck {
             case UInt8(ascii: "n"): kind = .null
             default: kind = .number
             }
-            // Bit d of `objects` (word d / 64): whether container d is an object.
-            var objects = [UInt64](repeating: 0, count: (JSONCheck.maxDepth + 63) / 64)
-            var depth = 0
-            var expect = Expect.value
             while true {
                 skipWhitespace()
                 guard let c = current else {
-                    throw problem(depth == 0 ? "expected a value" : expect == .colon ? "expected ':'" : "expected ',' or the end of the \(Self.isObject(objects, depth) ? "object" : "array")")
+                    throw problem(depth == 0 ? "expected a value" : expect == .colon ? "expected ':'" : "expected ',' or the end of the \(isObject ? "object" : "array")")
                 }
                 switch expect {
                 case .value, .valueOrEnd:
                     if c == UInt8(ascii: "]"), expect == .valueOrEnd {
-                        i += 1
-                        depth -= 1
-                        expect = .commaOrEnd
+                        close()
                         break
                     }
                     switch c {
@@ -157,14 +156,8 @@ enum JSONCheck {
                     case UInt8(ascii: "\""):
                         try string()
                         expect = .commaOrEnd
-                    case UInt8(ascii: "t"):
-                        try literal("true")
-                        expect = .commaOrEnd
-                    case UInt8(ascii: "f"):
-                        try literal("false")
-                        expect = .commaOrEnd
-                    case UInt8(ascii: "n"):
-                        try literal("null")
+                    case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                        try literal(c == UInt8(ascii: "t") ? "true" : c == UInt8(ascii: "f") ? "false" : "null")
                         expect = .commaOrEnd
                     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                         try number()
@@ -174,9 +167,7 @@ enum JSONCheck {
                     }
                 case .key, .keyOrEnd:
                     if c == UInt8(ascii: "}"), expect == .keyOrEnd {
-                        i += 1
-                        depth -= 1
-                        expect = .commaOrEnd
+                        close()
                         break
                     }
                     guard c == UInt8(ascii: "\"") else { throw problem(expect == .keyOrEnd ? "expected a member name in quotes or '}'" : "expected a member name in quotes") }
@@ -187,13 +178,12 @@ enum JSONCheck {
                     i += 1
                     expect = .value
                 case .commaOrEnd:
-                    let object = Self.isObject(objects, depth)
+                    let object = isObject
                     if c == UInt8(ascii: ",") {
                         i += 1
                         expect = object ? (allowTrailingCommas ? .keyOrEnd : .key) : (allowTrailingCommas ? .valueOrEnd : .value)
                     } else if c == (object ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                        i += 1
-                        depth -= 1
+                        close()
                     } else {
                         throw problem("expected ',' or '\(object ? "}" : "]")'")
                     }
@@ -205,8 +195,16 @@ enum JSONCheck {
             return kind
         }
 
-        private static func isObject(_ objects: [UInt64], _ depth: Int) -> Bool {
+        /// Whether the innermost open container is an object.
+        private var isObject: Bool {
             depth > 0 && objects[(depth - 1) >> 6] & (1 << UInt64((depth - 1) & 63)) != 0
+        }
+
+        /// Past the `]` or `}` that closes the innermost container.
+        private mutating func close() {
+            i += 1
+            depth -= 1
+            expect = .commaOrEnd
         }
 
         private mutating func literal(_ word: StaticString) throws(Problem) {
