@@ -31,7 +31,7 @@ public struct WireMessage: Sendable, Equatable {
     /// A message with an already-encoded body, which must be a JSON object.
     public init(command: String, bodyJSON: Data, payload: Data? = nil) throws(WireError) {
         try WireMessage.checkName(command)
-        try WireMessage.checkObject(bodyJSON)
+        try WireMessage.checkBody(bodyJSON)
         self.command = command
         self.body = bodyJSON
         self.payload = payload
@@ -91,7 +91,7 @@ public struct WireMessage: Sendable, Equatable {
         guard let command = String(data: fields[2], encoding: .utf8), rules.commands.contains(command) else {
             throw WireError.unknownCommand(WireError.shown(fields[2]), allowed: rules.commands.sorted())
         }
-        try checkObject(fields[3])
+        try checkBody(fields[3])
         return WireMessage(validated: command, body: fields[3], payload: fields.count == 5 ? fields[4] : nil)
     }
 
@@ -102,11 +102,9 @@ public struct WireMessage: Sendable, Equatable {
         guard allowed, (1...32).contains(command.utf8.count) else { throw WireError.invalidCommandName(command) }
     }
 
-    /// The check of a received body (frame 3), alone: `bench wire` times it.
-    public static func checkBody(_ body: Data) throws(WireError) { try checkObject(body) }
-
-    /// UTF-8, one JSON text (RFC 8259: `JSONCheck`), an object: checked without decoding it.
-    private static func checkObject(_ body: Data) throws(WireError) {
+    /// The check of a body (frame 3), received or built: UTF-8, one JSON text (RFC 8259:
+    /// `JSONCheck`), an object, checked without decoding it. Public so `bench wire` can time it.
+    public static func checkBody(_ body: Data) throws(WireError) {
         guard JSONCheck.isUTF8(body) else { throw WireError.bodyNotUTF8 }
         let kind: JSONCheck.Kind
         do {

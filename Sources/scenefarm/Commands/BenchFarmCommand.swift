@@ -148,7 +148,7 @@ struct BenchFarmCommand: ParsableCommand {
         for _ in 0..<jobs { _ = try farm.submit(spec) }
         let trafficBefore = store?.traffic
         let statsBefore = farm.coordinator.stats
-        let cpuBefore = (process: Self.processCPUSeconds(), server: server?.serverCPUSeconds() ?? 0)
+        let cpuBefore = (process: SceneLitBenchmark.processCPUSeconds(), server: server?.serverCPUSeconds() ?? 0)
         let start = ContinuousClock.now
         for node in farm.farmNodes { _ = try farm.client.setDrained(node.name, false) }
         let total = jobs * 3
@@ -169,7 +169,7 @@ struct BenchFarmCommand: ParsableCommand {
         // CPU per task, which the machine's load disturbs less than the wall clock (not to
         // nothing: a busy host slows each instruction too): what a change saved in this process
         // (coordinator, nodes and client alike) and in the server.
-        let cpu = Self.processCPUSeconds() - cpuBefore.process, serverCPU = (server?.serverCPUSeconds() ?? 0) - cpuBefore.server
+        let cpu = SceneLitBenchmark.processCPUSeconds() - cpuBefore.process, serverCPU = (server?.serverCPUSeconds() ?? 0) - cpuBefore.server
         print(String(format: "  CPU in the clock: %.0f µs per task in this process%@ (%.2f of %d cores busy over the run)",
                      cpu / Double(total) * 1e6, server == nil ? "" : String(format: ", %.0f µs per task in the database server", serverCPU / Double(total) * 1e6),
                      (cpu + serverCPU) / seconds, ProcessInfo.processInfo.activeProcessorCount))
@@ -189,14 +189,6 @@ struct BenchFarmCommand: ParsableCommand {
                      dashboard ? " (dashboard open)" : "", store == nil ? "" : " (PostgreSQL store)", total, jobs, nodes, slots, seconds, Double(total) / seconds, Double(total) / seconds / 1000, done, checked, checked < jobs ? " (the last listed)" : "",
                      viewer.map { String(format: "; %d metrics scrapes, %d page refreshes", $0.scrapes, $0.refreshes) } ?? ""))
         return Double(total) / seconds
-    }
-
-    /// User plus system CPU seconds of this process so far, all threads (getrusage).
-    private static func processCPUSeconds() -> Double {
-        var usage = rusage()
-        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// `--history` finished copies of the no-op job, written before the farm starts.
