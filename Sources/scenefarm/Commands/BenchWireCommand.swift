@@ -62,8 +62,7 @@ struct BenchWireCommand: ParsableCommand {
     static func time(_ repeats: Int, _ body: () -> Void) -> Double {
         let start = ContinuousClock.now
         for _ in 0..<repeats { body() }
-        let elapsed = ContinuousClock.now - start
-        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 1e6 / Double(repeats)
+        return (ContinuousClock.now - start).seconds * 1e6 / Double(repeats)
     }
 
     static func load() -> Double {
