@@ -170,6 +170,21 @@ import TestSupport
         }
     }
 
+    /// A plain YAML number beyond a Double (`1e999`) read as infinity once passed the loader,
+    /// and its job then failed on the node, whose canonical JSON holds no infinity (the render
+    /// failed with "not valid JSON: expected a value, found 'i'"). It is refused where it stands,
+    /// as in a JSON spec; quoted, or as a key, it is text.
+    @Test func aYAMLNumberBeyondADoubleIsRefusedOnItsLine() throws {
+        let params = "generator: {name: testpattern, params: {gain: 1e999}}\n"
+        #expect(error(Self.base + params) == SpecError(path: "bad.yaml", reason: "the number 1e999 is too large", line: 6))
+        let listed = "generator:\n  name: testpattern\n  params:\n    curve: [1, -" + String(repeating: "9", count: 400) + "]\n"
+        #expect(error(Self.base + listed) == SpecError(path: "bad.yaml", reason: "the number -" + String(repeating: "9", count: 39) + "… is too large", line: 9))
+        #expect(error(Self.base + "generator: {name: testpattern, params: {1e999: ok, n: '1e999'}}\n") == nil)
+        let tiny = try ShotSpecLoader.parse(Self.base + "generator: {name: testpattern, params: {g: 1e-999}}\n", baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()), name: "ok.yaml")
+        // What the node reads back: the canonical JSON of the document, through the same grammar.
+        #expect(throws: Never.self) { try SpecValue.parseJSON(Data(tiny.document.canonicalJSON.utf8), file: "job") }
+    }
+
     @Test func aFIFOIsRefusedWithoutBlocking() throws {
         let folder = try TemporaryFolder()
         let path = folder.url.appendingPathComponent("shot.yaml").path

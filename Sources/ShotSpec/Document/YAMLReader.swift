@@ -121,6 +121,12 @@ struct YAMLReader {
     }
 
     private mutating func attach(_ value: SpecValue, count: Int, line: Int, keyText: String?) throws(SpecError) {
+        // A plain scalar beyond Double's range (`1e999`) would be infinity, which the canonical
+        // JSON that nodes read back cannot hold, as JSON specs refuse it (`JSONGrammar`); as a key
+        // it is only text.
+        if case .number(let number, let text, _) = value, !number.isFinite, stack.last.map({ !$0.isMapping || $0.pendingKey != nil }) ?? true {
+            throw SpecError(path: file, reason: "the number \(text.count > 40 ? text.prefix(40) + "…" : text) is too large", line: line)
+        }
         guard !stack.isEmpty else {
             root = value
             return
