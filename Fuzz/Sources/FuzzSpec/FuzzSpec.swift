@@ -42,7 +42,8 @@ import ShotSpec
     /// the mutator reaches past them in a few steps.
     static func writeSeeds(_ folder: URL) throws {
         let shots = URL(fileURLWithPath: "Farm/shots", isDirectory: true)
-        for file in try FileManager.default.contentsOfDirectory(atPath: shots.path).sorted() {
+        // The shots themselves; their folders (textures) are not specs.
+        for file in try FileManager.default.contentsOfDirectory(atPath: shots.path).sorted() where [".yaml", ".json"].contains(where: file.hasSuffix) {
             try Fuzzer.write(Data(contentsOf: shots.appendingPathComponent(file)), to: folder, file)
         }
         let small = """
@@ -77,6 +78,11 @@ import ShotSpec
         let extremes = header.replacingOccurrences(of: "120000/1001", with: "1000000/999999")
             + "chunking: {overlap: 99, conditioning_frames: 7}\ncamera: {position: [999999, 0, -999999], target: [0, 1e-300, 0]}\n"
         try Fuzzer.write(extremes.utf8, to: folder, "extremes.yaml")
+        // A byte away from a number beyond Double (1.7e309) in a generator's free parameters,
+        // which every node reads back from the canonical JSON (`check`).
+        let numbers = header + "generator: {name: testpattern, params: {gain: 1.7e308, curve: [9e307, -1.7e308, 5e-324]}}\n"
+        try Fuzzer.write(numbers.utf8, to: folder, "numbers.yaml")
+        try Fuzzer.write(#"{"show":"demo","shot":"sh010","fps":25,"frames":{"count":3},"resolution":[32,32],"generator":{"name":"testpattern","params":{"gain":1.7e308}}}"#.utf8, to: folder, "numbers.json")
 
         // The hostile specs of issue 10, each of which crashed or exhausted the loader before its
         // limits: here they keep the limits under test in every short run of `make test`.
