@@ -16,9 +16,10 @@ public enum ShotSpecLoader {
         return try decode(document, baseDirectory: url.deletingLastPathComponent().standardizedFileURL)
     }
 
-    /// Parses spec text (YAML or JSON) as if it came from a file in `baseDirectory`.
+    /// Parses spec text as if it came from the file `name` in `baseDirectory`: as JSON when the
+    /// name ends in `.json` (as `load` reads it), else as YAML.
     public static func parse(_ text: String, baseDirectory: URL, name: String = "<spec>") throws(SpecError) -> ShotSpec {
-        try decode(try SpecValue.parseYAML(text, file: name), baseDirectory: baseDirectory)
+        try decode(try SpecValue.parse(text, file: name), baseDirectory: baseDirectory)
     }
 
     /// Validates a parsed document.

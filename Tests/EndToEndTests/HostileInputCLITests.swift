@@ -93,6 +93,23 @@ struct HostileInputCLITests {
         }
     }
 
+    /// `render` and the coordinator read a SUBMIT's text by its file name, as `validate` reads the
+    /// file: a `.json` spec was read as YAML there, which refuses JSON's surrogate pairs (how
+    /// Python's `json.dumps` writes a character beyond U+FFFF), so `validate` passed and `render`
+    /// failed with "not valid YAML: … invalid Unicode character escape code".
+    @Test("a JSON spec that validate accepts renders, surrogate pairs and all")
+    func jsonSpecRendersAsValidated() throws {
+        let tmp = TemporaryDirectory("e2e-tmp")
+        let json = #"{"show": "demo", "shot": "json_010", "fps": 24, "frames": {"count": 2}, "resolution": [64, 36], "#
+            + #""generator": {"name": "testpattern", "params": {"note": "clap \ud83c\udfac, \u00e9t\u00e9"}}}"#
+        let spec = try tmp.write("shot.json", json)
+        #expect(try run(["validate", spec], tmp: tmp).status == 0)
+        let result = try run(["render", spec, "--out", tmp.appending("plates").path], tmp: tmp)
+        #expect(result.status == 0, "\(result.stderr)")
+        let version = tmp.appending("plates/demo/json_010/plates/main/v001")
+        #expect(FileManager.default.fileExists(atPath: version.appendingPathComponent("json_010_main_v001.1002.exr").path))
+    }
+
     @Test("a FIFO as the spec fails at once instead of blocking")
     func fifoSpec() throws {
         let tmp = TemporaryDirectory("e2e-tmp")

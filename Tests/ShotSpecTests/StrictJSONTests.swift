@@ -43,3 +43,83 @@ import Testing
         #expect(Self.specAccepts(#"{"show": "\ud83c\udfac", "x": 1e-999}"#))
     }
 }
+
+/// A `.json` spec is read through libyaml (for line numbers), whose double-quoted strings differ
+/// from JSON's in a few characters. What a spec's string holds must be what JSON says it holds,
+/// by `JSONSerialization`'s reading of the same text, and must come back the same from the
+/// canonical JSON every node reads the job's spec from.
+@Suite struct JSONSpecStringsTests {
+    /// String bodies as they stand between the quotes of a JSON text.
+    static let bodies: [(String, String)] = [
+        ("a surrogate pair, as Python's json.dumps writes U+1F3AC", #"clap \ud83c\udfac board"#),
+        ("the first and last surrogate pairs", #"\ud800\udc00 \uDBFF\uDFFF"#),
+        ("a character beyond U+FFFF written raw", "clap \u{1F3AC} board"),
+        ("raw line and paragraph separators and NEL", "a\u{2028}b\u{2029}c\u{85}d"),
+        ("the same escaped", #"a\u2028b\u2029c\u0085d"#),
+        ("raw DEL and C1 controls", "a\u{7F}b\u{80}c\u{9F}d"),
+        ("the same escaped", #"a\u007fb\u0080c\u009Fd"#),
+        ("raw and escaped byte order marks and non-characters", "a\u{FEFF}b\u{FFFE}c\u{FFFF}d" + #" \ufeff\ufffe\uffff"#),
+        ("an escaped backslash before text that looks like an escape", #"C:\\ud83c\\udfac\\u2028"#),
+        ("JSON's other escapes", #"\"\\\/\b\f\n\r\t\u0000\u001f é"#),
+    ]
+
+    static func spec(_ body: String) -> String {
+        #"{"show": "demo", "shot": "s010", "fps": 24, "frames": {"count": 2}, "resolution": [32, 18], "#
+            + #""generator": {"name": "testpattern", "params": {"k": ""# + body + #"", ""# + body + #"": 1}}}"#
+    }
+
+    static func params(_ document: SpecValue) -> [(key: String, value: SpecValue)] {
+        guard case .object(let top, _) = document, case .object(let generator, _)? = top.first(where: { $0.key == "generator" })?.value,
+              case .object(let params, _)? = generator.first(where: { $0.key == "params" })?.value else { return [] }
+        return params
+    }
+
+    @Test(arguments: bodies) func aStringHoldsWhatJSONSerializationReads(_ what: String, _ body: String) throws {
+        let text = Self.spec(body)
+        let foundation = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let expected = try #require(((foundation["generator"] as? [String: Any])?["params"] as? [String: Any])?["k"] as? String)
+        let document = try SpecValue.parseJSON(Data(text.utf8), file: "strings.json")
+        let params = Self.params(document)
+        guard case .string(let value, _)? = params.first(where: { $0.key == "k" })?.value else {
+            Issue.record("\(what): no string 'k' in \(params)")
+            return
+        }
+        #expect(Array(value.unicodeScalars) == Array(expected.unicodeScalars), "\(what): \(value.debugDescription) for \(expected.debugDescription)")
+        #expect(params.map(\.key).contains { Array($0.unicodeScalars) == Array(expected.unicodeScalars) }, "\(what): the key")
+        // What a node reads: the canonical JSON, through the same reader.
+        let again = try SpecValue.parseJSON(Data(document.canonicalJSON.utf8), file: "job")
+        guard case .string(let read, _)? = Self.params(again).first(where: { $0.key == "k" })?.value else {
+            Issue.record("\(what): no string 'k' after the canonical JSON")
+            return
+        }
+        #expect(Array(read.unicodeScalars) == Array(expected.unicodeScalars), "\(what): after the canonical JSON, \(read.debugDescription)")
+    }
+
+    /// The coordinator reads a SUBMIT's `specText` by its `specName`: a `.json` name is JSON, as
+    /// `validate` reads the file (a stranger's client could otherwise submit what validate refuses).
+    @Test func submittedTextIsReadAsItsNameSays() throws {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory())
+        let trailing = #"{"show": "demo", "shot": "s010", "fps": 24, "frames": {"count": 2}, "resolution": [32, 18],}"#
+        #expect(throws: SpecError(path: "shot.JSON", reason: "not valid JSON: trailing comma before '}' at line 1, column 92")) {
+            try ShotSpecLoader.parse(trailing, baseDirectory: base, name: "shot.JSON")
+        }
+        // YAML's flow mappings allow that comma: a `.yaml` name reads it as YAML, as before.
+        #expect(try ShotSpecLoader.parse(trailing, baseDirectory: base, name: "shot.yaml").shot == "s010")
+        let pair = #"{"show": "demo", "shot": "s010", "fps": 24, "frames": {"count": 2}, "resolution": [32, 18], "scene": "s010", "generator": {"name": "testpattern", "params": {"k": "\ud83c\udfac"}}}"#
+        #expect(throws: Never.self) { try ShotSpecLoader.parse(pair, baseDirectory: base, name: "/farm/shots/a.json") }
+    }
+
+    /// A raw U+2028 was a line break to libyaml: the lines of fields after it were off by one.
+    @Test func aRawLineSeparatorDoesNotMoveTheLinesAfterIt() throws {
+        let folder = try TemporaryFolder()
+        let text = "{\"generator\": {\"name\": \"testpattern\", \"params\": {\"k\": \"a\u{2028}b\"}},\n"
+            + " \"show\": \"demo\", \"shot\": \"s010\", \"fps\": -1, \"frames\": {\"count\": 2}, \"resolution\": [32, 18]}"
+        let path = folder.write("ls.json", text)
+        do {
+            _ = try ShotSpecLoader.load(path: path)
+            Issue.record("a frame rate of -1 loaded")
+        } catch {
+            #expect(error.path == "shot.fps" && error.line == 2, "\(error)")
+        }
+    }
+}

@@ -82,6 +82,10 @@ import ShotSpec
         // which every node reads back from the canonical JSON (`check`).
         let numbers = header + "generator: {name: testpattern, params: {gain: 1.7e308, curve: [9e307, -1.7e308, 5e-324]}}\n"
         try Fuzzer.write(numbers.utf8, to: folder, "numbers.yaml")
+        // Strings libyaml reads differently from JSON unless rewritten (`JSONStringsForYAML`):
+        // surrogate pairs, raw separators, NEL, DEL, C1 controls, byte order marks.
+        let strings = #"{"show":"demo","shot":"sh010","fps":24,"frames":{"count":2},"resolution":[32,18],"generator":{"name":"testpattern","params":{"a":"\ud83c\udfac\\ud83c","b":"\#u{2028}\#u{85}\#u{7F}\#u{80}\#u{FEFF}\#u{FFFF}","c":"\u2029\u009f"}}}"#
+        try Fuzzer.write(strings.utf8, to: folder, "strings.json")
         try Fuzzer.write(#"{"show":"demo","shot":"sh010","fps":25,"frames":{"count":3},"resolution":[32,32],"generator":{"name":"testpattern","params":{"gain":1.7e308}}}"#.utf8, to: folder, "numbers.json")
 
         // The hostile specs of issue 10, each of which crashed or exhausted the loader before its

@@ -98,9 +98,13 @@ extension SpecValue {
         }
         // RFC 8259 §8.1 lets a parser ignore a byte order mark, which Windows editors write.
         let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(data.dropFirst(3)) : Array(data)
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw SpecError(path: file, reason: "is not UTF-8 text") }
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw SpecError(path: file, reason: "is not UTF-8 text") }
         try StrictJSON.check(bytes, file: file)
-        return try parseYAML(text.replacingOccurrences(of: "\t", with: " "), file: file)
+        // libyaml reads the strings as JSON means them only after `JSONStringsForYAML`; a tab is
+        // whitespace between tokens here (inside a string JSON has none raw), which YAML forbids.
+        // The size was checked above: escapes may make the rewritten text longer.
+        let yaml = String(decoding: JSONStringsForYAML.rewrite(bytes), as: UTF8.self)
+        return try YAMLReader.read(yaml.replacingOccurrences(of: "\t", with: " "), file: file)
     }
 
     /// Reads and parses a spec-like file (YAML, or JSON when its name ends in `.json`): only a
@@ -117,8 +121,20 @@ extension SpecValue {
         } catch {
             throw SpecError(path: path, reason: error.reason)
         }
-        if URL(fileURLWithPath: path).pathExtension.lowercased() == "json" { return try parseJSON(data, file: path) }
+        if isJSON(name: path) { return try parseJSON(data, file: path) }
         guard let text = String(validating: data, as: UTF8.self) else { throw SpecError(path: path, reason: "is not UTF-8 text") }
         return try parseYAML(text, file: path)
+    }
+
+    /// Parses spec text as its file's name says: JSON when `file` ends in `.json`, as `load`
+    /// reads that file, else YAML. A SUBMIT's `specText` is read this way with its `specName`,
+    /// so a spec the farm accepts is one `validate` accepts.
+    public static func parse(_ text: String, file: String) throws(SpecError) -> SpecValue {
+        isJSON(name: file) ? try parseJSON(Data(text.utf8), file: file) : try parseYAML(text, file: file)
+    }
+
+    /// Whether a spec file of this name is read as JSON.
+    public static func isJSON(name: String) -> Bool {
+        URL(fileURLWithPath: name).pathExtension.lowercased() == "json"
     }
 }
