@@ -109,6 +109,22 @@ import Testing
         #expect(throws: Never.self) { try ShotSpecLoader.parse(pair, baseDirectory: base, name: "/farm/shots/a.json") }
     }
 
+    /// A YAML spec may spell characters that YAML's own reader refuses or folds when raw (YAML 1.1
+    /// §5.7: `\x7f`, `\x80`, `\N` = U+0085, `\L` = U+2028, `\P` = U+2029); the canonical JSON a
+    /// node reads holds them raw, and must read back to them.
+    @Test func yamlEscapesSurviveTheCanonicalJSON() throws {
+        let yaml = BadSpec.base + #"generator: {name: testpattern, params: {k: "a\x7fb\x80c\Nd\Le\Pf\U0001F3ACg"}}"# + "\n"
+        let spec = try ShotSpecLoader.parse(yaml, baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()), name: "escapes.yaml")
+        let expected: [Unicode.Scalar] = ["a", "\u{7F}", "b", "\u{80}", "c", "\u{85}", "d", "\u{2028}", "e", "\u{2029}", "f", "\u{1F3AC}", "g"]
+        for document in [spec.document, try SpecValue.parseJSON(Data(spec.document.canonicalJSON.utf8), file: "job")] {
+            guard case .string(let value, _)? = Self.params(document).first(where: { $0.key == "k" })?.value else {
+                Issue.record("no string 'k'")
+                continue
+            }
+            #expect(Array(value.unicodeScalars) == expected, "\(value.debugDescription)")
+        }
+    }
+
     /// A raw U+2028 was a line break to libyaml: the lines of fields after it were off by one.
     @Test func aRawLineSeparatorDoesNotMoveTheLinesAfterIt() throws {
         let folder = try TemporaryFolder()
