@@ -85,6 +85,29 @@ public enum JSONGrammar {
         return try scanner.text()
     }
 
+    /// The value of the four hex digits of a `\uXXXX` escape at `start`, nil if they are not four hex digits.
+    static func hex4<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at start: Int) -> UInt32? where Bytes.Index == Int {
+        guard start >= bytes.startIndex, start + 4 <= bytes.endIndex else { return nil }
+        var value: UInt32 = 0
+        for k in start..<start + 4 {
+            let c = bytes[k]
+            let digit: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    /// A number as a fault shows it: at most 40 characters, then `…`.
+    static func shown(number text: String) -> String {
+        text.count > 40 ? text.prefix(40) + "…" : text
+    }
+
     private struct Scanner {
         let bytes: UnsafeRawBufferPointer
         let maxDepth: Int
@@ -274,19 +297,7 @@ public enum JSONGrammar {
 
         /// The four hex digits from `start`, or a fault at the `\u` before them.
         private func hex4(at start: Int) throws(Fault) -> UInt32 {
-            guard start + 4 <= bytes.count else { throw fault(.badUnicodeEscape) }
-            var value: UInt32 = 0
-            for k in start..<start + 4 {
-                let c = bytes[k]
-                let digit: UInt8
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c - UInt8(ascii: "A") + 10
-                default: throw fault(.badUnicodeEscape)
-                }
-                value = value << 4 | UInt32(digit)
-            }
+            guard let value = JSONGrammar.hex4(bytes, at: start) else { throw fault(.badUnicodeEscape) }
             return value
         }
 
@@ -324,7 +335,7 @@ public enum JSONGrammar {
             guard exponent || integerDigits > 300 else { return }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
             guard let value = Double(text), value.isFinite else {
-                throw fault(.numberTooLarge(text: text.count > 40 ? text.prefix(40) + "…" : text), at: start)
+                throw fault(.numberTooLarge(text: JSONGrammar.shown(number: text)), at: start)
             }
         }
     }

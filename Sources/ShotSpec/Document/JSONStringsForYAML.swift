@@ -28,9 +28,9 @@ enum JSONStringsForYAML {
                 i += 1
             } else if c == UInt8(ascii: "\\") {
                 let length = bytes[i + 1] == UInt8(ascii: "u") ? 6 : 2
-                if length == 6, let high = hex4(bytes, i + 2), (0xD800...0xDBFF).contains(high),
+                if length == 6, let high = JSONGrammar.hex4(bytes, at: i + 2), (0xD800...0xDBFF).contains(high),
                    i + 11 < bytes.count, bytes[i + 6] == UInt8(ascii: "\\"), bytes[i + 7] == UInt8(ascii: "u"),
-                   let low = hex4(bytes, i + 8), (0xDC00...0xDFFF).contains(low) {
+                   let low = JSONGrammar.hex4(bytes, at: i + 8), (0xDC00...0xDFFF).contains(low) {
                     let scalar = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
                     out += Array("\\U\(hex(scalar, digits: 8))".utf8)
                     i += 12
@@ -62,11 +62,6 @@ enum JSONStringsForYAML {
     /// Raw characters a YAML double-quoted scalar refuses or folds, which JSON strings may hold.
     static func escaped(_ scalar: UInt32) -> Bool {
         (0x7F...0x9F).contains(scalar) || scalar == 0x2028 || scalar == 0x2029 || scalar == 0xFEFF || scalar == 0xFFFE || scalar == 0xFFFF
-    }
-
-    private static func hex4(_ bytes: [UInt8], _ start: Int) -> UInt32? {
-        guard start + 4 <= bytes.count else { return nil }
-        return UInt32(String(decoding: bytes[start..<(start + 4)], as: UTF8.self), radix: 16)
     }
 
     private static func hex(_ value: UInt32, digits: Int) -> String {

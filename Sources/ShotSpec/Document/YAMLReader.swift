@@ -125,7 +125,7 @@ struct YAMLReader {
         // JSON that nodes read back cannot hold, as JSON specs refuse it (`JSONGrammar`); as a key
         // it is only text.
         if case .number(let number, let text, _) = value, !number.isFinite, stack.last.map({ !$0.isMapping || $0.pendingKey != nil }) ?? true {
-            throw SpecError(path: file, reason: "the number \(text.count > 40 ? text.prefix(40) + "…" : text) is too large", line: line)
+            throw SpecError(path: file, reason: StrictJSON.reason(.numberTooLarge(text: JSONGrammar.shown(number: text))), line: line)
         }
         guard !stack.isEmpty else {
             root = value

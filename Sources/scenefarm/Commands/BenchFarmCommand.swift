@@ -121,17 +121,23 @@ struct BenchFarmCommand: ParsableCommand {
     private func noopSpec(_ folder: URL, chunks: Int) throws -> String {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("noop.yaml").path
-        try """
-            show: bench
-            shot: noop
-            fps: 1
-            frames: {count: \(chunks * 10)}
-            resolution: [16, 16]
-            generator: {name: testpattern}
-            output: {version: next}
-            chunking: {overlap: 0}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        try Self.noopSpecText(chunks: chunks).write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    /// The no-op shot the throughput run submits: `chunks` chunks of 10 frames, so three tasks
+    /// (lighting, generate, publish) per chunk; `bench wire` times its TASK.
+    static func noopSpecText(chunks: Int) -> String {
+        """
+        show: bench
+        shot: noop
+        fps: 1
+        frames: {count: \(chunks * 10)}
+        resolution: [16, 16]
+        generator: {name: testpattern}
+        output: {version: next}
+        chunking: {overlap: 0}
+        """
     }
 
     /// Jobs are queued while every node is drained, then the nodes are resumed: the clock

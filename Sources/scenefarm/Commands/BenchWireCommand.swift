@@ -82,16 +82,7 @@ struct BenchWireCommand: ParsableCommand {
             return Data("{\"attempt\":\"\(job.id)/\(node.name)/1\",\"job\":".utf8) + (try encoder.encode(job))
                 + Data(",\"task\":".utf8) + (try encoder.encode(node)) + Data("}".utf8)
         }
-        let noop = try ShotSpecLoader.parse("""
-            show: bench
-            shot: noop
-            fps: 1
-            frames: {count: 10}
-            resolution: [16, 16]
-            generator: {name: testpattern}
-            output: {version: next}
-            chunking: {overlap: 0}
-            """, baseDirectory: URL(fileURLWithPath: "/tmp"), name: "noop.yaml")
+        let noop = try ShotSpecLoader.parse(BenchFarmCommand.noopSpecText(chunks: 1), baseDirectory: URL(fileURLWithPath: "/tmp"), name: "noop.yaml")
         let outcome = TaskOutcome(framesWritten: 252, files: (1001...1010).map { "demo/sh010/plates/main/v003/sh010_main_v003.\($0).exr" }, lightingID: nil, published: nil)
         let result = Data("{\"attempt\":\"j20261203-120000-abcdef/generate-0001/1\",\"outcome\":".utf8) + (try encoder.encode(outcome)) + Data("}".utf8)
         let ready = Data(#"{"cores":64,"draining":false,"generators":[{"conditioningFrames":8,"deterministic":true,"maxFramesPerCall":240,"name":"scenelit","version":"1.4.0"},{"conditioningFrames":0,"deterministic":true,"maxFramesPerCall":240,"name":"testpattern","version":"1"}],"memoryBytes":274877906944,"name":"rack12-node07","running":[],"slots":4,"softwareVersion":"0.1.0","storage":"shared"}"#.utf8)
