@@ -38,6 +38,7 @@ struct HostileInputCLITests {
         (["bench", "farm", "--nodes", "0"], "--nodes must be 1…64, got 0"),
         (["bench", "farm", "--slots", "0"], "--slots must be 1…64, got 0"),
         (["bench", "farm", "--tasks", "0"], "--tasks must be 1…1000000, got 0"),
+        (["bench", "farm", "--stores", "--sweep"], "--stores and --sweep are separate runs; give one of them"),
         (["bench", "generate", "--frames", "0"], "--frames must be 1…1000, got 0"),
         (["bench", "wire", "--runs", "0"], "--runs must be 1…100, got 0"),
         (["bench", "generate", "--resolutions", "100000x100000", "SPEC"], "--resolutions: '100000x100000' is above the 35389440 pixels"),

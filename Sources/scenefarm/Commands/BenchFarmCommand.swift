@@ -26,11 +26,17 @@ struct BenchFarmCommand: ParsableCommand {
     @Option(help: "Shot for the 1-vs-2-node run (default Farm/shots/courtyard_short.yaml at 480x270).") var shot: String?
     @Flag(help: "Only the scaling run: 1, 2 and 4 node processes (as the cores allow), each pinned to its own core with taskset and --threads 1, on Farm/shots/courtyard_long.yaml at 320x180 (or --shot); speed-ups printed beside the ideal.")
     var scaling = false
-    @Option(help: "Runs of each node count for --scaling, or of each side for --dashboard; the median is reported with min–max.") var runs = 3
+    @Option(help: "Runs of each node count for --scaling, or of each side for --dashboard, --stores and --sweep; the median is reported with min–max.") var runs = 3
     @Flag(help: "Only the dashboard run: dispatch throughput of the same farm without and with the dashboard open (event stream, page refreshes) and /metrics scraped every second, alternating, --runs times each; medians with min–max and their ratio.")
     var dashboard = false
     @Flag(help: "Only the job-store run: dispatch throughput of the same farm on SQLite and on PostgreSQL 15 (a private cluster in a temporary folder, durable commits), alternating, --runs times each; medians with min–max and their ratio.")
     var stores = false
+    @Flag(help: "Only the in-flight sweep: the job-store run at \(BenchFarmCommand.sweepSlots.map(String.init).joined(separator: ", ")) slots per node, --runs times each. A farm's no-op rate is the tasks it holds in flight over the time each takes to come back (Little's law); where more slots no longer raise it, the coordinator and its store are the limit (its dispatch rate).")
+    var sweep = false
+
+    /// Slots per node for `--sweep`; the last is the farm shape whose rate the plain run reports
+    /// as the coordinator's dispatch rate.
+    static let sweepSlots = [4, 8, 16, 32, 64]
 
     func validate() throws {
         guard (1...1_000_000).contains(tasks) else { throw ValidationError("--tasks must be 1…1000000, got \(tasks)") }
@@ -38,6 +44,8 @@ struct BenchFarmCommand: ParsableCommand {
         guard (1...64).contains(slots) else { throw ValidationError("--slots must be 1…64, got \(slots)") }
         guard (0...10_000_000).contains(history) else { throw ValidationError("--history must be 0…10000000, got \(history)") }
         guard (1...100).contains(runs) else { throw ValidationError("--runs must be 1…100, got \(runs)") }
+        let modes = [("--scaling", scaling), ("--dashboard", dashboard), ("--stores", stores), ("--sweep", sweep)].filter(\.1).map(\.0)
+        guard modes.count <= 1 else { throw ValidationError("\(modes.joined(separator: " and ")) are separate runs; give one of them") }
     }
 
     func run() throws {
@@ -57,7 +65,11 @@ struct BenchFarmCommand: ParsableCommand {
             return
         }
         if stores {
-            try storeRuns(work: work)
+            try storeRuns(work: work, slots: slots)
+            return
+        }
+        if sweep {
+            try sweepRuns(work: work)
             return
         }
         let plain = try throughput(work: work.appendingPathComponent("throughput"), dashboard: false)
@@ -66,6 +78,13 @@ struct BenchFarmCommand: ParsableCommand {
             defer { postgres.remove() }
             let onPostgres = try throughput(work: work.appendingPathComponent("throughput-postgres"), dashboard: false, store: postgresStore(postgres, "bench"), server: postgres)
             print(String(format: "dispatch by job store: %.0f tasks/s on SQLite, %.0f tasks/s on PostgreSQL (%.2fx; goal ≥ 1000 both)", plain, onPostgres, onPostgres / plain))
+            // The same farm with enough slots that the coordinator, not the round trip, sets the rate.
+            let wide = 32
+            let sqliteWide = try throughput(work: work.appendingPathComponent("throughput-wide"), dashboard: false, slots: wide)
+            let postgresWide = try throughput(work: work.appendingPathComponent("throughput-postgres-wide"), dashboard: false, slots: wide,
+                                              store: postgresStore(postgres, "bench_wide"), server: postgres)
+            print(String(format: "dispatch rate (%d nodes × %d slots, the coordinator the limit): %.0f tasks/s on SQLite, %.0f tasks/s on PostgreSQL (goal ≥ 1000 both)",
+                         nodes, wide, sqliteWide, postgresWide))
         } catch {
             print("dispatch on PostgreSQL: not measured: \(error)")
         }
@@ -95,20 +114,39 @@ struct BenchFarmCommand: ParsableCommand {
     /// it in WAL mode with `synchronous = NORMAL`, which syncs at checkpoints, not per commit
     /// (a power cut may lose the last commits, never corrupt the file), so PostgreSQL pays an
     /// fsync per transaction that SQLite does not (Docs/performance.md says so with the numbers).
-    private func storeRuns(work: URL) throws {
-        let postgres = try ScratchPostgres()
-        defer { postgres.remove() }
+    @discardableResult
+    private func storeRuns(work: URL, slots: Int, cluster: ScratchPostgres? = nil) throws -> (sqlite: RunSpread, postgres: RunSpread) {
+        let postgres = try cluster ?? ScratchPostgres()
+        defer { if cluster == nil { postgres.remove() } }
         var sqlite: [Double] = [], onPostgres: [Double] = []
         for run in 0..<max(1, runs) {
-            sqlite.append(try throughput(work: work.appendingPathComponent("sqlite-\(run)"), dashboard: false))
-            let database = "bench_\(run)"
+            sqlite.append(try throughput(work: work.appendingPathComponent("sqlite-\(slots)-\(run)"), dashboard: false, slots: slots))
+            let database = "bench_\(slots)_\(run)"
             let store = try postgresStore(postgres, database)
-            if history > 0 { try writeHistory(to: JobStore(backend: PostgresStore(postgres.url(database: database))), work: work.appendingPathComponent("postgres-\(run)")) }
-            onPostgres.append(try throughput(work: work.appendingPathComponent("postgres-\(run)"), dashboard: false, store: store, server: postgres))
+            if history > 0 { try writeHistory(to: JobStore(backend: PostgresStore(postgres.url(database: database))), work: work.appendingPathComponent("postgres-\(slots)-\(run)")) }
+            onPostgres.append(try throughput(work: work.appendingPathComponent("postgres-\(slots)-\(run)"), dashboard: false, slots: slots, store: store, server: postgres))
         }
         let a = RunSpread(sqlite), b = RunSpread(onPostgres), ratio = RunSpread(zip(onPostgres, sqlite).map { $0 / $1 })
-        print(String(format: "dispatch by job store, %d run(s) each: SQLite median %.0f tasks/s (min %.0f, max %.0f); PostgreSQL 15 median %.0f tasks/s (min %.0f, max %.0f); ratio PostgreSQL/SQLite median %.2fx (min %.2f, max %.2f); goal ≥ 1000 tasks/s both",
-                     sqlite.count, a.median, a.min, a.max, b.median, b.min, b.max, ratio.median, ratio.min, ratio.max))
+        print(String(format: "dispatch by job store (%d nodes × %d slots), %d run(s) each: SQLite median %.0f tasks/s (min %.0f, max %.0f); PostgreSQL 15 median %.0f tasks/s (min %.0f, max %.0f); ratio PostgreSQL/SQLite median %.2fx (min %.2f, max %.2f); goal ≥ 1000 tasks/s both",
+                     nodes, slots, sqlite.count, a.median, a.min, a.max, b.median, b.min, b.max, ratio.median, ratio.min, ratio.max))
+        return (a, b)
+    }
+
+    /// The job-store run at each of `sweepSlots`, one cluster for all, then a table of the
+    /// medians: where the rate stops rising with the tasks in flight, the coordinator is the limit.
+    private func sweepRuns(work: URL) throws {
+        let postgres = try ScratchPostgres()
+        defer { postgres.remove() }
+        var rows: [(slots: Int, sqlite: RunSpread, postgres: RunSpread)] = []
+        for slots in Self.sweepSlots {
+            let (sqlite, onPostgres) = try storeRuns(work: work, slots: slots, cluster: postgres)
+            rows.append((slots, sqlite, onPostgres))
+        }
+        print("in flight | SQLite tasks/s, median (min–max) | PostgreSQL 15 tasks/s, median (min–max)")
+        for row in rows {
+            print(String(format: "%9d | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f)", nodes * row.slots,
+                         row.sqlite.median, row.sqlite.min, row.sqlite.max, row.postgres.median, row.postgres.min, row.postgres.max))
+        }
     }
 
     /// A fresh database on the bench's cluster and a store on it.
@@ -142,7 +180,8 @@ struct BenchFarmCommand: ParsableCommand {
 
     /// Jobs are queued while every node is drained, then the nodes are resumed: the clock
     /// measures dispatch, the protocol round trip and the job store, not submission.
-    private func throughput(work: URL, dashboard: Bool, store: (any StoreBackend)? = nil, server: ScratchPostgres? = nil) throws -> Double {
+    private func throughput(work: URL, dashboard: Bool, slots: Int? = nil, store: (any StoreBackend)? = nil, server: ScratchPostgres? = nil) throws -> Double {
+        let slots = slots ?? self.slots
         let spec = try noopSpec(work, chunks: 1)
         if history > 0, store == nil { try writeHistory(to: JobStore(directory: work.appendingPathComponent("state")), work: work) }
         let jobs = max(1, tasks / 3)
