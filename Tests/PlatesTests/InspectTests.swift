@@ -73,4 +73,35 @@ struct InspectTests {
         #expect(gap.status == 1)
         #expect(gap.stdout.contains("missing: 1002"))
     }
+
+    @Test("a sequence with damaged frames is read to its end: each damaged frame marked, one error line each, exit 2")
+    func damagedFramesAreAllNamed() throws {
+        let dir = TemporaryDirectory()
+        try Self.writeFrames(dir, [1001, 1002, 1003, 1004, 1005, 1007], poison: 1005)
+        let path = { (n: Int) in dir.appending(String(format: "sh_bg_v001.%04d.exr", n)).path }
+        // 1002 cut short after its header, 1003 empty, 1004 cut inside its header.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path(1002)))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path(1002)))
+        try Data().write(to: URL(fileURLWithPath: path(1003)))
+        try Data(contentsOf: URL(fileURLWithPath: path(1004))).prefix(40).write(to: URL(fileURLWithPath: path(1004)))
+        // OpenEXR's own tools are the authority on which frames are damaged.
+        for n in [1002, 1003, 1004] {
+            #expect(try Tool.run("exrmaketiled", [path(n), dir.appending("tiled-\(n).exr").path]).status != 0, "OpenEXR reads \(n); the case tests nothing")
+        }
+        for n in [1001, 1005, 1007] { #expect(try Tool.run("exrheader", [path(n)]).status == 0) }
+
+        let result = try Tool.run(Repository.scenefarm, ["inspect", dir.path])
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        let errors = result.stderr.split(separator: "\n")
+        #expect(errors.count == 3, "\(result.stderr)")
+        for (line, n) in zip(errors, [1002, 1003, 1004]) { #expect(line.hasPrefix("error: \(path(n)): "), "\(line)") }
+        #expect(result.stdout.contains("frames: 1001–1007, 6 on disk, 1 missing"), "\(result.stdout)")
+        #expect(result.stdout.contains("missing: 1006"))
+        #expect(result.stdout.contains("damaged: 1002–1004 (3 frames"), "\(result.stdout)")
+        // The frames that read still get their row and their NaN/Inf count.
+        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ") }.filter { $0.first.map { Int($0) != nil } ?? false }
+        #expect(rows.map { Int($0[0])! } == [1001, 1002, 1003, 1004, 1005, 1007])
+        #expect(rows.filter { $0.count == 2 && $0[1] == "damaged" }.map { Int($0[0])! } == [1002, 1003, 1004])
+        #expect(result.stdout.contains("NaN: 1, Inf: 1"))
+    }
 }

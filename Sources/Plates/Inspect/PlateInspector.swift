@@ -14,6 +14,13 @@ public enum PlateInspector {
             }
         }
 
+        /// The frames of a sequence that did not read, each with its error (none for a file: a
+        /// file that does not read is thrown).
+        public var damaged: [SequenceInspection.DamagedFrame] {
+            if case .sequence(let s) = self { return s.damaged }
+            return []
+        }
+
         /// True when frames are missing from the sequence or any sample is NaN or infinite.
         public var hasProblems: Bool {
             switch self {

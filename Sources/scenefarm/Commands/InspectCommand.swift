@@ -11,7 +11,8 @@ struct InspectCommand: AsyncParsableCommand {
             Every file is decoded twice, by our reader and by OpenEXR's C++ library, and must read the same.
             Exit codes: 0 all good; 1 frames are missing from the sequence or NaN/Inf samples were found; 2 the path \
             does not exist, holds no frames, is not a regular file, or a file is damaged or beyond the limits in \
-            Docs/compositing.md.
+            Docs/compositing.md. A sequence is read to its end: the report marks each damaged frame, and each gets \
+            its own error line.
             """
     )
 
@@ -26,6 +27,10 @@ struct InspectCommand: AsyncParsableCommand {
             throw fail(error.description, code: ExitCodes.badInput)
         }
         print(report.text)
+        // A sequence is read to its end whatever frames are damaged: one line for each.
+        var refused: ExitCode?
+        for frame in report.damaged { refused = fail(frame.error.description, code: ExitCodes.badInput) }
+        if let refused { throw refused }
         if report.hasProblems { throw ExitCode(ExitCodes.failure) }
     }
 }
