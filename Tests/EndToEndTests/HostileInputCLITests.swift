@@ -39,6 +39,8 @@ struct HostileInputCLITests {
         (["bench", "farm", "--slots", "0"], "--slots must be 1…64, got 0"),
         (["bench", "farm", "--tasks", "0"], "--tasks must be 1…1000000, got 0"),
         (["bench", "farm", "--stores", "--sweep"], "--stores and --sweep are separate runs; give one of them"),
+        (["task", "run", "job.json", "--task", "generate", "--index=-1"], "--index must be 0 or more, got -1"),
+        (["task", "run", "job.json", "--task", "generate", "--part=-3"], "--part must be 0 or more, got -3"),
         (["bench", "generate", "--frames", "0"], "--frames must be 1…1000, got 0"),
         (["bench", "wire", "--runs", "0"], "--runs must be 1…100, got 0"),
         (["bench", "generate", "--resolutions", "100000x100000", "SPEC"], "--resolutions: '100000x100000' is above the 35389440 pixels"),

@@ -30,6 +30,11 @@ struct TaskRunCommand: ParsableCommand {
     @Option(help: "Name recorded in the frames' scenefarm/node (default: this host's name).") var name: String = ProcessInfo.processInfo.hostName
     @OptionGroup var threading: ThreadOptions
 
+    func validate() throws {
+        if let index, index < 0 { throw ValidationError("--index must be 0 or more, got \(index)") }
+        if let part, part < 0 { throw ValidationError("--part must be 0 or more, got \(part)") }
+    }
+
     func run() throws {
         threading.apply()
         let queueJob: QueueJob
