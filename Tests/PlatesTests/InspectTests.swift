@@ -7,11 +7,11 @@ import TestSupport
 
 @Suite("scenefarm inspect")
 struct InspectTests {
-    static func writeFrames(_ dir: TemporaryDirectory, _ numbers: [Int], poison: Int? = nil) throws {
+    static func writeFrames(_ dir: TemporaryDirectory, _ numbers: [Int], poison: Int? = nil, width: Int = 16, compression: Compression = .zip) throws {
         // Float, because half quantisation clamps infinity to 65504.
-        let writer = try PlateWriter(format: PlateFormat(colorspace: "ACES2065-1", compression: .zip, bitDepth: .float, channels: .rgb))
+        let writer = try PlateWriter(format: PlateFormat(colorspace: "ACES2065-1", compression: compression, bitDepth: .float, channels: .rgb))
         for n in numbers {
-            var image = RGBAImage(width: 16, height: 8, fill: SIMD4(0.25, 0.5, 2, 1))
+            var image = RGBAImage(width: width, height: 8, fill: SIMD4(0.25, 0.5, 2, 1))
             image[3, 2] = SIMD4(-1, 0.5, 8, 1)
             if n == poison { image[0, 0] = SIMD4(.nan, .infinity, 0, 1) }
             try writer.write(image, to: dir.appending(String(format: "sh_bg_v001.%04d.exr", n)), metadata: FrameMetadata(
@@ -103,5 +103,27 @@ struct InspectTests {
         #expect(rows.map { Int($0[0])! } == [1001, 1002, 1003, 1004, 1005, 1007])
         #expect(rows.filter { $0.count == 2 && $0[1] == "damaged" }.map { Int($0[0])! } == [1002, 1003, 1004])
         #expect(result.stdout.contains("NaN: 1, Inf: 1"))
+    }
+
+    @Test("frames of another size make the sequence a problem (exit 1); another compression is only reported")
+    func framesThatDifferInLayout() throws {
+        let dir = TemporaryDirectory()
+        try Self.writeFrames(dir, [1001, 1002, 1004])
+        try Self.writeFrames(dir, [1003], compression: .piz)
+        let mixedCompression = try Tool.run(Repository.scenefarm, ["inspect", dir.path])
+        #expect(mixedCompression.status == 0, "\(mixedCompression.stdout)\(mixedCompression.stderr)")
+        #expect(mixedCompression.stdout.contains("format: 16x8, B float, G float, R float"), "\(mixedCompression.stdout)")
+        #expect(mixedCompression.stdout.contains("compression differs: zip (1001–1002, 1004); piz (1003)"), "\(mixedCompression.stdout)")
+
+        try Self.writeFrames(dir, [1002], width: 32)
+        // OpenEXR's exrheader is the authority on each file's data window.
+        let windows = try [1001, 1002, 1003, 1004].map { n in
+            try Tool.run("exrheader", [dir.appending(String(format: "sh_bg_v001.%04d.exr", n)).path]).stdout
+                .split(separator: "\n").first { $0.hasPrefix("dataWindow") }.map(String.init) ?? ""
+        }
+        #expect(windows[1].contains("(31 7)") && [windows[0], windows[2], windows[3]].allSatisfy { $0.contains("(15 7)") }, "\(windows)")
+        let mixedSize = try Tool.run(Repository.scenefarm, ["inspect", dir.path])
+        #expect(mixedSize.status == 1, "\(mixedSize.stdout)\(mixedSize.stderr)")
+        #expect(mixedSize.stdout.contains("format differs: 16x8, B float, G float, R float (1001, 1003–1004); 32x8, B float, G float, R float (1002)"), "\(mixedSize.stdout)")
     }
 }

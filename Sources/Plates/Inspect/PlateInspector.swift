@@ -21,11 +21,12 @@ public enum PlateInspector {
             return []
         }
 
-        /// True when frames are missing from the sequence or any sample is NaN or infinite.
+        /// True when frames are missing from the sequence, its frames differ in size or channels,
+        /// or any sample is NaN or infinite.
         public var hasProblems: Bool {
             switch self {
             case .file(let f): return f.nanCount + f.infCount > 0
-            case .sequence(let s): return !s.missing.isEmpty || s.nanCount + s.infCount > 0
+            case .sequence(let s): return !s.missing.isEmpty || s.layouts.count > 1 || s.nanCount + s.infCount > 0
             }
         }
     }

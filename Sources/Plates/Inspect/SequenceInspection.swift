@@ -1,4 +1,5 @@
 import Foundation
+import ShotSpec
 
 /// What `scenefarm inspect` reports for a sequence: range, gaps, and a line of statistics per frame.
 public struct SequenceInspection: Sendable {
@@ -10,6 +11,11 @@ public struct SequenceInspection: Sendable {
         public let mean: Double
         public let nanCount: Int
         public let infCount: Int
+        /// Size and channels (`960x540, R half, G half, B half`): a sequence whose frames differ
+        /// here is not one plate.
+        public let layout: String
+        /// The compression's name.
+        public let compression: String
     }
 
     /// A frame on disk that could not be read: what the reader said about it.
@@ -33,6 +39,12 @@ public struct SequenceInspection: Sendable {
 
     /// How many frames the gaps hold.
     public var missingCount: Int { missing.reduce(0) { $0 + $1.count } }
+
+    /// The frames of each layout (size and channels), the commonest first: more than one means
+    /// the frames do not make one plate.
+    public var layouts: [(value: String, frames: [Int])] { Self.grouped(frames, by: \.layout) }
+    /// The frames of each compression, the commonest first (a mix reads, so it is reported only).
+    public var compressions: [(value: String, frames: [Int])] { Self.grouped(frames, by: \.compression) }
 
     public var nanCount: Int { frames.reduce(0) { $0 + $1.nanCount } }
     public var infCount: Int { frames.reduce(0) { $0 + $1.infCount } }
@@ -59,7 +71,9 @@ public struct SequenceInspection: Sendable {
             let mean = finite > 0 ? colour.reduce(0.0) { $0 + $1.mean * Double($1.finiteCount) } / Double(finite) : .nan
             summaries.append(FrameSummary(
                 frame: n, min: colour.map(\.min).filter { !$0.isNaN }.min() ?? .nan, max: colour.map(\.max).filter { !$0.isNaN }.max() ?? .nan,
-                mean: mean, nanCount: frame.nanCount, infCount: frame.infCount))
+                mean: mean, nanCount: frame.nanCount, infCount: frame.infCount,
+                layout: "\(frame.width)x\(frame.height), " + frame.channels.map { "\(SpecField.escaped($0.name)) \($0.type)" }.joined(separator: ", "),
+                compression: frame.compression?.rawValue ?? "unknown"))
         }
         return SequenceInspection(pattern: pattern, frames: summaries, damaged: damaged, missing: gaps(numbers), first: numbers.first, last: numbers.last)
     }
@@ -79,6 +93,13 @@ public struct SequenceInspection: Sendable {
         if !damaged.isEmpty {
             lines.append("  damaged: " + Self.runs(Self.runsOf(damaged.map(\.frame))) + " (\(damaged.count) frame\(damaged.count == 1 ? "" : "s"), not read: see the errors)")
         }
+        for (name, groups) in [("format", layouts), ("compression", compressions)] where !groups.isEmpty {
+            if groups.count == 1 {
+                lines.append("  \(name): \(groups[0].value)")
+            } else {
+                lines.append("  \(name) differs: " + groups.map { "\($0.value) (\(Self.runs(Self.runsOf($0.frames))))" }.joined(separator: "; "))
+            }
+        }
         lines.append("  NaN: \(nanCount), Inf: \(infCount)")
         lines.append("  frame          min          max         mean    NaN    Inf")
         // Rows in frame order, a damaged frame's where it falls.
@@ -97,6 +118,13 @@ public struct SequenceInspection: Sendable {
     /// `1003, 1006–1007`.
     private static func runs(_ ranges: [ClosedRange<Int>]) -> String {
         ranges.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)–\($0.upperBound)" }.joined(separator: ", ")
+    }
+
+    /// The frames sharing each value of `key`, the largest group first (ties by first frame).
+    private static func grouped(_ frames: [FrameSummary], by key: KeyPath<FrameSummary, String>) -> [(value: String, frames: [Int])] {
+        Dictionary(grouping: frames, by: { $0[keyPath: key] })
+            .map { (value: $0.key, frames: $0.value.map(\.frame).sorted()) }
+            .sorted { ($0.frames.count, -$0.frames[0]) > ($1.frames.count, -$1.frames[0]) }
     }
 
     /// The runs of consecutive numbers in the sorted `numbers`.

@@ -9,7 +9,7 @@ struct InspectCommand: AsyncParsableCommand {
         discussion: """
             PATH is an EXR file, a version folder, or a pattern such as shot_bg_v001.####.exr or shot_bg_v001.%04d.exr.
             Every file is decoded twice, by our reader and by OpenEXR's C++ library, and must read the same.
-            Exit codes: 0 all good; 1 frames are missing from the sequence or NaN/Inf samples were found; 2 the path \
+            Exit codes: 0 all good; 1 frames are missing from the sequence, differ in size or channels, or NaN/Inf samples were found; 2 the path \
             does not exist, holds no frames, is not a regular file, or a file is damaged or beyond the limits in \
             Docs/compositing.md. A sequence is read to its end: the report marks each damaged frame, and each gets \
             its own error line.
