@@ -319,5 +319,19 @@ extension FarmProcessTests {
             #expect(reply.command == FarmProtocol.error && error.request == "s\(finished)" && error.code == "bad_input")
             #expect(error.message == "finished must be 0…10000, got \(finished)")
         }
+        // DRAIN_NODE with a name no node may take (READY's rule, protocol.md §4) is refused, not
+        // kept in the drain list; a valid name not connected yet is drained for when it comes.
+        for (id, name) in [("d1", "../n1"), ("d2", String(repeating: "n", count: NodeName.maxLength + 1)), ("d3", "n1\u{1b}[2J"), ("d4", ".hidden")] {
+            try client.send(WireMessage(command: FarmProtocol.drainNode, body: TargetBody(request: id, node: name)))
+            let reply = try #require(try client.receiveMessage(rules: rules, timeout: .seconds(5)))
+            let error = try reply.decodeBody(ErrorReply.self)
+            #expect(reply.command == FarmProtocol.error && error.request == id && error.code == "bad_input", "\(name)")
+            #expect(error.message.contains("no node can be called") && !error.message.contains("\u{1b}"), "\(error.message)")
+        }
+        try client.send(WireMessage(command: FarmProtocol.drainNode, body: TargetBody(request: "d5", node: "rack07-n3")))
+        let accepted = try #require(try client.receiveMessage(rules: rules, timeout: .seconds(5)))
+        #expect(accepted.command == FarmProtocol.reply)
+        #expect(try accepted.decodeBody(ClientReply.self).message?.contains("rack07-n3 drained") == true)
+        #expect(try farm.store().drainedNodes() == ["rack07-n3"])
     }
 }

@@ -925,6 +925,11 @@ public final class Coordinator: @unchecked Sendable {
             let body = try message.decodeBody(TargetBody.self)
             guard let name = body.node, !name.isEmpty else { return try failure(body.request, "bad_input", "name a node") }
             let drain = message.command == FarmProtocol.drainNode
+            // A name no node may take is a mistake, not a node to drain when it comes (resume
+            // takes any name, so one stored before this check can still be lifted).
+            if drain, !NodeName.isValid(name) {
+                return try failure(body.request, "bad_input", "no node can be called '\(LogText.quoted(name, limit: 80))': a node's name is 1–\(NodeName.maxLength) characters of A–Z a–z 0–9 . _ - (not starting with '.')")
+            }
             try store.setDrained(name, drain)
             if drain { drained.insert(name) } else { drained.remove(name) }
             let known = nodes.values.contains { $0.name == name }
