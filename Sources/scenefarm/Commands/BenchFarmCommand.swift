@@ -34,9 +34,11 @@ struct BenchFarmCommand: ParsableCommand {
     @Flag(help: "Only the in-flight sweep: the job-store run at \(BenchFarmCommand.sweepSlots.map(String.init).joined(separator: ", ")) slots per node, --runs times each. A farm's no-op rate is the tasks it holds in flight over the time each takes to come back (Little's law); where more slots no longer raise it, the coordinator and its store are the limit (its dispatch rate).")
     var sweep = false
 
-    /// Slots per node for `--sweep`; the last is the farm shape whose rate the plain run reports
-    /// as the coordinator's dispatch rate.
+    /// Slots per node for `--sweep`.
     static let sweepSlots = [4, 8, 16, 32, 64]
+    /// Slots per node of the farm whose rate the plain run reports as the coordinator's dispatch
+    /// rate: the sweep's rate stops rising there on both stores (Docs/performance.md).
+    static let dispatchRateSlots = 32
 
     func validate() throws {
         guard (1...1_000_000).contains(tasks) else { throw ValidationError("--tasks must be 1…1000000, got \(tasks)") }
@@ -79,7 +81,7 @@ struct BenchFarmCommand: ParsableCommand {
             let onPostgres = try throughput(work: work.appendingPathComponent("throughput-postgres"), dashboard: false, store: postgresStore(postgres, "bench"), server: postgres)
             print(String(format: "dispatch by job store: %.0f tasks/s on SQLite, %.0f tasks/s on PostgreSQL (%.2fx; goal ≥ 1000 both)", plain, onPostgres, onPostgres / plain))
             // The same farm with enough slots that the coordinator, not the round trip, sets the rate.
-            let wide = 32
+            let wide = Self.dispatchRateSlots
             let sqliteWide = try throughput(work: work.appendingPathComponent("throughput-wide"), dashboard: false, slots: wide)
             let postgresWide = try throughput(work: work.appendingPathComponent("throughput-postgres-wide"), dashboard: false, slots: wide,
                                               store: postgresStore(postgres, "bench_wide"), server: postgres)
