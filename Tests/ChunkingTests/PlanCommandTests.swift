@@ -37,6 +37,27 @@ import TestSupport
         """)
     }
 
+    @Test func framesNumberedPastSixDigitsKeepWholeRangesAndColumns() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let spec = folder.appendingPathComponent("shot.yaml").path
+        try """
+        show: demo
+        shot: sh010
+        fps: 24
+        frames: { first: 999001, count: 1000 }
+        resolution: [64, 36]
+        generator: { name: testpattern }
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let result = try Tool.run(Repository.scenefarm, ["plan", spec])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines[1] == "chunk  first–last       frames  overlap  seconds", "\(result.stdout)")
+        #expect(lines.last == "    4  999792–1000000      209       12    8.708", "\(result.stdout)")
+        // Every row's columns line up under the header's.
+        #expect(Set(lines.dropFirst().map(\.count)).count == 1, "\(result.stdout)")
+    }
+
     @Test func overlapOptionReplacesTheSpecsOverlap() throws {
         let spec = try Self.writeSpec("chunking: { overlap: 30 }")
         let result = try Tool.run(Repository.scenefarm, ["plan", spec, "--overlap", "0"])

@@ -37,13 +37,15 @@ struct PlanCommand: AsyncParsableCommand {
             "\(plan.frames.count) frames \(plan.frames.first)–\(plan.frames.last) at \(plan.fps) fps: "
                 + "\(plan.chunks.count) chunk\(plan.chunks.count == 1 ? "" : "s") of at most \(plan.maxFrames) frames, "
                 + "overlap \(plan.overlap), mode \(mode) for \(generator)",
-            "chunk  first–last   frames  overlap  seconds",
         ]
-        for chunk in plan.chunks {
-            let range = "\(chunk.frames.lowerBound)–\(chunk.frames.upperBound)"
+        let ranges = plan.chunks.map { "\($0.frames.lowerBound)–\($0.frames.upperBound)" }
+        // Wide enough for the longest range and a space: frame numbers up to 7 digits and beyond.
+        let rangeWidth = max(11, (ranges.map(\.count).max() ?? 0) + 1)
+        lines.append("chunk  " + "first–last".padding(toLength: rangeWidth, withPad: " ", startingAt: 0) + "  frames  overlap  seconds")
+        for (chunk, range) in zip(plan.chunks, ranges) {
             let seconds = String(format: "%.3f", plan.seconds(ofChunk: chunk.index))
             lines.append(
-                pad(String(chunk.index), 5) + "  " + range.padding(toLength: 11, withPad: " ", startingAt: 0)
+                pad(String(chunk.index), 5) + "  " + range.padding(toLength: rangeWidth, withPad: " ", startingAt: 0)
                     + pad(String(chunk.count), 8) + "  " + pad(String(chunk.overlapWithPrevious), 7) + "  " + pad(seconds, 7)
             )
         }
