@@ -126,4 +126,43 @@ struct InspectTests {
         #expect(mixedSize.status == 1, "\(mixedSize.stdout)\(mixedSize.stderr)")
         #expect(mixedSize.stdout.contains("format differs: 16x8, B float, G float, R float (1001, 1003–1004); 32x8, B float, G float, R float (1002)"), "\(mixedSize.stdout)")
     }
+
+    @Test("--json carries the same facts for a pipeline's QC: a sequence's gaps, damage, NaN and formats, a file's header")
+    func jsonReport() throws {
+        let dir = TemporaryDirectory()
+        try Self.writeFrames(dir, [1001, 1002, 1004, 1005, 1008], poison: 1005)
+        try Data("not an EXR".utf8).write(to: dir.appending("sh_bg_v001.1002.exr"))
+        let result = try Tool.run(Repository.scenefarm, ["inspect", "--json", dir.path])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.hasPrefix("error: \(dir.appending("sh_bg_v001.1002.exr").path): "), "\(result.stderr)")
+        let sequence = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(sequence["kind"] as? String == "sequence")
+        #expect(sequence["first"] as? Int == 1001 && sequence["last"] as? Int == 1008 && sequence["onDisk"] as? Int == 5)
+        #expect(sequence["missing"] as? [[Int]] == [[1003, 1003], [1006, 1007]])
+        #expect((sequence["damaged"] as? [[String: Any]])?.map { $0["frame"] as? Int } == [1002])
+        #expect(sequence["nanCount"] as? Int == 1 && sequence["infCount"] as? Int == 1)
+        let formats = try #require(sequence["formats"] as? [[String: Any]])
+        #expect(formats.count == 1 && formats.first?["value"] as? String == "16x8, B float, G float, R float")
+        let frames = try #require(sequence["frames"] as? [[String: Any]])
+        #expect(frames.map { $0["frame"] as? Int } == [1001, 1004, 1005, 1008])
+        // What the frames hold (writeFrames): R from -1 to 0.25, B up to 8; 1005 has one NaN and one Inf.
+        #expect(frames.allSatisfy { $0["min"] as? Double == -1 && $0["max"] as? Double == 8 })
+        #expect(frames.map { $0["nanCount"] as? Int } == [0, 0, 1, 0])
+
+        let path = dir.appending("sh_bg_v001.1001.exr").path
+        let fileResult = try Tool.run(Repository.scenefarm, ["inspect", "--json", path])
+        #expect(fileResult.status == 0, "\(fileResult.stderr)")
+        let file = try #require(try JSONSerialization.jsonObject(with: Data(fileResult.stdout.utf8)) as? [String: Any])
+        // OpenEXR's exrheader is the authority on the header.
+        let header = try Tool.run("exrheader", [path]).stdout
+        #expect(header.contains("dataWindow (type box2i): (0 0) - (15 7)") && header.contains("compression (type compression): zip"), "\(header)")
+        #expect(file["kind"] as? String == "file" && file["width"] as? Int == 16 && file["height"] as? Int == 8)
+        #expect(file["dataWindow"] as? [String: [Int]] == ["min": [0, 0], "max": [15, 7]])
+        #expect(file["compression"] as? String == "zip")
+        let attributes = try #require(file["attributes"] as? [String: Any])
+        #expect(attributes["scenefarm/shot"] as? String == "sh" && attributes["framesPerSecond"] as? String == "25/1" && attributes["pixelAspectRatio"] as? Double == 1)
+        let statistics = try #require(file["statistics"] as? [[String: Any]])
+        #expect(statistics.map { $0["channel"] as? String } == ["R", "G", "B"])
+        #expect(statistics.first { $0["channel"] as? String == "B" }?["max"] as? Double == 8)
+    }
 }

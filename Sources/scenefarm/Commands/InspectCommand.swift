@@ -17,6 +17,8 @@ struct InspectCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "EXR file, version folder, or name.####.exr / name.%04d.exr pattern.") var path: String
+    @Flag(help: "Print the report as JSON (Docs/compositing.md lists the fields); exit codes and error lines stay the same.")
+    var json = false
 
     func run() async throws {
         let report: PlateInspector.Report
@@ -26,7 +28,11 @@ struct InspectCommand: AsyncParsableCommand {
             // Every PlateError here is about the file the user named.
             throw fail(error.description, code: ExitCodes.badInput)
         }
-        print(report.text)
+        if json {
+            print(try InspectionJSON.document(report), terminator: "")
+        } else {
+            print(report.text)
+        }
         // A sequence is read to its end whatever frames are damaged: one line for each.
         var refused: ExitCode?
         for frame in report.damaged { refused = fail(frame.error.description, code: ExitCodes.badInput) }
