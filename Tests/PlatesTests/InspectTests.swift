@@ -7,12 +7,13 @@ import TestSupport
 
 @Suite("scenefarm inspect")
 struct InspectTests {
-    static func writeFrames(_ dir: TemporaryDirectory, _ numbers: [Int], poison: Int? = nil, width: Int = 16, compression: Compression = .zip) throws {
+    static func writeFrames(_ dir: TemporaryDirectory, _ numbers: [Int], poison: Int? = nil, width: Int = 16, compression: Compression = .zip,
+                            fill: SIMD4<Float> = SIMD4(0.25, 0.5, 2, 1)) throws {
         // Float, because half quantisation clamps infinity to 65504.
         let writer = try PlateWriter(format: PlateFormat(colorspace: "ACES2065-1", compression: compression, bitDepth: .float, channels: .rgb))
         for n in numbers {
-            var image = RGBAImage(width: width, height: 8, fill: SIMD4(0.25, 0.5, 2, 1))
-            image[3, 2] = SIMD4(-1, 0.5, 8, 1)
+            var image = RGBAImage(width: width, height: 8, fill: fill)
+            if fill == SIMD4(0.25, 0.5, 2, 1) { image[3, 2] = SIMD4(-1, 0.5, 8, 1) }
             if n == poison { image[0, 0] = SIMD4(.nan, .infinity, 0, 1) }
             try writer.write(image, to: dir.appending(String(format: "sh_bg_v001.%04d.exr", n)), metadata: FrameMetadata(
                 frameNumber: n, fps: FrameRate(numerator: 25, denominator: 1)!, owner: "t", comments: "c",
@@ -164,5 +165,19 @@ struct InspectTests {
         let statistics = try #require(file["statistics"] as? [[String: Any]])
         #expect(statistics.map { $0["channel"] as? String } == ["R", "G", "B"])
         #expect(statistics.first { $0["channel"] as? String == "B" }?["max"] as? Double == 8)
+
+        // A channel without one finite sample: its min, max and mean are null, not left out.
+        let empty = TemporaryDirectory()
+        try Self.writeFrames(empty, [1001], fill: SIMD4(.nan, 0.5, .infinity, 1))
+        let nanResult = try Tool.run(Repository.scenefarm, ["inspect", "--json", empty.appending("sh_bg_v001.1001.exr").path])
+        #expect(nanResult.status == 1, "\(nanResult.stderr)")
+        let nanFile = try #require(try JSONSerialization.jsonObject(with: Data(nanResult.stdout.utf8)) as? [String: Any])
+        let rows = try #require(nanFile["statistics"] as? [[String: Any]])
+        for channel in ["R", "B"] {
+            let row = try #require(rows.first { $0["channel"] as? String == channel })
+            #expect(["min", "max", "mean"].allSatisfy { row[$0] is NSNull }, "\(row)")
+        }
+        #expect(rows.first { $0["channel"] as? String == "G" }?["mean"] as? Double == 0.5)
+        #expect(nanFile["nanCount"] as? Int == 128 && nanFile["infCount"] as? Int == 128)
     }
 }

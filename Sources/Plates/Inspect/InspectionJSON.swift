@@ -25,7 +25,7 @@ public enum InspectionJSON {
         let compression: String?
         let channels: [Channel]
         let attributes: [String: Attribute]
-        let statistics: [Statistics]
+        let statistics: [Row]
         let nanCount: Int
         let infCount: Int
 
@@ -37,9 +37,7 @@ public enum InspectionJSON {
             compression = frame.compression?.rawValue
             channels = frame.channels.map { Channel(name: $0.name, type: $0.type) }
             attributes = frame.attributes.mapValues(Attribute.init)
-            statistics = frame.stats.map {
-                Statistics(channel: $0.name, min: finite($0.min), max: finite($0.max), mean: finite($0.mean), nanCount: $0.nanCount, infCount: $0.infCount)
-            }
+            statistics = frame.stats.map { Row(.channel($0.name), min: $0.min, max: $0.max, mean: $0.mean, nanCount: $0.nanCount, infCount: $0.infCount) }
             nanCount = frame.nanCount
             infCount = frame.infCount
         }
@@ -59,7 +57,7 @@ public enum InspectionJSON {
         let compressions: [Group]
         let nanCount: Int
         let infCount: Int
-        let frames: [Frame]
+        let frames: [Row]
 
         init(_ s: SequenceInspection) {
             pattern = s.pattern.display
@@ -73,9 +71,7 @@ public enum InspectionJSON {
             compressions = s.compressions.map { Group(value: $0.value, frames: SequenceInspection.runsOf($0.frames).map { [$0.lowerBound, $0.upperBound] }) }
             nanCount = s.nanCount
             infCount = s.infCount
-            frames = s.frames.map {
-                Frame(frame: $0.frame, min: finite($0.min), max: finite($0.max), mean: finite($0.mean), nanCount: $0.nanCount, infCount: $0.infCount)
-            }
+            frames = s.frames.map { Row(.frame($0.frame), min: $0.min, max: $0.max, mean: $0.mean, nanCount: $0.nanCount, infCount: $0.infCount) }
         }
     }
 
@@ -84,22 +80,44 @@ public enum InspectionJSON {
         let type: String
     }
 
-    struct Statistics: Encodable {
-        let channel: String
-        let min: Double?
-        let max: Double?
-        let mean: Double?
-        let nanCount: Int
-        let infCount: Int
-    }
+    /// One row of statistics: a channel's (a file) or a frame's (a sequence). `min`, `max` and
+    /// `mean` are written as `null` when no finite sample is behind them, never left out.
+    struct Row: Encodable {
+        enum Label {
+            case channel(String)
+            case frame(Int)
+        }
 
-    struct Frame: Encodable {
-        let frame: Int
+        let label: Label
         let min: Double?
         let max: Double?
         let mean: Double?
         let nanCount: Int
         let infCount: Int
+
+        init(_ label: Label, min: Float, max: Float, mean: Double, nanCount: Int, infCount: Int) {
+            self.label = label
+            self.min = finite(min)
+            self.max = finite(max)
+            self.mean = finite(mean)
+            self.nanCount = nanCount
+            self.infCount = infCount
+        }
+
+        enum CodingKeys: String, CodingKey { case channel, frame, min, max, mean, nanCount, infCount }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            switch label {
+            case .channel(let name): try container.encode(name, forKey: .channel)
+            case .frame(let frame): try container.encode(frame, forKey: .frame)
+            }
+            try container.encode(min, forKey: .min)
+            try container.encode(max, forKey: .max)
+            try container.encode(mean, forKey: .mean)
+            try container.encode(nanCount, forKey: .nanCount)
+            try container.encode(infCount, forKey: .infCount)
+        }
     }
 
     struct Damaged: Encodable {
