@@ -397,7 +397,7 @@ public final class Coordinator: @unchecked Sendable {
             }
         }
         guard NodeName.isValid(ready.name) else {
-            return refuse(peer, "node name '\(LogText.quoted(ready.name, limit: 80))' is not 1–\(NodeName.maxLength) characters of A–Z a–z 0–9 . _ - (not starting with '.')")
+            return refuse(peer, "node name '\(LogText.quoted(ready.name, limit: 80))' is not \(NodeName.rule)")
         }
         guard ready.running.count <= Self.maxRunningListed else {
             return refuse(peer, "\(ready.name) lists \(ready.running.count) running attempts (at most \(Self.maxRunningListed))")
@@ -928,7 +928,7 @@ public final class Coordinator: @unchecked Sendable {
             // A name no node may take is a mistake, not a node to drain when it comes (resume
             // takes any name, so one stored before this check can still be lifted).
             if drain, !NodeName.isValid(name) {
-                return try failure(body.request, "bad_input", "no node can be called '\(LogText.quoted(name, limit: 80))': a node's name is 1–\(NodeName.maxLength) characters of A–Z a–z 0–9 . _ - (not starting with '.')")
+                return try failure(body.request, "bad_input", "no node can be called '\(LogText.quoted(name, limit: 80))': a node's name is \(NodeName.rule)")
             }
             try store.setDrained(name, drain)
             if drain { drained.insert(name) } else { drained.remove(name) }

@@ -3,6 +3,8 @@
 public enum NodeName {
     /// Longest name accepted.
     public static let maxLength = 64
+    /// The rule `isValid` checks, in the words every refusal uses.
+    public static let rule = "1–\(maxLength) characters of A–Z a–z 0–9 . _ - (not starting with '.')"
 
     /// 1…`maxLength` characters of ASCII letters, digits, `.`, `_` and `-`, not starting with `.`
     /// (so never empty, never a path, never a control character or a new log line).

@@ -96,7 +96,7 @@ struct APIRoutes {
     private func nodeAction(_ context: BasicRequestContext, drain: Bool) async throws -> Response {
         let name = try context.parameters.require("node")
         guard NodeName.isValid(name) else {
-            return WebGuard.json(APIDocuments.error("bad_request", "a node name is 1–\(NodeName.maxLength) characters of A–Z a–z 0–9 . _ - (not starting with '.')"), status: .badRequest)
+            return WebGuard.json(APIDocuments.error("bad_request", "a node name is \(NodeName.rule)"), status: .badRequest)
         }
         return await act(drain ? .drain(node: name) : .resume(node: name), job: nil)
     }

@@ -63,12 +63,12 @@ public enum InspectionJSON {
             pattern = s.pattern.display
             first = s.first
             last = s.last
-            onDisk = s.frames.count + s.damaged.count
-            missing = s.missing.map { [$0.lowerBound, $0.upperBound] }
+            onDisk = s.onDisk
+            missing = pairs(s.missing)
             missingCount = s.missingCount
             damaged = s.damaged.map { Damaged(frame: $0.frame, error: $0.error.description) }
-            formats = s.layouts.map { Group(value: $0.value, frames: SequenceInspection.runsOf($0.frames).map { [$0.lowerBound, $0.upperBound] }) }
-            compressions = s.compressions.map { Group(value: $0.value, frames: SequenceInspection.runsOf($0.frames).map { [$0.lowerBound, $0.upperBound] }) }
+            formats = s.layouts.map { Group(value: $0.value, frames: pairs(SequenceInspection.runsOf($0.frames))) }
+            compressions = s.compressions.map { Group(value: $0.value, frames: pairs(SequenceInspection.runsOf($0.frames))) }
             nanCount = s.nanCount
             infCount = s.infCount
             frames = s.frames.map { Row(.frame($0.frame), min: $0.min, max: $0.max, mean: $0.mean, nanCount: $0.nanCount, infCount: $0.infCount) }
@@ -157,6 +157,9 @@ public enum InspectionJSON {
         }
     }
 }
+
+/// Each range as `[first, last]`.
+private func pairs(_ ranges: [ClosedRange<Int>]) -> [[Int]] { ranges.map { [$0.lowerBound, $0.upperBound] } }
 
 /// `value`, or nil where JSON has no number for it (NaN, ±infinity).
 private func finite(_ value: Float) -> Double? { value.isFinite ? Double(value) : nil }

@@ -37,6 +37,9 @@ public struct SequenceInspection: Sendable {
     public let first: Int?
     public let last: Int?
 
+    /// How many frames are on disk, read or damaged.
+    public var onDisk: Int { frames.count + damaged.count }
+
     /// How many frames the gaps hold.
     public var missingCount: Int { missing.reduce(0) { $0 + $1.count } }
 
@@ -87,7 +90,7 @@ public struct SequenceInspection: Sendable {
     public var text: String {
         var lines = [pattern.display]
         if let first, let last {
-            lines.append("  frames: \(first)–\(last), \(frames.count + damaged.count) on disk, \(missingCount) missing")
+            lines.append("  frames: \(first)–\(last), \(onDisk) on disk, \(missingCount) missing")
         }
         if !missing.isEmpty { lines.append("  missing: " + Self.runs(missing)) }
         if !damaged.isEmpty {
