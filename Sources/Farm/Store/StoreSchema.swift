@@ -5,7 +5,7 @@ import Foundation
 /// have applied it). Column types are the ones SQLite and PostgreSQL read alike: TEXT, BIGINT
 /// (SQLite: INTEGER affinity), DOUBLE PRECISION (SQLite: REAL affinity; times are Unix seconds).
 public enum StoreSchema {
-    public static let migrations: [StoreMigration] = [v1, v2TaskAttempts, v3ActiveCoordinator, v4JobPriority, v5ReleaseByTrigger, v6DispatchOrder, v7StatementTriggers]
+    public static let migrations: [StoreMigration] = [v1, v2TaskAttempts, v3ActiveCoordinator, v4JobPriority, v5ReleaseByTrigger, v6DispatchOrder, v7StatementTriggers, v8TransitionJoin]
 
     static let v1 = StoreMigration("v1") { _ in
         [

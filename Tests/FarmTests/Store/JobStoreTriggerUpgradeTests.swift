@@ -2,19 +2,20 @@
 import Foundation
 import Testing
 
-/// A store in the field that took its attempt history and releases from the row triggers (v2,
-/// v5) is upgraded by v7 while a task is leased (on PostgreSQL v7 puts one trigger per statement
-/// in their place; on SQLite it changes nothing): the lease taken before the upgrade is ended by
-/// the result recorded after it, dependants are released once, and new leases are recorded,
-/// exactly as the row triggers did.
+/// A store in the field is upgraded while a task is leased, by each migration that replaces the
+/// triggers writing the attempt history and releasing dependants: v7 (on PostgreSQL one trigger
+/// per statement in place of v2's and v5's row triggers) and v8 (the same trigger pairing a
+/// statement's rows before and after it without a nested loop); on SQLite neither changes
+/// anything. The lease taken before the upgrade is ended by the result recorded after it,
+/// dependants are released once, and new leases are recorded, exactly as before the upgrade.
 @Suite struct JobStoreTriggerUpgradeTests {
-    @Test(arguments: StoreKind.allCases)
-    func aLeaseTakenBeforeV7IsEndedAndReleasesAfterIt(kind: StoreKind) throws {
+    @Test(arguments: StoreKind.allCases, ["v7-statement-triggers", "v8-transition-join"])
+    func aLeaseTakenBeforeTheUpgradeIsEndedAndReleasesAfterIt(kind: StoreKind, upgrade: String) throws {
         let database = try StoreFixture.database(kind)
         defer { database.drop() }
-        let v7 = try #require(StoreSchema.migrations.firstIndex { $0.id == "v7-statement-triggers" })
+        let step = try #require(StoreSchema.migrations.firstIndex { $0.id == upgrade })
         let old = try database.openBackend()
-        try StoreMigration.migrate(old, Array(StoreSchema.migrations[..<v7]))
+        try StoreMigration.migrate(old, Array(StoreSchema.migrations[..<step]))
         let before = try JobStore(backend: old, migrating: false)
         let job = try JobStoreTests.job()
         try before.insert(job, tasks: job.tasks)
@@ -22,7 +23,7 @@ import Testing
 
         let store = try database.open()
         let applied = try store.backend.read { db in try db.query("SELECT id FROM schema_migrations").map { try $0.string("id") } }
-        #expect(applied.contains("v7-statement-triggers"))
+        #expect(applied.contains(upgrade))
         // The lighting result: its attempt row (written by the old trigger) ends as done, and
         // every generate task, which waits on the lighting only, becomes ready.
         #expect(try store.complete([Completion(attempt: "old-lease", outcome: TaskOutcome(lightingID: "L1"))]).first??.state == .done)

@@ -84,7 +84,7 @@ import TestSupport
         #expect(try store.lease(job: job.id, task: "lighting", attempt: "a1", worker: "n1"))
         #expect(try store.claimActive(holder: "c1", now: Date(), ttl: 5))
         let applied = try Tool.run("sqlite3", [file, "SELECT id FROM schema_migrations ORDER BY id; SELECT COUNT(*) FROM task_attempts;"])
-        #expect(applied.stdout.split(separator: "\n") == ["v1", "v2-task-attempts", "v3-active-coordinator", "v4-job-priority", "v5-release-by-trigger", "v6-dispatch-order", "v7-statement-triggers", "1"])
+        #expect(applied.stdout.split(separator: "\n") == ["v1", "v2-task-attempts", "v3-active-coordinator", "v4-job-priority", "v5-release-by-trigger", "v6-dispatch-order", "v7-statement-triggers", "v8-transition-join", "1"])
         // The upgraded store releases a finished task's dependants (v5's trigger): the graph's
         // rule is lighting → every generate task.
         #expect(try store.complete(attempt: "a1", outcome: TaskOutcome()) != nil)
