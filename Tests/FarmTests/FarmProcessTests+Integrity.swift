@@ -170,6 +170,45 @@ extension FarmProcessTests {
         #expect(try client.nodes().map(\.name) == ["rack12-n04.gpu_0"])
     }
 
+    /// Two nodes started with the same name (a machine cloned with its host name): the second
+    /// is refused while the first speaks, so the first keeps its tasks and the job finishes with
+    /// one attempt per task (before, each READY took the name from the other and requeued its
+    /// work, for ever); the second says why in its log; when the first dies, the second's next
+    /// READY is taken.
+    @Test func aSecondNodeWithTheSameNameIsRefusedWhileTheFirstSpeaksAndTakesOverWhenItDies() throws {
+        let farm = try FarmHarness()
+        defer { farm.shutdown() }
+        let coordinator = try farm.startCoordinator()
+        let client = try farm.client()
+        let first = try farm.startNode("n1")
+        #expect(farm.waitForNodes(["n1"], client: client))
+        let twin = try FakeNode(endpoint: farm.nodeEndpoint, context: try ZMQContext())
+        try twin.ready(name: "n1")
+        let job = try farm.submit(try farm.writeShot(frames: 600))
+        let store = try farm.store()
+        var welcomed = false, twinTasks = 0
+        // The twin answers RECONNECT with READY, as a node does.
+        #expect(try twin.serve(for: .seconds(90), running: { [] }) { message in
+            if message.command == FarmProtocol.reconnect { try twin.ready(name: "n1") }
+            if message.command == FarmProtocol.welcome { welcomed = true }
+            if message.command == FarmProtocol.task { twinTasks += 1 }
+            return try store.job(job)?.state.isFinal == true
+        })
+        #expect(!welcomed && twinTasks == 0)
+        #expect(try store.job(job)?.state == .done)
+        let tasks = try store.tasks(job: job)
+        #expect(tasks.count > 5 && tasks.allSatisfy { $0.attempts == 1 }, "\(tasks.map { "\($0.node.name) \($0.attempts)" })")
+        let refusals = coordinator.log.components(separatedBy: "refused READY: another node is connected as 'n1'").count - 1
+        #expect(refusals == 1, "logged \(refusals) times")
+
+        first.signal(SIGKILL)
+        #expect(try twin.serve(for: .seconds(10), running: { [] }) { message in
+            if message.command == FarmProtocol.reconnect { try twin.ready(name: "n1") }
+            return message.command == FarmProtocol.welcome
+        })
+        #expect(try client.nodes().map(\.name) == ["n1"])
+    }
+
     @Test func aLeaseThatNeverEndsIsCancelledRetriedElsewhereAndCountedAsAFailure() throws {
         let farm = try FarmHarness()
         defer { farm.shutdown() }

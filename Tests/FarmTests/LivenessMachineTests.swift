@@ -23,6 +23,23 @@ struct LivenessMachineTests {
         #expect(machine.tick(now: t0 + .milliseconds(5100)) == [.nodeLost(peer: b), .sendHeartbeats])
     }
 
+    /// Live (READY refuses a second node of the same name while the first is): heard within
+    /// the last 1.5 s (three heartbeats) and its connection not seen closed since.
+    @Test func aNodeIsLiveWhileItSpeaksAndNotOnceItsConnectionClosed() {
+        var machine = LivenessMachine(now: t0)
+        #expect(!machine.isLive(a, at: t0))
+        machine.heard(a, at: t0)
+        machine.heard(b, at: t0)
+        #expect(machine.isLive(a, at: t0 + .milliseconds(1400)))
+        #expect(!machine.isLive(a, at: t0 + .milliseconds(1500)))
+        machine.heard(a, at: t0 + .seconds(2))
+        #expect(machine.isLive(a, at: t0 + .seconds(2)))
+        machine.connectionClosed(b, at: t0 + .milliseconds(100))
+        #expect(!machine.isLive(b, at: t0 + .milliseconds(100)))
+        machine.forget(a)
+        #expect(!machine.isLive(a, at: t0 + .seconds(2)))
+    }
+
     @Test func aClosedConnectionLeavesTheNodeOneAndAHalfSeconds() {
         var machine = LivenessMachine(now: t0)
         machine.heard(a, at: t0 + .milliseconds(500))

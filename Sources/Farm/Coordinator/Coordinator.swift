@@ -402,6 +402,19 @@ public final class Coordinator: @unchecked Sendable {
         guard ready.running.count <= Self.maxRunningListed else {
             return refuse(peer, "\(ready.name) lists \(ready.running.count) running attempts (at most \(Self.maxRunningListed))")
         }
+        // Another connection under this name that is still speaking, and runs none of the
+        // attempts this READY lists, is another node with the same name (a machine cloned with
+        // its host name, a copied key), not this one reconnecting: taking the name over would
+        // requeue that node's work, and its next message would take it back, for ever. So this
+        // one is refused until the other is silent or has closed; a node that restarted closed
+        // its old connection, which the monitor reports (read first).
+        try drainDisconnects()
+        let now = ContinuousClock.now
+        if let (livePeer, live) = nodes.first(where: { $0.value.name == ready.name && $0.key != peer && liveness.isLive($0.key, at: now) }),
+           Set(live.running.keys).isDisjoint(with: ready.running) {
+            let heard = liveness.lastSeen(livePeer).map { String(format: "%.1f s ago", (now - $0).seconds) } ?? "just now"
+            return refuse(peer, "another node is connected as '\(ready.name)' (heard \(heard)); names must be unique on the farm (a cloned machine that kept its host name?): give this node its own --name. This connection is taken once the other has been silent for \(liveness.window - liveness.suspectFor) or has closed")
+        }
         // A reconnecting node keeps the attempts it still runs; anything else leased to its
         // name goes back to the queue.
         for (oldPeer, old) in nodes where old.name == ready.name && oldPeer != peer {

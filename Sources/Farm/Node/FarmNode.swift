@@ -225,6 +225,10 @@ public final class FarmNode: @unchecked Sendable {
         var readySent: ContinuousClock.Instant? = .now
         // The protocol's timing until WELCOME says the coordinator's own.
         var timing = HeartbeatTiming.defaults
+        // Since when this connection's READYs have gone unanswered by WELCOME, and whether that
+        // was said: a coordinator refuses a READY without answering it (protocol §4).
+        var unwelcomedSince: ContinuousClock.Instant? = .now
+        var toldUnwelcomed = false
         while true {
             let (isDraining, stop, active) = state
             if stop { return .finished }
@@ -268,6 +272,15 @@ public final class FarmNode: @unchecked Sendable {
                     lastHeard = .now
                     heard = true
                     try handle(message, socket: socket, readySent: &readySent, timing: &timing)
+                    if readySent == nil {
+                        unwelcomedSince = nil
+                        toldUnwelcomed = false
+                    } else if unwelcomedSince == nil {
+                        unwelcomedSince = .now
+                    } else if let since = unwelcomedSince, !toldUnwelcomed, ContinuousClock.now - since > timing.window * 3 {
+                        toldUnwelcomed = true
+                        logger.warning("coordinator \(endpoint) has answered for \(Int((ContinuousClock.now - since).seconds)) s without accepting this node as '\(LogText.quoted(config.name))': it refuses a node while another node of the same name is connected (names must be unique on the farm), or a name or key it does not accept; its log says which")
+                    }
                 } else if ContinuousClock.now - lastHeard > timing.window {
                     return .lost(heard: heard)
                 }

@@ -59,6 +59,14 @@ public struct LivenessMachine: Sendable {
 
     public func lastSeen(_ peer: Data) -> ContinuousClock.Instant? { lastSeen[peer] }
 
+    /// Whether the node on `peer` is speaking now: heard within `window - suspectFor` (three
+    /// heartbeats) and its connection not seen closed since. A node whose connection closed is
+    /// not, even while it still has `suspectFor` to speak before it is dead.
+    public func isLive(_ peer: Data, at now: ContinuousClock.Instant) -> Bool {
+        guard let seen = lastSeen[peer] else { return false }
+        return now - seen < window - suspectFor
+    }
+
     /// A lease of `seconds` starts (dispatch, or inherited after a take-over).
     public mutating func leaseStarted(_ attempt: String, seconds: Double, at now: ContinuousClock.Instant) {
         // Clamped so a huge --lease-base cannot overflow the clock (a year is "for ever" here).
