@@ -209,6 +209,21 @@ extension FarmProcessTests {
         #expect(try client.nodes().map(\.name) == ["n1"])
     }
 
+    /// The refused twin, a real node this time, says in its own log why it gets no work, and the
+    /// farm lists one n1.
+    @Test func aRefusedTwinNodeSaysWhyInItsLog() throws {
+        let farm = try FarmHarness()
+        defer { farm.shutdown() }
+        let coordinator = try farm.startCoordinator()
+        let client = try farm.client()
+        _ = try farm.startNode("n1")
+        #expect(farm.waitForNodes(["n1"], client: client))
+        let twin = try farm.spawn("n1-twin", ["node", "--name", "n1", "--storage", farm.storage.path, "--coordinator", farm.nodeEndpoint])
+        #expect(FarmHarness.eventually(timeout: .seconds(20)) { twin.log.contains("without accepting this node as 'n1'") }, "\(twin.log)")
+        #expect(coordinator.log.contains("refused READY: another node is connected as 'n1'"))
+        #expect(try client.nodes().map(\.name) == ["n1"])
+    }
+
     @Test func aLeaseThatNeverEndsIsCancelledRetriedElsewhereAndCountedAsAFailure() throws {
         let farm = try FarmHarness()
         defer { farm.shutdown() }
