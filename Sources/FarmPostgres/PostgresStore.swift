@@ -376,6 +376,11 @@ public final class PostgresStore: StoreBackend, @unchecked Sendable {
             if error is TimedOut { return Lost(reason: "no answer in \(Self.answerTimeout) s", retryAtOnce: false) }
             let (lost, atOnce) = PostgresStore.isLost(error)
             if lost { return Lost(reason: PostgresStore.describe(error), retryAtOnce: atOnce) }
+            // 53100 disk_full: the server could not extend a table or index file. (A full disk
+            // under its WAL stops the server instead, which reconnection waits out.)
+            if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "53100" {
+                return StoreError.full(store: location, reason: "PostgreSQL server: \(PostgresStore.describe(error))")
+            }
             return StoreError.statement(store: location, sql: sql, reason: PostgresStore.describe(error))
         }
 

@@ -149,6 +149,8 @@ public final class FarmClient {
         // With a pair, a coordinator silent for the liveness window is given up for the other.
         let window = HeartbeatTiming.defaults.window
         var passives = 0
+        // What a passive coordinator said beyond "passive" (why it is not serving), if anything.
+        var passiveReason: String?
         while ContinuousClock.now < deadline {
             // A send that times out had nobody to take it: the same as no answer, and safe to
             // send elsewhere.
@@ -169,6 +171,7 @@ public final class FarmClient {
                     guard error.request == request || error.request.isEmpty else { continue }
                     if error.code == Coordinator.passiveCode {
                         passives += 1
+                        if error.message != Coordinator.passiveMessage { passiveReason = error.message }
                         next = true
                         break
                     }
@@ -182,7 +185,7 @@ public final class FarmClient {
             try switchEndpoint()
         }
         if passives > 0 {
-            throw ClientError.refused(message: "every coordinator at \(endpoint) answered that it is passive (no active coordinator now; a pair takes a few seconds to fail over)", badInput: false)
+            throw ClientError.refused(message: "every coordinator at \(endpoint) answered that it is passive (no active coordinator now; a pair takes a few seconds to fail over)\(passiveReason.map { "; the last said: \($0)" } ?? "")", badInput: false)
         }
         throw ClientError.noAnswer(endpoint: endpoint, after: timeout)
     }

@@ -210,7 +210,7 @@ public final class Coordinator: @unchecked Sendable {
                 }
                 if snapshots.isDue { try publishSnapshot() }
             } catch {
-                logger.error("coordinator loop: \(error)")
+                logged(loopTrouble.failed("\(error)", now: .now), "coordinator loop")
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
@@ -877,6 +877,12 @@ public final class Coordinator: @unchecked Sendable {
             count { $0.dropped += 1 }
             // Echo the request id when the body has one, so the client can match the answer.
             return try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: Self.requestID(message), code: "bad_input", message: error.description))
+        } catch {
+            // The request was fine but could not be carried out (its store write failed: the
+            // disk full, the server gone): the client hears why instead of waiting out its
+            // timeout, and the loop goes on with the next message.
+            logger.warning("\(message.command) request not carried out: \(error)")
+            return try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: Self.requestID(message), code: "failure", message: "\(error)"))
         }
     }
 
@@ -1096,8 +1102,31 @@ public final class Coordinator: @unchecked Sendable {
     static let passiveCode = "passive"
     static let passiveMessage = "this coordinator is passive (the other of its pair is active, or it is waiting for the job store's active lease); ask the next coordinator"
 
+    /// The passive answer; while the store's lease cannot be claimed or renewed (its disk full,
+    /// its server gone), it says so: alone, that is why no coordinator serves.
     private func passiveReply(request: String) throws -> WireMessage {
-        try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: request, code: Self.passiveCode, message: Self.passiveMessage))
+        let message = leaseTrouble.latestError.map { "this coordinator is not serving, because claiming the job store's active lease fails: \($0)" }
+        return try WireMessage(command: FarmProtocol.error, body: ErrorReply(request: request, code: Self.passiveCode, message: message ?? Self.passiveMessage))
+    }
+
+    /// Failures of the store's lease and of the loop, retried several times a second: the
+    /// first is logged, then one line a minute while they last, and (the lease) one when it
+    /// works again. A turn of the loop that wrote nothing proves nothing, so the loop's streak
+    /// ends only after a minute without a failure.
+    private var leaseTrouble = FailureStreak()
+    private var loopTrouble = FailureStreak()
+
+    private func logged(_ line: FailureStreak.Line?, _ what: String) {
+        switch line {
+        case .started(let error)?:
+            logger.error("\(what) failed (retrying; repeated once a minute while it lasts): \(error)")
+        case .continuing(let failures, let lasting, let error)?:
+            logger.error("\(what) still failing: \(failures) tries over \(Int(lasting.seconds)) s (retrying): \(error)")
+        case .ended(let failures, let lasting)?:
+            logger.notice("\(what) works again, after \(failures) failed tries over \(String(format: "%.1f", lasting.seconds)) s")
+        case nil:
+            break
+        }
     }
 
     /// A node or client message is the guide's CLIENT_REQUEST: it may make a passive backup
@@ -1128,8 +1157,9 @@ public final class Coordinator: @unchecked Sendable {
                 var held: Bool?
                 do {
                     held = try store.claimActive(holder: leaseHolder, now: Date(), ttl: ttl.seconds)
+                    logged(leaseTrouble.succeeded(now: .now), "claiming or renewing the job store's active lease")
                 } catch {
-                    logger.error("cannot reach the job store to claim or renew the active lease (retrying): \(error)")
+                    logged(leaseTrouble.failed("\(error)", now: .now), "claiming or renewing the job store's active lease")
                 }
                 if held == false, !claimRefused {
                     let holder = (try? store.activeHolder())?.holder ?? "?"

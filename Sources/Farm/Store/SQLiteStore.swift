@@ -38,12 +38,23 @@ public final class SQLiteStore: StoreBackend {
     }
 
     public func read<T>(_ body: (any StoreSession) throws -> T) throws -> T {
-        try pool.read { db in try body(Session(db: db)) }
+        try named { try pool.read { db in try body(Session(db: db)) } }
     }
 
     @discardableResult
     public func write<T>(_ body: (any StoreSession) throws -> T) throws -> T {
-        try pool.write { db in try body(Session(db: db)) }
+        try named { try pool.write { db in try body(Session(db: db)) } }
+    }
+
+    /// SQLITE_FULL (the disk holding the file, its WAL or a temporary file is full) becomes
+    /// `StoreError.full`, which names the file: "database or disk is full" alone does not say
+    /// which disk. GRDB has rolled the transaction back by then.
+    private func named<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw StoreError.full(store: location, reason: "SQLite: \(error.message ?? "database or disk is full")")
+        }
     }
 
     /// Seconds SQLite spent in each write transaction (from BEGIN to the end of COMMIT,

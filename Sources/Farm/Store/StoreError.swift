@@ -12,6 +12,10 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case column(String, String)
     /// The database holds migrations this build does not know (a newer SceneFarm wrote it).
     case newerSchema(store: String, unknown: [String])
+    /// The store could not write because the disk it lives on is full (SQLite's SQLITE_FULL,
+    /// PostgreSQL's SQLSTATE 53100 disk_full): nothing of the transaction was kept, and writes
+    /// succeed again once there is room.
+    case full(store: String, reason: String)
 
     public var description: String {
         switch self {
@@ -20,6 +24,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .statement(let store, let sql, let reason): "job store \(store): \(reason) in: \(sql.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ").prefix(200))"
         case .column(let column, let reason): "job store column \(column): \(reason)"
         case .newerSchema(let store, let unknown): "job store \(store) was migrated by a newer SceneFarm (\(unknown.joined(separator: ", "))); run that version or a newer one"
+        case .full(let store, let reason): "job store \(store) is out of disk space (\(reason)); free space on the disk that holds it"
         }
     }
 }
